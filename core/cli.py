@@ -1,0 +1,200 @@
+"""The headless command line: ``list`` and ``run`` (``python main.py --help``)."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+
+from core.engine import Engine
+from core.landscape import Landscape
+from core.landscapes import DEFAULT_LANDSCAPE, LANDSCAPES, get_landscape
+from core.methods import METHODS
+from core.params import ParamError
+from core.results import collect_results, results_to_csv, results_to_json, results_to_summary
+from core.spec import Experiment, MethodSpec, parse_method_spec
+
+MAX_STEPS_LIMIT = 10_000_000
+START_MARGIN = 10.0  # starts may lie this many domain widths outside the domain, no further
+
+
+class CliError(Exception):
+    """A bad command line: printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, no usage dump
+        raise CliError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python main.py", description="Minima Lab: watch optimizers escape local minima.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub.add_parser("list", help="landscapes and methods with their parameters, defaults and ranges")
+    run = sub.add_parser("run", help="run methods from start points and print the results")
+    run.add_argument("-f", "--function", default=DEFAULT_LANDSCAPE, help="landscape id (see `list`)")
+    run.add_argument(
+        "-m",
+        "--method",
+        action="append",
+        default=[],
+        metavar="ID[:name=value,...]",
+        help="a method and its parameters, e.g. momentum:lr=0.1,beta=0.9 (repeatable)",
+    )
+    run.add_argument(
+        "-s",
+        "--start",
+        action="append",
+        default=[],
+        metavar="X[,Y]",
+        help="a start point, e.g. 0.5 or 1.5,-2 (repeatable)",
+    )
+    run.add_argument(
+        "--random-starts",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also draw N uniform starts in the domain from the seed",
+    )
+    run.add_argument("--steps", type=int, default=1000, help="maximum steps per run (default 1000)")
+    run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    run.add_argument("--domain", default=None, metavar="LO,HI[,LO,HI]", help="override the domain box")
+    run.add_argument("--format", choices=("json", "csv", "summary"), default="summary")
+    run.add_argument("-o", "--output", default=None, help="write to this file instead of standard output")
+    return parser
+
+
+def _floats(text: str, what: str) -> list[float]:
+    try:
+        values = [float(v) for v in text.split(",")]
+    except ValueError:
+        raise CliError(f"malformed {what} {text!r}: expected comma-separated numbers") from None
+    if not all(math.isfinite(v) for v in values):
+        raise CliError(f"{what} {text!r} must be finite numbers")
+    return values
+
+
+def parse_domain(text: str, dim: int) -> tuple[tuple[float, float], ...]:
+    values = _floats(text, "domain")
+    if len(values) != 2 * dim:
+        raise CliError(
+            f"domain {text!r} needs {2 * dim} numbers (lo,hi per dimension) for a {dim}-D landscape"
+        )
+    pairs = tuple((values[2 * i], values[2 * i + 1]) for i in range(dim))
+    if any(lo >= hi for lo, hi in pairs):
+        raise CliError(f"domain {text!r}: each lower bound must be below its upper bound")
+    return pairs
+
+
+def parse_starts(texts: Sequence[str], land: Landscape) -> np.ndarray:
+    starts = []
+    width = land.upper - land.lower
+    for text in texts:
+        point = _floats(text, "start")
+        if len(point) != land.dim:
+            raise CliError(f"start {text!r} has {len(point)} coordinate(s); {land.id} is {land.dim}-D")
+        p = np.asarray(point)
+        if np.any(p < land.lower - START_MARGIN * width) or np.any(p > land.upper + START_MARGIN * width):
+            raise CliError(f"start {text!r} is far outside the domain {list(map(list, land.domain))}")
+        starts.append(point)
+    return np.array(starts, dtype=float).reshape(-1, land.dim)
+
+
+def build_experiment(args: argparse.Namespace) -> Experiment:
+    land = get_landscape(args.function)
+    if args.domain:
+        land = land.with_domain(parse_domain(args.domain, land.dim))
+    if not args.method:
+        raise CliError(f"give at least one method with -m; valid: {', '.join(METHODS)}")
+    specs: tuple[MethodSpec, ...] = tuple(parse_method_spec(text) for text in args.method)
+    if not 1 <= args.steps <= MAX_STEPS_LIMIT:
+        raise CliError(f"--steps {args.steps} is out of range: expected 1..{MAX_STEPS_LIMIT}")
+    if args.seed < 0:
+        raise CliError("--seed must be a non-negative whole number")
+    if not 0 <= args.random_starts <= 1_000_000:
+        raise CliError("--random-starts must be between 0 and 1000000")
+    starts = parse_starts(args.start, land)
+    if args.random_starts:
+        rng = np.random.default_rng([args.seed, 2**31 - 1])
+        drawn = land.lower + (land.upper - land.lower) * rng.random((args.random_starts, land.dim))
+        starts = np.vstack([starts, drawn])
+    if len(starts) == 0:
+        raise CliError("give at least one start point with -s (or --random-starts N)")
+    return Experiment(land, specs, starts, max_steps=args.steps, seed=args.seed)
+
+
+def command_run(args: argparse.Namespace) -> str:
+    exp = build_experiment(args)
+    engine = Engine(exp, record="final" if args.format == "summary" else "full").run()
+    results = collect_results(engine)
+    formatter = {"json": results_to_json, "csv": results_to_csv, "summary": results_to_summary}[args.format]
+    return formatter(engine, results)
+
+
+def command_list() -> str:
+    lines = ["Landscapes:"]
+    for land in LANDSCAPES.values():
+        domain = " × ".join(f"[{lo:g}, {hi:g}]" for lo, hi in land.domain)
+        lines.append(f"  {land.id:<16} {land.dim}-D  {domain:<28} {land.description}")
+    lines.append("\nMethods (parameter = default, range: description):")
+    for cls in METHODS.values():
+        lines.append(f"  {cls.id:<14} {cls.description}")
+        for spec in cls.params():
+            lines.append(f"      {spec.name} = {spec.default}  ({spec.describe_range()}): {spec.description}")
+    return "\n".join(lines) + "\n"
+
+
+def _merge_start_values(argv: list[str]) -> list[str]:
+    """Let ``-s -1.5,2`` through: argparse would take ``-1.5,2`` for an option."""
+    out, i = [], 0
+    while i < len(argv):
+        if argv[i] in ("-s", "--start", "--domain") and i + 1 < len(argv):
+            out.append(f"{argv[i] if argv[i] != '-s' else '--start'}={argv[i + 1]}")
+            i += 2
+        else:
+            out.append(argv[i])
+            i += 1
+    return out
+
+
+def main(argv: Sequence[str]) -> int:
+    """Run the CLI; returns the exit status (2 for bad input, with a one-line message on stderr)."""
+    try:
+        args = build_parser().parse_args(_merge_start_values(list(argv)))
+        if args.command == "list":
+            text = command_list()
+        elif args.command == "run":
+            text = command_run(args)
+        else:
+            raise CliError("unknown command; use `list` or `run` (or no arguments for the app)")
+        if getattr(args, "output", None):
+            _write_file(args.output, text)
+        else:
+            sys.stdout.write(text)
+        return 0
+    except (CliError, ParamError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: cannot write output: {exc}", file=sys.stderr)
+        return 2
+
+
+def _write_file(path: str, text: str) -> None:
+    """Write via a temporary file and rename, so a failure leaves no half-written file."""
+    import os
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".minima-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

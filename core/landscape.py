@@ -1,0 +1,83 @@
+"""The landscape model: a differentiable function on a box, with its known minima."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+ArrayFn = Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Minimum:
+    """A known minimum: its location, value, and whether it is global or local."""
+
+    location: tuple[float, ...]
+    value: float
+    kind: str  # "global" or "local"
+
+
+@dataclass(frozen=True)
+class Landscape:
+    """A loss landscape in 1 or 2 dimensions.
+
+    ``value_fn`` maps an ``(N, dim)`` array of points to ``(N,)`` values and ``grad_fn``
+    maps it to ``(N, dim)`` gradients; both are vectorized and analytic, and return new arrays
+    (callers may overwrite the result).
+    """
+
+    id: str
+    name: str
+    dim: int
+    domain: tuple[tuple[float, float], ...]
+    value_fn: ArrayFn = field(repr=False, compare=False)
+    grad_fn: ArrayFn = field(repr=False, compare=False)
+    minima: tuple[Minimum, ...] = ()
+    description: str = ""
+    formula: str = ""
+
+    def value(self, points: np.ndarray) -> np.ndarray:
+        """f at each row of ``points`` (shape ``(N, dim)``) -> shape ``(N,)``."""
+        return self.value_fn(np.asarray(points, dtype=float).reshape(-1, self.dim))
+
+    def grad(self, points: np.ndarray) -> np.ndarray:
+        """∇f at each row of ``points`` (shape ``(N, dim)``) -> shape ``(N, dim)``."""
+        return self.grad_fn(np.asarray(points, dtype=float).reshape(-1, self.dim))
+
+    @property
+    def lower(self) -> np.ndarray:
+        return np.array([lo for lo, _ in self.domain], dtype=float)
+
+    @property
+    def upper(self) -> np.ndarray:
+        return np.array([hi for _, hi in self.domain], dtype=float)
+
+    @property
+    def scale(self) -> float:
+        """The largest side of the domain box: the natural length unit of this landscape."""
+        return float(np.max(self.upper - self.lower))
+
+    @property
+    def global_value(self) -> float | None:
+        values = [m.value for m in self.minima if m.kind == "global"]
+        return min(values) if values else None
+
+    def minima_in_domain(self) -> tuple[Minimum, ...]:
+        """The known minima that lie inside the current domain box."""
+        lo, hi = self.lower, self.upper
+        return tuple(
+            m for m in self.minima
+            if np.all(np.asarray(m.location) >= lo - 1e-12) and np.all(np.asarray(m.location) <= hi + 1e-12)
+        )
+
+    def with_domain(self, domain: tuple[tuple[float, float], ...]) -> Landscape:
+        """A copy of this landscape on another box (validated: finite, lo < hi, right dimension)."""
+        domain = tuple((float(lo), float(hi)) for lo, hi in domain)
+        if len(domain) != self.dim:
+            raise ValueError(f"domain needs {self.dim} interval(s), got {len(domain)}")
+        for lo, hi in domain:
+            if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+                raise ValueError(f"invalid domain interval [{lo}, {hi}]: need finite lo < hi")
+        return replace(self, domain=domain)

@@ -1,0 +1,39 @@
+"""The registry of optimization methods, by id."""
+
+from __future__ import annotations
+
+from core.methods.base import Method
+from core.methods.escape import Langevin, NoisySGD, PerturbedGD
+from core.methods.gradient import AdaGrad, Adam, GradientDescent, Momentum, Nesterov, RMSProp
+from core.methods.multistart import BasinHopping, RandomRestarts
+from core.methods.sampling import MetropolisHastings, SimulatedAnnealing
+
+METHODS: dict[str, type[Method]] = {
+    cls.id: cls
+    for cls in (
+        GradientDescent,
+        Momentum,
+        Nesterov,
+        AdaGrad,
+        RMSProp,
+        Adam,
+        NoisySGD,
+        PerturbedGD,
+        Langevin,
+        SimulatedAnnealing,
+        MetropolisHastings,
+        RandomRestarts,
+        BasinHopping,
+    )
+}
+
+
+def get_method(method_id: str) -> type[Method]:
+    """The method class for ``method_id``; ValueError listing the valid ids otherwise."""
+    try:
+        return METHODS[method_id]
+    except KeyError:
+        raise ValueError(f"unknown method {method_id!r}; valid: {', '.join(METHODS)}") from None
+
+
+__all__ = ["METHODS", "Method", "get_method"]
