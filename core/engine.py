@@ -7,6 +7,7 @@ with ``record="final"`` only final states, for large sweeps.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -59,7 +60,8 @@ class _Group:
         spec = exp.methods[index]
         self.method = get_method(spec.method)()
         self.params = dict(spec.params)
-        self.rng = np.random.default_rng([exp.seed, index])
+        # Seeded by the spec itself, so adding or removing other methods leaves this one's runs alone.
+        self.rng = np.random.default_rng([exp.seed, zlib.crc32(spec.to_text().encode())])
         n_starts = len(exp.starts)
         self.runs = np.arange(index * n_starts, (index + 1) * n_starts)
         self.x = np.array(exp.starts, dtype=float)
@@ -157,6 +159,16 @@ class Engine:
     def _step_group(self, g: _Group, t: int) -> None:
         g.x = g.method.step(g.x, g.state, t, g.lrs[t - 1], self.land, g.params, g.rng)
 
+    def _collect_self_finished(self, t: int) -> None:
+        """Runs of self-finishing methods end on the very step they finish, not at the next check."""
+        for g in self.groups:
+            if g.size and g.method.convergence == "self" and g.state["finished"].any():
+                done = g.state["finished"]
+                x_end = g.state["best_x"][done] if g.method.reports_best else g.x[done]
+                f_end = self.land.value_fn(x_end)
+                self._finish(g.runs[done], CONVERGED, t, x_end, f_end)
+                g.drop(~done)
+
     def _advance_full(self, n_steps: int) -> Chunk:
         n_runs, dim = self.n_runs, self.land.dim
         pos = np.empty((n_steps, n_runs, dim))
@@ -179,6 +191,7 @@ class Engine:
             self._rows = (pos, losses, i)
             if not np.isfinite(fx).all():
                 self._stop_nonfinite_full(i, pos, losses)
+            self._collect_self_finished(t)
             if t % self.check_every == 0 or t == self.exp.max_steps:
                 self._check_all(t, losses[i])
         self._rows = None
@@ -193,6 +206,7 @@ class Engine:
                 if g.size:
                     self._step_group(g, t)
             self.t = t
+            self._collect_self_finished(t)
             if t % self.check_every == 0 or t == self.exp.max_steps:
                 self._check_all(t, None)
         return None
@@ -241,7 +255,7 @@ class Engine:
         running = ~diverged & ~settled
         if (~finite).any():  # a non-finite state ends at the last checked (finite) position
             x_ref = g.x_ref[~finite]
-            self._finish(g.runs[~finite], DIVERGED, t, x_ref, self.land.value_fn(x_ref))
+            self._finish(g.runs[~finite], DIVERGED, t - elapsed, x_ref, self.land.value_fn(x_ref))
         outcomes = [(diverged & finite, DIVERGED), (settled, CONVERGED)]
         if t >= self.exp.max_steps:
             outcomes.append((running, MAX_STEPS))

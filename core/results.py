@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.engine import Engine
-from core.minima import MinimumMatch, match_minimum
+from core.minima import MinimumMatch, basins_of, match_minima
 from core.spec import MethodSpec
 
 JSON_SCHEMA_VERSION = 1
@@ -36,6 +36,7 @@ class RunResult:
     final_loss: float
     best_loss: float
     minimum: MinimumMatch
+    basin: MinimumMatch
     positions: np.ndarray | None = field(default=None, repr=False)
     losses: np.ndarray | None = field(default=None, repr=False)
     learning_rates: np.ndarray | None = field(default=None, repr=False)
@@ -47,6 +48,8 @@ def collect_results(engine: Engine) -> list[RunResult]:
     exp = engine.exp
     n_starts = len(exp.starts)
     traj = _stacked_trajectories(engine) if engine.record == "full" else None
+    finals = np.where((engine.status != "running")[:, None], engine.final_x, engine.current_x)
+    minima, basins = match_minima(exp.landscape, finals), basins_of(exp.landscape, finals)
     results = []
     for r in range(engine.n_runs):
         m, s = divmod(r, n_starts)
@@ -76,7 +79,8 @@ def collect_results(engine: Engine) -> list[RunResult]:
                 final=tuple(map(float, final)),
                 final_loss=final_loss,
                 best_loss=float(min(engine.best_f[r], final_loss)),
-                minimum=match_minimum(exp.landscape, final),
+                minimum=minima[r],
+                basin=basins[r],
                 **kwargs,
             )
         )
@@ -213,8 +217,59 @@ def results_to_summary(engine: Engine, results: list[RunResult]) -> str:
         where = res.minimum.kind
         if res.minimum.location is not None:
             where += f" min at {format_point(res.minimum.location)}"
+        if res.basin.kind != res.minimum.kind or res.minimum.kind == "none":
+            where += f"; in a {res.basin.kind} minimum's basin"
         lines.append(
             f"{res.spec.label:<28} start {format_point(res.start):<26} -> {format_point(res.final)}"
             f"  f={res.final_loss:.8f}  {res.status} after {res.steps} steps  [{where}]"
         )
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class RunStatus:
+    """A live snapshot of one run for the results table (cheap enough to send many times a second)."""
+
+    status: str
+    steps: int
+    final: tuple[float, ...]
+    final_loss: float
+    best_loss: float
+    minimum: str  # "global" / "local" / "none", or "" while running
+    basin: str
+
+
+class StatusTracker:
+    """Builds RunStatus snapshots of an engine; minimum matching is done once per finished run."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._matches: dict[int, tuple[str, str]] = {}
+
+    def snapshot(self) -> tuple[RunStatus, ...]:
+        e = self.engine
+        land = e.exp.landscape
+        newly = [r for r in range(e.n_runs) if e.status[r] != "running" and r not in self._matches]
+        if newly:
+            points = e.final_x[newly]
+            for r, m, b in zip(newly, match_minima(land, points), basins_of(land, points), strict=True):
+                self._matches[r] = (m.kind, b.kind)
+        out = []
+        for r in range(e.n_runs):
+            done = r in self._matches
+            x = e.final_x[r] if done else e.current_x[r]
+            f = float(e.final_f[r] if done else e.current_f[r])
+            minimum, basin = self._matches.get(r, ("", ""))
+            steps = int(e.steps[r]) if done else e.t
+            out.append(
+                RunStatus(
+                    str(e.status[r]),
+                    steps,
+                    tuple(map(float, x)),
+                    f,
+                    float(min(e.best_f[r], f)),
+                    minimum,
+                    basin,
+                )
+            )
+        return tuple(out)

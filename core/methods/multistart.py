@@ -1,8 +1,9 @@
 """Methods that run many local descents: random restarts and basin hopping (sheet §1.14–1.15).
 
 Both use fixed-budget gradient descent (``local_steps`` steps at rate ``lr``) as the local
-minimiser, so every step is visible; SciPy's basin hopping uses BFGS and also requires the local
-minimisation to report success. Both report the best point found.
+minimiser, so every step is visible (plus one step per jump to a new start); SciPy's basin
+hopping uses BFGS and also requires the local minimisation to report success.
+Both report the best point found.
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ def _local_steps(default: int) -> ParamSpec:
 
 
 class _LocalDescents(Method):
+    """Descents of ``local_steps`` GD steps, each followed by one step that jumps to the next start.
+
+    The row that ends a descent shows the minimum it reached; the next row shows the jump.
+    """
+
     stochastic = True
     convergence = "self"
     reports_best = True
@@ -30,16 +36,22 @@ class _LocalDescents(Method):
             "best_f": np.full(n, np.inf),
             "finished": np.zeros(n, dtype=bool),
             "descents": 0,
+            "next_x": None,
         }
 
     def step(self, x, state, t, lr, land, p, rng):
+        phase = (t - 1) % (p["local_steps"] + 1)
+        if phase == p["local_steps"]:  # the jump to the next descent's start
+            x, state["next_x"] = state["next_x"], None
+            return x
         x -= lr * land.grad_fn(x)
-        if t % p["local_steps"] == 0:
+        if phase == p["local_steps"] - 1:
             state["descents"] += 1
-            x = self.end_of_descent(x, state, land.value_fn(x), p, land, rng)
+            state["next_x"] = self.end_of_descent(x, state, land.value_fn(x), p, land, rng)
         return x
 
     def end_of_descent(self, x, state, f, p, land, rng):
+        """Record the descent's end; return the next start (ignored once ``finished`` is set)."""
         raise NotImplementedError
 
 
@@ -66,7 +78,6 @@ class RandomRestarts(_LocalDescents):
         _keep_best(state, x, f)
         if state["descents"] >= p["restarts"]:
             state["finished"][:] = True
-            return x
         return uniform_in_box(rng, land.lower, land.upper, x.shape[0])
 
 
@@ -115,7 +126,6 @@ class BasinHopping(_LocalDescents):
         _keep_best(state, x, f)
         if hop >= p["hops"]:
             state["finished"][:] = True
-            return x
         calls = hop + 1
         if calls % p["interval"] == 0:  # SciPy: adapt before stepping, on the cumulative acceptance rate
             rate = state["n_accepted"] / calls

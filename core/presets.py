@@ -1,0 +1,88 @@
+"""Named experiments that show one idea each (GUI "Presets" menu, ``--preset`` on the command line)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.landscapes import get_landscape
+from core.spec import Experiment, parse_method_spec
+
+# The SGDR-scheduled noisy SGD that escapes on sin(x) + 0.5 sin(3x) (see docs/escape.md).
+SGDR_NOISY_SGD = "sgd:lr=0.1,schedule=sgdr,t0=100,eta_min=0.01,noise=4,noise_decay=0,patience=100000"
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named experiment: landscape, methods (CLI spec text), starts, steps and seed."""
+
+    id: str
+    title: str
+    description: str
+    landscape: str
+    methods: tuple[str, ...]
+    starts: tuple[tuple[float, ...], ...]
+    max_steps: int
+    seed: int = 0
+
+    def experiment(self) -> Experiment:
+        """The preset as an Experiment, ready to run."""
+        land = get_landscape(self.landscape)
+        methods = tuple(parse_method_spec(text) for text in self.methods)
+        return Experiment(land, methods, self.starts, self.max_steps, self.seed)
+
+
+PRESETS: dict[str, Preset] = {
+    p.id: p
+    for p in (
+        Preset(
+            "seed-lecture",
+            "Seed lecture: escaping sin(x) + ½ sin(3x)",
+            "GD and momentum stop where the slope vanishes; SGDR-scheduled noise and annealing escape.",
+            "sine-mix",
+            ("gd:lr=0.1", "momentum:lr=0.1,beta=0.9", SGDR_NOISY_SGD, "annealing"),
+            ((0.5,), (1.0,)),
+            1000,
+        ),
+        Preset(
+            "adaptive-rosenbrock",
+            "Adaptive methods in Rosenbrock's valley",
+            "The narrow curved valley: GD crawls, momentum oscillates, adaptive methods rescale the steps.",
+            "rosenbrock",
+            (
+                "gd:lr=0.001",
+                "momentum:lr=0.001,beta=0.9",
+                "nesterov:lr=0.001,mu=0.9",
+                "adagrad:lr=0.5",
+                "rmsprop:lr=0.01",
+                "adam:lr=0.05",
+            ),
+            ((-1.5, 2.0),),
+            2000,
+        ),
+        Preset(
+            "escape-rastrigin",
+            "Escape heuristics on Rastrigin",
+            "A lattice of local minima: plain GD stops in the nearest one; noise, kicks and hops go further.",
+            "rastrigin",
+            (
+                "gd:lr=0.002",
+                "sgd:lr=0.002,noise=2000,noise_decay=0.55",
+                "langevin:lr=0.002,temperature=2",
+                "perturbed-gd:lr=0.002,radius=1,g_thres=0.01",
+                "annealing:temperature=10,sigma=0.5",
+                "restarts:lr=0.002,local_steps=150",
+                "basin-hopping:lr=0.002,stepsize=1,local_steps=100",
+            ),
+            ((3.1, -2.9),),
+            1500,
+        ),
+    )
+}
+
+
+def get_preset(preset_id: str) -> Preset:
+    """The preset ``preset_id``; ValueError listing the valid ids otherwise."""
+    try:
+        return PRESETS[preset_id]
+    except KeyError:
+        raise ValueError(f"unknown preset {preset_id!r}; valid: {', '.join(PRESETS)}") from None

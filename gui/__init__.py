@@ -1,0 +1,1 @@
+"""Minima Lab's Qt desktop window. Holds no maths: everything it computes comes from ``core``."""

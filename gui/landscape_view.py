@@ -1,0 +1,250 @@
+"""The central view: the landscape (curve or heat map with contours) with start points and runs.
+
+Clicks edit the model's start points: click places one (replacing the others), Shift+click adds,
+right-click on a start removes it. Hover shows the coordinates and f.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+
+from core.grid import contour_levels, display_values, evaluate_grid, needs_log_colours, sample_curve
+from gui.model import AppModel
+from gui.style import GLOBAL_MIN_COLOR, LOCAL_MIN_COLOR, start_symbol
+
+MAX_TRAIL_POINTS = 2000
+REMOVE_RADIUS_PX = 12
+
+
+def downsample(a: np.ndarray, limit: int = MAX_TRAIL_POINTS) -> np.ndarray:
+    """Every k-th row of ``a`` (and always the last), so that at most ~``limit`` rows are drawn."""
+    if len(a) <= limit:
+        return a
+    stride = int(np.ceil(len(a) / limit))
+    return np.concatenate([a[::stride], a[-1:]])
+
+
+class LandscapeView(pg.PlotWidget):
+    """See the module docstring. ``message`` reports refused clicks; ``hovered`` the hover text."""
+
+    message = Signal(str)
+    hovered = Signal(str)
+
+    def __init__(self, model: AppModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.plot_item = self.getPlotItem()
+        self.vb = self.plot_item.getViewBox()
+        self.vb.setMenuEnabled(False)
+        self.plot_item.showGrid(x=True, y=True, alpha=0.2)
+        self.plot_item.addLegend(offset=(-10, 10))
+        self.curve = pg.PlotDataItem(pen=pg.mkPen("#444444", width=2))
+        self.image = pg.ImageItem()
+        self.colorbar: pg.ColorBarItem | None = None
+        self.isocurves: list[pg.IsocurveItem] = []
+        self.minima = pg.ScatterPlotItem(size=14, pxMode=True)
+        self.start_markers = pg.ScatterPlotItem(
+            size=13, pxMode=True, pen=pg.mkPen("k", width=1.5), brush=pg.mkBrush(255, 255, 255, 200)
+        )
+        self.heads = pg.ScatterPlotItem(size=12, pxMode=True)
+        self.trails: list[pg.PlotDataItem] = []
+        self.hover_label = pg.TextItem(anchor=(0, 1), color="#222222", fill=pg.mkBrush(255, 255, 255, 200))
+        self.hover_label.setZValue(100)
+        for item in (self.minima, self.start_markers, self.heads):
+            item.setZValue(50)
+        self.minima.setZValue(40)
+        self.show_minima = True
+        self._run_colors: list[str] = []
+        self._run_starts: list[int] = []
+        self.scene().sigMouseClicked.connect(self._on_click)
+        self.scene().sigMouseMoved.connect(self._on_move)
+        model.landscapeChanged.connect(self.redraw_landscape)
+        model.startsChanged.connect(self.redraw_starts)
+        self.redraw_landscape()
+
+    # ---- landscape ----------------------------------------------------------------------------------
+    def redraw_landscape(self) -> None:
+        land = self.model.landscape
+        for item in (
+            self.curve,
+            self.image,
+            *self.isocurves,
+            self.minima,
+            self.start_markers,
+            self.heads,
+            self.hover_label,
+        ):
+            if item.scene() is not None:
+                self.plot_item.removeItem(item)
+        self.isocurves = []
+        if self.colorbar is not None:
+            self.plot_item.layout.removeItem(self.colorbar)
+            self.colorbar.scene().removeItem(self.colorbar)
+            self.colorbar = None
+        if land.dim == 1:
+            xs, ys = sample_curve(land)
+            self.curve.setData(xs, ys)
+            self.plot_item.addItem(self.curve)
+            self.plot_item.setLabels(left="f(x)", bottom="x")
+        else:
+            self._draw_surface()
+            self.plot_item.setLabels(left="y", bottom="x")
+        for item in (self.minima, self.start_markers, self.heads):
+            self.plot_item.addItem(item)
+        self.plot_item.addItem(self.hover_label, ignoreBounds=True)
+        self.hover_label.hide()
+        self.plot_item.setTitle(f"{land.name}   <span style='color:#666'>{land.formula}</span>")
+        self._draw_minima()
+        self.redraw_starts()
+        self.vb.enableAutoRange()
+        self.vb.autoRange()
+
+    def _draw_surface(self) -> None:
+        land = self.model.landscape
+        xs, ys, z = evaluate_grid(land, 200)
+        log = needs_log_colours(z)
+        shown = display_values(z, log)
+        self.image.setImage(shown, autoLevels=False)
+        (x0, x1), (y0, y1) = land.domain
+        self.image.setRect(x0, y0, x1 - x0, y1 - y0)
+        self.plot_item.addItem(self.image)
+        finite = shown[np.isfinite(shown)]
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        self.colorbar = pg.ColorBarItem(
+            values=(lo, hi),
+            colorMap=pg.colormap.get("viridis"),
+            interactive=False,
+            label="log10(1 + f − min f)" if log else "f",
+        )
+        self.colorbar.setImageItem(self.image, insert_in=self.plot_item)
+        for level in contour_levels(shown):
+            iso = pg.IsocurveItem(data=shown, level=float(level), pen=pg.mkPen(255, 255, 255, 90))
+            iso.setParentItem(self.image)
+            self.isocurves.append(iso)
+
+    def _draw_minima(self) -> None:
+        land = self.model.landscape
+        spots = []
+        for m in land.minima_in_domain():
+            x = m.location[0]
+            y = m.value if land.dim == 1 else m.location[1]
+            is_global = m.kind == "global"
+            spots.append(
+                {
+                    "pos": (x, y),
+                    "symbol": "star" if is_global else "t1",
+                    "size": 18 if is_global else 12,
+                    "brush": pg.mkBrush(GLOBAL_MIN_COLOR if is_global else LOCAL_MIN_COLOR),
+                    "pen": pg.mkPen("k"),
+                }
+            )
+        self.minima.setData(spots)
+        self.minima.setVisible(self.show_minima)
+
+    def set_minima_visible(self, visible: bool) -> None:
+        self.show_minima = visible
+        self.minima.setVisible(visible)
+
+    # ---- starts and runs ----------------------------------------------------------------------------
+    def _start_xy(self, point: tuple[float, ...]) -> tuple[float, float]:
+        if self.model.landscape.dim == 1:
+            return point[0], float(self.model.landscape.value([point])[0])
+        return point[0], point[1]
+
+    def redraw_starts(self) -> None:
+        spots = [
+            {"pos": self._start_xy(p), "symbol": start_symbol(i)} for i, p in enumerate(self.model.starts)
+        ]
+        self.start_markers.setData(spots)
+
+    def prepare_runs(self, colors: list[str], start_indices: list[int], labels: list[str]) -> None:
+        """Create one trail per run (once; updates only call setData)."""
+        for trail in self.trails:
+            self.plot_item.removeItem(trail)
+        self.plot_item.legend.clear()
+        self.trails, self._run_colors, self._run_starts = [], colors, start_indices
+        seen = set()
+        for color, label in zip(colors, labels, strict=True):
+            pen = pg.mkPen(color, width=2)
+            trail = pg.PlotDataItem(
+                pen=pen, symbol="o", symbolSize=4, symbolPen=None, symbolBrush=pg.mkBrush(color)
+            )
+            trail.setZValue(30)
+            self.plot_item.addItem(trail)
+            if label not in seen:
+                seen.add(label)
+                self.plot_item.legend.addItem(trail, label)
+            self.trails.append(trail)
+        self.heads.setData([])
+
+    def show_runs(self, trails_xy: list[tuple[np.ndarray, np.ndarray]], diverged: list[bool]) -> None:
+        """Draw each run's trail (x, y) and its head; diverged runs get a cross."""
+        spots = []
+        for i, (trail, (x, y)) in enumerate(zip(self.trails, trails_xy, strict=True)):
+            xy = downsample(np.column_stack([x, y]))
+            trail.setData(xy[:, 0], xy[:, 1])
+            if len(x):
+                spots.append(
+                    {
+                        "pos": (x[-1], y[-1]),
+                        "brush": pg.mkBrush(self._run_colors[i]),
+                        "symbol": "x" if diverged[i] else start_symbol(self._run_starts[i]),
+                        "pen": pg.mkPen("k", width=1),
+                    }
+                )
+        self.heads.setData(spots)
+
+    # ---- mouse --------------------------------------------------------------------------------------
+    def _view_point(self, scene_pos) -> QPointF | None:
+        if not self.vb.sceneBoundingRect().contains(scene_pos):
+            return None
+        return self.vb.mapSceneToView(scene_pos)
+
+    def _on_click(self, event) -> None:
+        p = self._view_point(event.scenePos())
+        if p is None:
+            return
+        land = self.model.landscape
+        point = (p.x(),) if land.dim == 1 else (p.x(), p.y())
+        try:
+            if event.button() == Qt.MouseButton.RightButton:
+                self._remove_start_near(event.scenePos())
+            elif event.button() == Qt.MouseButton.LeftButton:
+                if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                    self.model.add_start(point)
+                else:
+                    self.model.set_starts([point])
+            event.accept()
+        except ValueError as exc:
+            self.message.emit(str(exc))
+
+    def _remove_start_near(self, scene_pos) -> None:
+        best, best_d = None, REMOVE_RADIUS_PX
+        for i, start in enumerate(self.model.starts):
+            sp = self.vb.mapViewToScene(QPointF(*self._start_xy(start)))
+            d = ((sp.x() - scene_pos.x()) ** 2 + (sp.y() - scene_pos.y()) ** 2) ** 0.5
+            if d <= best_d:
+                best, best_d = i, d
+        if best is not None:
+            self.model.remove_start(best)
+
+    def _on_move(self, scene_pos) -> None:
+        p = self._view_point(scene_pos)
+        if p is None:
+            self.hover_label.hide()
+            return
+        land = self.model.landscape
+        point = (p.x(),) if land.dim == 1 else (p.x(), p.y())
+        with np.errstate(all="ignore"):
+            f = float(land.value([point])[0])
+        text = (
+            f"x = {p.x():.4g}, f = {f:.6g}"
+            if land.dim == 1
+            else f"x = {p.x():.4g}, y = {p.y():.4g}, f = {f:.6g}"
+        )
+        self.hover_label.setText(text)
+        self.hover_label.setPos(p)
+        self.hover_label.show()
+        self.hovered.emit(text)

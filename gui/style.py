@@ -1,0 +1,35 @@
+"""Colours and symbols: a colour-blind-safe palette (Paul Tol's "muted" plus Okabe–Ito)."""
+
+from __future__ import annotations
+
+from core.methods import METHODS
+
+PALETTE = (
+    "#CC6677",
+    "#332288",
+    "#DDCC77",
+    "#117733",
+    "#88CCEE",
+    "#882255",
+    "#44AA99",
+    "#999933",
+    "#AA4499",
+    "#E69F00",
+    "#56B4E9",
+    "#D55E00",
+    "#000000",
+)
+METHOD_COLORS: dict[str, str] = {mid: PALETTE[i % len(PALETTE)] for i, mid in enumerate(METHODS)}
+START_SYMBOLS = ("o", "s", "t", "d", "p", "h", "star", "+", "x")
+GLOBAL_MIN_COLOR = "#FFD700"
+LOCAL_MIN_COLOR = "#FFFFFF"
+
+
+def method_color(method_id: str) -> str:
+    """The fixed colour of a method, the same in every view."""
+    return METHOD_COLORS.get(method_id, "#777777")
+
+
+def start_symbol(index: int) -> str:
+    """The marker symbol of start point ``index`` (so starts differ by shape as well)."""
+    return START_SYMBOLS[index % len(START_SYMBOLS)]
