@@ -1,10 +1,15 @@
-"""Minima Lab: ``python main.py`` opens the app; ``python main.py list|run …`` is the headless CLI."""
+"""Minima Lab: ``python main.py`` opens the app; ``python main.py list|run …`` is the headless CLI.
+
+App options: ``--preset NAME`` opens with a preset loaded; ``--screenshot PNG [--steps N]`` renders
+the window offscreen after N steps and saves it.
+"""
 
 from __future__ import annotations
 
+import argparse
 import sys
 
-CLI_COMMANDS = {"list", "run", "-h", "--help"}
+CLI_COMMANDS = {"list", "run"}
 
 
 def main(argv: list[str]) -> int:
@@ -12,9 +17,17 @@ def main(argv: list[str]) -> int:
         from core.cli import main as cli_main
 
         return cli_main(argv)
-    print("The desktop window is not built yet; use `python main.py list` or `python main.py run --help`.",
-          file=sys.stderr)
-    return 1
+    parser = argparse.ArgumentParser(prog="python main.py",
+                                     description="Minima Lab. Commands: list, run (see `python main.py run -h`).")
+    parser.add_argument("--preset", help="open with this preset loaded (seed-lecture, adaptive-rosenbrock, …)")
+    parser.add_argument("--screenshot", metavar="PNG", help="render the window offscreen and save it")
+    parser.add_argument("--steps", type=int, default=None, help="with --screenshot: steps to run first")
+    args = parser.parse_args(argv)
+    if args.steps is not None and args.steps < 0:
+        parser.error("--steps must be a non-negative whole number")
+    from gui.app import run_app
+
+    return run_app(args.preset, args.screenshot, args.steps)
 
 
 if __name__ == "__main__":

@@ -66,9 +66,9 @@ PRESETS: dict[str, Preset] = {
             "rastrigin",
             (
                 "gd:lr=0.002",
-                "sgd:lr=0.002,noise=2000,noise_decay=0.55",
-                "langevin:lr=0.002,temperature=2",
-                "perturbed-gd:lr=0.002,radius=1,g_thres=0.01",
+                "sgd:lr=0.002,schedule=sgdr,t0=300,noise=20000,noise_decay=0.3,patience=5000",
+                "langevin:lr=0.002,temperature=5,patience=5000",
+                "perturbed-gd:lr=0.002,radius=2,g_thres=0.1,t_thres=100",
                 "annealing:temperature=10,sigma=0.5",
                 "restarts:lr=0.002,local_steps=150",
                 "basin-hopping:lr=0.002,stepsize=1,local_steps=100",

@@ -39,7 +39,8 @@ class LandscapeView(pg.PlotWidget):
         self.vb = self.plot_item.getViewBox()
         self.vb.setMenuEnabled(False)
         self.plot_item.showGrid(x=True, y=True, alpha=0.2)
-        self.plot_item.addLegend(offset=(-10, 10))
+        legend = self.plot_item.addLegend(offset=(10, -10), brush=pg.mkBrush(255, 255, 255, 200))
+        legend.setZValue(200)
         self.curve = pg.PlotDataItem(pen=pg.mkPen("#444444", width=2))
         self.image = pg.ImageItem()
         self.colorbar: pg.ColorBarItem | None = None
@@ -95,7 +96,7 @@ class LandscapeView(pg.PlotWidget):
             self.plot_item.addItem(item)
         self.plot_item.addItem(self.hover_label, ignoreBounds=True)
         self.hover_label.hide()
-        self.plot_item.setTitle(f"{land.name}   <span style='color:#666'>{land.formula}</span>")
+        self.plot_item.setTitle(f"{land.name}   <span style='color:#666'>({land.id})</span>")
         self._draw_minima()
         self.redraw_starts()
         self.vb.enableAutoRange()
@@ -127,7 +128,9 @@ class LandscapeView(pg.PlotWidget):
     def _draw_minima(self) -> None:
         land = self.model.landscape
         spots = []
-        for m in land.minima_in_domain():
+        minima = land.minima_in_domain()
+        small = len(minima) > 30  # e.g. Rastrigin's lattice: keep the surface visible
+        for m in minima:
             x = m.location[0]
             y = m.value if land.dim == 1 else m.location[1]
             is_global = m.kind == "global"
@@ -135,7 +138,7 @@ class LandscapeView(pg.PlotWidget):
                 {
                     "pos": (x, y),
                     "symbol": "star" if is_global else "t1",
-                    "size": 18 if is_global else 12,
+                    "size": 18 if is_global else (7 if small else 12),
                     "brush": pg.mkBrush(GLOBAL_MIN_COLOR if is_global else LOCAL_MIN_COLOR),
                     "pen": pg.mkPen("k"),
                 }
@@ -159,17 +162,26 @@ class LandscapeView(pg.PlotWidget):
         ]
         self.start_markers.setData(spots)
 
-    def prepare_runs(self, colors: list[str], start_indices: list[int], labels: list[str]) -> None:
-        """Create one trail per run (once; updates only call setData)."""
+    def prepare_runs(self, colors: list[str], start_indices: list[int], labels: list[str], dim: int) -> None:
+        """Create one trail per run (once; updates only call setData).
+
+        On a curve the trail is dots on the curve (lines between far-apart points would cut
+        through the air); on a surface it is the path as a line.
+        """
         for trail in self.trails:
             self.plot_item.removeItem(trail)
         self.plot_item.legend.clear()
         self.trails, self._run_colors, self._run_starts = [], colors, start_indices
         seen = set()
         for color, label in zip(colors, labels, strict=True):
-            pen = pg.mkPen(color, width=2)
+            faded = pg.mkColor(color)
+            faded.setAlpha(150)
             trail = pg.PlotDataItem(
-                pen=pen, symbol="o", symbolSize=4, symbolPen=None, symbolBrush=pg.mkBrush(color)
+                pen=pg.mkPen(faded, width=1.5) if dim == 2 else None,
+                symbol="o",
+                symbolSize=5 if dim == 1 else 3,
+                symbolPen=None,
+                symbolBrush=pg.mkBrush(faded),
             )
             trail.setZValue(30)
             self.plot_item.addItem(trail)

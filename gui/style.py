@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from core.methods import METHODS
+from core.methods import METHODS, get_method
+from core.spec import MethodSpec
 
 PALETTE = (
     "#CC6677",
@@ -23,6 +24,13 @@ METHOD_COLORS: dict[str, str] = {mid: PALETTE[i % len(PALETTE)] for i, mid in en
 START_SYMBOLS = ("o", "s", "t", "d", "p", "h", "star", "+", "x")
 GLOBAL_MIN_COLOR = "#FFD700"
 LOCAL_MIN_COLOR = "#FFFFFF"
+
+
+def display_label(spec: MethodSpec) -> str:
+    """A short legend label: the method's name, plus its schedule when it has a non-constant one."""
+    label = get_method(spec.method).name
+    schedule = spec.params.get("schedule", "constant")
+    return label if schedule == "constant" else f"{label} ({schedule})"
 
 
 def method_color(method_id: str) -> str:

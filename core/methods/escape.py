@@ -29,7 +29,7 @@ class NoisySGD(Method):
             1.0,
             "Gradient-noise variance η_n at t = 0 (Neelakantan et al.: 0.01–1)",
             0.0,
-            1e4,
+            1e6,
             log=True,
         ),
         ParamSpec(

@@ -1,0 +1,249 @@
+"""The main window: panels, the landscape view, side plots, results, run controls and menus."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+
+from core.presets import PRESETS
+from gui.about import AboutMethodsDialog
+from gui.controls import RunControls
+from gui.landscape_view import LandscapeView
+from gui.model import AppModel
+from gui.panels import LandscapePanel, MethodsPanel
+from gui.results_table import ResultsTable
+from gui.run_buffer import RunBuffer
+from gui.runner import RunController, Update
+from gui.side_plots import SidePlots
+from gui.style import display_label, method_color
+
+CHUNK_STEP = 50  # Shift+→
+
+
+def _action(parent, text: str, slot=None, shortcut=None, checkable: bool = False) -> QAction:
+    """A QAction set up with method calls (PySide6 keyword properties have refcount trouble with bools)."""
+    action = QAction(text, parent)
+    if checkable:
+        action.setCheckable(True)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    if slot is not None:
+        action.triggered.connect(slot)
+    return action
+
+
+class MainWindow(QMainWindow):
+    """The app's window. ``settings`` (QSettings) restores and saves layout and choices."""
+
+    def __init__(self, model: AppModel | None = None, settings: QSettings | None = None):
+        super().__init__()
+        self.setWindowTitle("Minima Lab")
+        self.resize(1400, 900)
+        self.model = model or AppModel(self)
+        self.settings = settings
+        self.controller = RunController(self)
+        self.buffer: RunBuffer | None = None
+        self.view = LandscapeView(self.model)
+        self.side = SidePlots()
+        self.table = ResultsTable()
+        self.controls = RunControls(self.model)
+        self.landscape_panel = LandscapePanel(self.model)
+        self.methods_panel = MethodsPanel(self.model)
+        self.state_label = QLabel()
+        self._build_layout()
+        self._build_menus()
+        self._connect()
+        self._restore_settings()
+        self.reload()
+
+    # ---- construction -------------------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.controls)
+        self.setCentralWidget(central)
+        self.docks = {}
+        for name, widget, area in (
+            ("Landscape", self.landscape_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
+            ("Methods", self.methods_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
+            ("Plots", self.side, Qt.DockWidgetArea.RightDockWidgetArea),
+            ("Results", self.table, Qt.DockWidgetArea.BottomDockWidgetArea),
+        ):
+            dock = QDockWidget(name, self)
+            dock.setObjectName(f"dock-{name}")
+            dock.setWidget(widget)
+            self.addDockWidget(area, dock)
+            self.docks[name] = dock
+        self.statusBar().addPermanentWidget(self.state_label)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        quit_action = _action(self, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        file_menu.addAction(quit_action)
+        run_menu = self.menuBar().addMenu("&Run")
+        self.play_action = _action(self, "Play / Pause", self.toggle_play)
+        self.step_action = _action(self, "Step", lambda: self.controller.step(1))
+        self.chunk_action = _action(self, f"Step {CHUNK_STEP}", lambda: self.controller.step(CHUNK_STEP))
+        self.reset_action = _action(self, "Reset", self.reload)
+        for action in (self.play_action, self.step_action, self.chunk_action, self.reset_action):
+            run_menu.addAction(action)
+        presets_menu = self.menuBar().addMenu("&Presets")
+        for preset in PRESETS.values():
+            action = _action(self, preset.title, lambda _=False, p=preset: self.model.load_preset(p))
+            action.setToolTip(preset.description)
+            action.setStatusTip(preset.description)
+            presets_menu.addAction(action)
+        view_menu = self.menuBar().addMenu("&View")
+        minima = _action(self, "Show known minima", checkable=True)
+        minima.setChecked(True)
+        minima.toggled.connect(self.landscape_panel.show_minima.setChecked)
+        self.landscape_panel.show_minima.toggled.connect(minima.setChecked)
+        log_loss = _action(self, "Log-scale loss", checkable=True)
+        log_loss.toggled.connect(self.side.log_loss.setChecked)
+        self.side.log_loss.toggled.connect(log_loss.setChecked)
+        view_menu.addActions([minima, log_loss])
+        view_menu.addSeparator()
+        for dock in self.docks.values():
+            view_menu.addAction(dock.toggleViewAction())
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(_action(self, "About the &methods", self.show_about_methods))
+        help_menu.addAction(_action(self, "&About Minima Lab", self._about))
+        # Window-wide keys that also work while a button or the plot has focus.
+        for key, slot in (
+            ("Space", self.toggle_play),
+            ("Right", self.step_action.trigger),
+            ("Shift+Right", self.chunk_action.trigger),
+            ("R", self.reload),
+        ):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.activated.connect(slot)
+
+    def _connect(self) -> None:
+        self.model.changed.connect(self.reload)
+        self.controller.updated.connect(self.on_update)
+        self.controller.stateChanged.connect(self._on_state)
+        self.controller.failed.connect(self._on_failed)
+        self.controls.playPauseRequested.connect(self.toggle_play)
+        self.controls.stepRequested.connect(self.step_action.trigger)
+        self.controls.resetRequested.connect(self.reload)
+        self.controls.clearRequested.connect(lambda: self.model.set_starts([]))
+        self.controls.speedChanged.connect(self.controller.set_speed)
+        self.controller.set_speed(self.controls.steps_per_second)
+        self.landscape_panel.show_minima.toggled.connect(self.view.set_minima_visible)
+        for source in (self.view, self.landscape_panel, self.methods_panel.editor):
+            source.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.view.hovered.connect(lambda text: self.statusBar().showMessage(text, 3000))
+
+    # ---- runs ---------------------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Stop the current run and prepare the runs the model now describes, at step 0."""
+        exp = self.model.experiment()
+        self.controller.load(exp)
+        engine = self.controller.engine
+        self.buffer = RunBuffer(engine) if engine is not None else None
+        runs = [(spec, i) for spec in (exp.methods if exp else ()) for i in range(len(exp.starts))]
+        colors = [method_color(spec.method) for spec, _ in runs]
+        labels = [display_label(spec) for spec, _ in runs]
+        self.view.prepare_runs(colors, [i for _, i in runs], labels, self.model.landscape.dim)
+        self.side.prepare_runs(colors, self.model.landscape.global_value)
+        starts = [tuple(exp.starts[i]) for _, i in runs] if exp else []
+        self.table.prepare_runs(
+            labels, [spec.to_text() for spec, _ in runs], [spec.method for spec, _ in runs], starts
+        )
+        if self.buffer is not None:
+            self._draw()
+            self.statusBar().showMessage(
+                f"Ready: {len(runs)} run(s). Space plays, → steps; click moves the start, Shift+click adds one."
+            )
+        elif not self.model.starts:
+            self.statusBar().showMessage("Click the view to place a start point (Shift+click adds more)")
+        else:
+            self.statusBar().showMessage("Tick at least one method in the Methods panel")
+        self._on_state(self.controller.state)
+
+    def toggle_play(self) -> None:
+        if self.controller.is_running:
+            self.controller.pause()
+        else:
+            self.controller.play()
+
+    def on_update(self, update: Update) -> None:
+        if self.buffer is None:
+            return
+        if update.chunk is not None:
+            self.buffer.append(update.chunk)
+        self._draw()
+        self.table.update_statuses(update.statuses)
+        diverged = sum(s.status == "diverged" for s in update.statuses)
+        note = f" — {diverged} run(s) diverged (NaN/inf or unbounded)" if diverged else ""
+        self.state_label.setText(f"step {update.step} · {self.controller.state}{note}")
+
+    def trails(self) -> list[tuple]:
+        """Each run's drawn trail as (x, y) arrays: (x, f(x)) on 1-D, (x, y) on 2-D."""
+        buf, dim = self.buffer, self.model.landscape.dim
+        out = []
+        for run in range(buf.positions.shape[1]):
+            traj = buf.trajectory(run)
+            out.append((traj[:, 0], buf.series("losses", run) if dim == 1 else traj[:, 1]))
+        return out
+
+    def _draw(self) -> None:
+        self.view.show_runs(self.trails(), [s == "diverged" for s in self.buffer.status])
+        self.side.refresh(self.buffer)
+
+    def _on_state(self, state: str) -> None:
+        self.controls.show_state(state)
+        step = self.controller.engine.t if self.controller.engine is not None else 0
+        self.state_label.setText(f"step {step} · {state}")
+
+    def _on_failed(self, text: str) -> None:
+        self.statusBar().showMessage("The run stopped on an error; see the message.", 10000)
+        QMessageBox.warning(self, "Run failed", text)
+
+    # ---- dialogs and settings -----------------------------------------------------------------------
+    def show_about_methods(self) -> AboutMethodsDialog:
+        dialog = AboutMethodsDialog(self)
+        dialog.show()
+        return dialog
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Minima Lab",
+            "Minima Lab: watch optimizers get stuck in, and escape from, local minima.",
+        )
+
+    def _restore_settings(self) -> None:
+        if self.settings is None:
+            return
+        geometry, state = self.settings.value("geometry"), self.settings.value("windowState")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+        speed = self.settings.value("speed")
+        if speed is not None:
+            self.controls.set_speed(int(speed))
+        saved = self.settings.value("model")
+        if saved:
+            try:
+                self.model.restore_json(str(saved))
+            except ValueError as exc:
+                self.statusBar().showMessage(f"Last session's choices could not be restored: {exc}", 10000)
+
+    def save_settings(self) -> None:
+        if self.settings is None:
+            return
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("windowState", self.saveState())
+        self.settings.setValue("speed", self.controls.steps_per_second)
+        self.settings.setValue("model", self.model.to_json())
+        self.settings.sync()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self.controller.stop()
+        self.save_settings()
+        super().closeEvent(event)

@@ -1,0 +1,160 @@
+"""The left-hand panels: choosing the landscape (and its domain) and the methods."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.landscapes import LANDSCAPES
+from core.methods import METHODS
+from gui.model import AppModel
+from gui.param_editor import ParamEditor
+from gui.style import method_color
+
+
+class LandscapePanel(QWidget):
+    """Landscapes grouped 1-D / 2-D, a description, the domain fields and the minima toggle."""
+
+    message = Signal(str)
+
+    def __init__(self, model: AppModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.items: dict[str, QTreeWidgetItem] = {}
+        for dim, title in ((1, "1-D curves"), (2, "2-D surfaces")):
+            group = QTreeWidgetItem(self.tree, [title])
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            for land in (land for land in LANDSCAPES.values() if land.dim == dim):
+                item = QTreeWidgetItem(group, [land.name])
+                item.setData(0, Qt.ItemDataRole.UserRole, land.id)
+                item.setToolTip(0, f"{land.description}\n{land.formula}")
+                self.items[land.id] = item
+        self.tree.expandAll()
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.domain_edits = [QLineEdit() for _ in range(4)]
+        domain = QGridLayout()
+        for i, (edit, name) in enumerate(
+            zip(self.domain_edits, ("x min", "x max", "y min", "y max"), strict=True)
+        ):
+            edit.setToolTip(f"Domain: {name} (press Enter to apply)")
+            edit.setPlaceholderText(name)
+            edit.editingFinished.connect(self._apply_domain)
+            domain.addWidget(edit, i // 2, i % 2)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #B00020;")
+        self.error.setWordWrap(True)
+        self.show_minima = QCheckBox("Show known minima (★ global, ▲ local)")
+        self.show_minima.setChecked(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.description)
+        layout.addLayout(domain)
+        layout.addWidget(self.error)
+        layout.addWidget(self.show_minima)
+        self.tree.currentItemChanged.connect(self._on_select)
+        model.landscapeChanged.connect(self._sync)
+        self._sync()
+
+    def _on_select(self, item: QTreeWidgetItem | None, _previous=None) -> None:
+        landscape_id = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        if landscape_id and landscape_id != self.model.landscape.id:
+            self.model.set_landscape(landscape_id)
+
+    def _apply_domain(self) -> None:
+        land = self.model.landscape
+        texts = [e.text().strip() for e in self.domain_edits[: 2 * land.dim]]
+        try:
+            values = [float(t) for t in texts]
+            domain = tuple((values[2 * i], values[2 * i + 1]) for i in range(land.dim))
+            if domain != land.domain:
+                self.model.set_domain(domain)
+        except ValueError as exc:
+            text = (
+                str(exc) if "domain" in str(exc) else f"invalid domain {texts}: enter numbers with min < max"
+            )
+            self.error.setText(text)
+            self.message.emit(text)
+            self._sync_domain()
+            return
+        self.error.clear()
+
+    def _sync(self) -> None:
+        land = self.model.landscape
+        item = self.items[land.id]
+        if self.tree.currentItem() is not item:
+            self.tree.blockSignals(True)
+            self.tree.setCurrentItem(item)
+            self.tree.blockSignals(False)
+        self.description.setText(f"<b>{land.name}</b>: {land.description}<br><code>{land.formula}</code>")
+        self._sync_domain()
+
+    def _sync_domain(self) -> None:
+        land = self.model.landscape
+        values = [v for pair in land.domain for v in pair]
+        for i, edit in enumerate(self.domain_edits):
+            edit.setVisible(i < 2 * land.dim)
+            if i < len(values):
+                edit.setText(f"{values[i]:g}")
+
+
+def _swatch(color: str) -> QIcon:
+    pixmap = QPixmap(14, 14)
+    pixmap.fill(QColor(color))
+    return QIcon(pixmap)
+
+
+class MethodsPanel(QWidget):
+    """Every method, checkable, with its colour; the selected one's parameters below."""
+
+    def __init__(self, model: AppModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.list = QListWidget()
+        self.items: dict[str, QListWidgetItem] = {}
+        for mid, cls in METHODS.items():
+            item = QListWidgetItem(_swatch(method_color(mid)), cls.name)
+            item.setData(Qt.ItemDataRole.UserRole, mid)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            item.setToolTip(cls.description)
+            self.list.addItem(item)
+            self.items[mid] = item
+        self.editor = ParamEditor(model)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.editor)
+        self.list.itemChanged.connect(self._on_item_changed)
+        self.list.currentItemChanged.connect(self._on_current)
+        model.methodsChanged.connect(self._sync)
+        self._sync()
+        self.list.setCurrentRow(0)
+
+    def _on_item_changed(self, item: QListWidgetItem) -> None:
+        mid = item.data(Qt.ItemDataRole.UserRole)
+        self.model.set_method_enabled(mid, item.checkState() == Qt.CheckState.Checked)
+
+    def _on_current(self, item: QListWidgetItem | None, _previous=None) -> None:
+        if item is not None:
+            self.editor.show_method(item.data(Qt.ItemDataRole.UserRole))
+
+    def _sync(self) -> None:
+        self.list.blockSignals(True)
+        for mid, item in self.items.items():
+            checked = self.model.methods[mid].enabled
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.list.blockSignals(False)
