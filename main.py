@@ -17,9 +17,12 @@ def main(argv: list[str]) -> int:
         from core.cli import main as cli_main
 
         return cli_main(argv)
-    parser = argparse.ArgumentParser(prog="python main.py",
-                                     description="Minima Lab. Commands: list, run (see `python main.py run -h`).")
-    parser.add_argument("--preset", help="open with this preset loaded (seed-lecture, adaptive-rosenbrock, …)")
+    parser = argparse.ArgumentParser(
+        prog="python main.py", description="Minima Lab. Commands: list, run (see `python main.py run -h`)."
+    )
+    parser.add_argument(
+        "--preset", help="open with this preset loaded (seed-lecture, adaptive-rosenbrock, …)"
+    )
     parser.add_argument("--screenshot", metavar="PNG", help="render the window offscreen and save it")
     parser.add_argument("--steps", type=int, default=None, help="with --screenshot: steps to run first")
     args = parser.parse_args(argv)

@@ -156,7 +156,7 @@ class MainWindow(QMainWindow):
         if self.buffer is not None:
             self._draw()
             self.statusBar().showMessage(
-                f"Ready: {len(runs)} run(s). Space plays, → steps; click moves the start, Shift+click adds one."
+                f"Ready: {len(runs)} run(s). Space plays, → steps; click moves the start, Shift+click adds."
             )
         elif not self.model.starts:
             self.statusBar().showMessage("Click the view to place a start point (Shift+click adds more)")
