@@ -68,7 +68,8 @@ class Landscape:
         """The known minima that lie inside the current domain box."""
         lo, hi = self.lower, self.upper
         return tuple(
-            m for m in self.minima
+            m
+            for m in self.minima
             if np.all(np.asarray(m.location) >= lo - 1e-12) and np.all(np.asarray(m.location) <= hi + 1e-12)
         )
 
@@ -79,5 +80,7 @@ class Landscape:
             raise ValueError(f"domain needs {self.dim} interval(s), got {len(domain)}")
         for lo, hi in domain:
             if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-                raise ValueError(f"invalid domain interval [{lo}, {hi}]: need finite lo < hi")
+                raise ValueError(
+                    f"invalid domain [{lo:g}, {hi:g}]: the lower bound must be below the upper one"
+                )
         return replace(self, domain=domain)

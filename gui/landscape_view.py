@@ -14,7 +14,7 @@ from core.grid import contour_levels, display_values, evaluate_grid, needs_log_c
 from gui.model import AppModel
 from gui.style import GLOBAL_MIN_COLOR, LOCAL_MIN_COLOR, start_symbol
 
-MAX_TRAIL_POINTS = 2000
+MAX_TRAIL_POINTS = 1500
 REMOVE_RADIUS_PX = 12
 
 
@@ -59,6 +59,7 @@ class LandscapeView(pg.PlotWidget):
         self.show_minima = True
         self._run_colors: list[str] = []
         self._run_starts: list[int] = []
+        self._dots = True
         self.scene().sigMouseClicked.connect(self._on_click)
         self.scene().sigMouseMoved.connect(self._on_move)
         model.landscapeChanged.connect(self.redraw_landscape)
@@ -163,50 +164,69 @@ class LandscapeView(pg.PlotWidget):
         self.start_markers.setData(spots)
 
     def prepare_runs(self, colors: list[str], start_indices: list[int], labels: list[str], dim: int) -> None:
-        """Create one trail per run (once; updates only call setData).
+        """Create the trail items (once; updates only call setData): one item per method.
 
-        On a curve the trail is dots on the curve (lines between far-apart points would cut
-        through the air); on a surface it is the path as a line.
+        All runs of a method share one item (a ``connect`` array keeps them apart), which keeps
+        redraws cheap. On a curve a trail is dots on the curve (lines between far-apart points
+        would cut through the air); on a surface it is the path as a line.
         """
-        for trail in self.trails:
-            self.plot_item.removeItem(trail)
+        for item in self.trails:
+            self.plot_item.removeItem(item)
         self.plot_item.legend.clear()
-        self.trails, self._run_colors, self._run_starts = [], colors, start_indices
-        seen = set()
-        for color, label in zip(colors, labels, strict=True):
-            faded = pg.mkColor(color)
+        self._run_colors, self._run_starts = colors, start_indices
+        self._dots = dim == 1
+        self.trails, self._groups = [], []
+        by_label: dict[str, list[int]] = {}
+        for run, label in enumerate(labels):
+            by_label.setdefault(label, []).append(run)
+        for label, runs in by_label.items():
+            faded = pg.mkColor(colors[runs[0]])
             faded.setAlpha(150)
-            trail = pg.PlotDataItem(
-                pen=pg.mkPen(faded, width=1.5) if dim == 2 else None,
-                symbol="o",
-                symbolSize=5 if dim == 1 else 3,
-                symbolPen=None,
-                symbolBrush=pg.mkBrush(faded),
-            )
-            trail.setZValue(30)
-            self.plot_item.addItem(trail)
-            if label not in seen:
-                seen.add(label)
-                self.plot_item.legend.addItem(trail, label)
-            self.trails.append(trail)
+            if self._dots:
+                # Dots drawn as zero-length round-capped segments: one path, far cheaper than symbols.
+                pen = pg.mkPen(faded, width=5, cap=Qt.PenCapStyle.RoundCap)
+            else:
+                pen = pg.mkPen(faded, width=1.5)
+            item = pg.PlotDataItem(pen=pen)
+            item.setZValue(30)
+            self.plot_item.addItem(item)
+            self.plot_item.legend.addItem(item, label)
+            self.trails.append(item)
+            self._groups.append(runs)
         self.heads.setData([])
 
     def show_runs(self, trails_xy: list[tuple[np.ndarray, np.ndarray]], diverged: list[bool]) -> None:
         """Draw each run's trail (x, y) and its head; diverged runs get a cross."""
+        for item, runs in zip(self.trails, self._groups, strict=True):
+            parts = [downsample(np.column_stack(trails_xy[r])) for r in runs]
+            xy, connect = self._joined(parts)
+            item.setData(xy[:, 0], xy[:, 1], connect=connect)
         spots = []
-        for i, (trail, (x, y)) in enumerate(zip(self.trails, trails_xy, strict=True)):
-            xy = downsample(np.column_stack([x, y]))
-            trail.setData(xy[:, 0], xy[:, 1])
+        for i, (x, y) in enumerate(trails_xy):
             if len(x):
+                symbol = "x" if diverged[i] else start_symbol(self._run_starts[i])
                 spots.append(
                     {
                         "pos": (x[-1], y[-1]),
                         "brush": pg.mkBrush(self._run_colors[i]),
-                        "symbol": "x" if diverged[i] else start_symbol(self._run_starts[i]),
+                        "symbol": symbol,
                         "pen": pg.mkPen("k", width=1),
                     }
                 )
         self.heads.setData(spots)
+
+    def _joined(self, parts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """Concatenate the runs' points with a connect array that never joins two runs."""
+        if self._dots:
+            parts = [np.repeat(p, 2, axis=0) for p in parts]
+        xy = np.concatenate(parts) if parts else np.empty((0, 2))
+        if self._dots:
+            connect = np.zeros(len(xy), dtype=bool)
+            connect[0::2] = True  # each point to its own copy: a dot
+        else:
+            connect = np.ones(len(xy), dtype=bool)
+            connect[np.cumsum([len(p) for p in parts]) - 1] = False
+        return xy, connect
 
     # ---- mouse --------------------------------------------------------------------------------------
     def _view_point(self, scene_pos) -> QPointF | None:

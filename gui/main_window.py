@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
@@ -19,6 +19,8 @@ from gui.side_plots import SidePlots
 from gui.style import display_label, method_color
 
 CHUNK_STEP = 50  # Shift+→
+FRAME_HZ = 40  # the view redraws at most this often while streaming
+SLOW_PANEL_EVERY = 4  # side plots and table: every 4th frame (10 Hz)
 
 
 def _action(parent, text: str, slot=None, shortcut=None, checkable: bool = False) -> QAction:
@@ -51,11 +53,19 @@ class MainWindow(QMainWindow):
         self.landscape_panel = LandscapePanel(self.model)
         self.methods_panel = MethodsPanel(self.model)
         self.state_label = QLabel()
+        self._latest: Update | None = None
+        self._dirty = False
+        self.frames_drawn = 0
+        self._frame_timer = QTimer(self)
+        self._frame_timer.setInterval(int(1000 / FRAME_HZ))
+        self._frame_timer.timeout.connect(self._on_frame_timer)
         self._build_layout()
         self._build_menus()
         self._connect()
-        self._restore_settings()
+        restore_problem = self._restore_settings()
         self.reload()
+        if restore_problem:
+            self.statusBar().showMessage(restore_problem, 15000)
 
     # ---- construction -------------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -153,8 +163,10 @@ class MainWindow(QMainWindow):
         self.table.prepare_runs(
             labels, [spec.to_text() for spec, _ in runs], [spec.method for spec, _ in runs], starts
         )
+        self._latest = None
         if self.buffer is not None:
-            self._draw()
+            self.view.show_runs(self.trails(), [False] * engine.n_runs)
+            self.side.refresh(self.buffer)
             self.statusBar().showMessage(
                 f"Ready: {len(runs)} run(s). Space plays, → steps; click moves the start, Shift+click adds."
             )
@@ -171,15 +183,43 @@ class MainWindow(QMainWindow):
             self.controller.play()
 
     def on_update(self, update: Update) -> None:
+        """Store the new rows; while streaming, the frame timer draws them (at most FRAME_HZ)."""
         if self.buffer is None:
             return
         if update.chunk is not None:
             self.buffer.append(update.chunk)
-        self._draw()
-        self.table.update_statuses(update.statuses)
-        diverged = sum(s.status == "diverged" for s in update.statuses)
+        self._latest = update
+        if self.controller.is_running:
+            self._dirty = True
+            if not self._frame_timer.isActive():
+                self._frame_timer.start()
+        else:
+            self.draw_frame(full=True)
+
+    def draw_frame(self, full: bool = True) -> None:
+        """Redraw the view; with ``full`` also the side plots and the table (they refresh less often)."""
+        self._dirty = False
+        if self.buffer is None or self._latest is None:
+            return
+        self.view.show_runs(self.trails(), [s == "diverged" for s in self.buffer.status])
+        self.frames_drawn += 1
+        if full or self.frames_drawn % SLOW_PANEL_EVERY == 0:
+            self.side.refresh(self.buffer)
+            self.table.update_statuses(self._latest.statuses)
+        self._show_status_line()
+
+    def _on_frame_timer(self) -> None:
+        if self._dirty:
+            self.draw_frame(full=False)
+        elif not self.controller.is_running:
+            self._frame_timer.stop()
+
+    def _show_status_line(self) -> None:
+        step = self.controller.engine.t if self.controller.engine is not None else 0
+        statuses = self._latest.statuses if self._latest is not None else ()
+        diverged = sum(s.status == "diverged" for s in statuses)
         note = f" — {diverged} run(s) diverged (NaN/inf or unbounded)" if diverged else ""
-        self.state_label.setText(f"step {update.step} · {self.controller.state}{note}")
+        self.state_label.setText(f"step {step} · {self.controller.state}{note}")
 
     def trails(self) -> list[tuple]:
         """Each run's drawn trail as (x, y) arrays: (x, f(x)) on 1-D, (x, y) on 2-D."""
@@ -190,14 +230,11 @@ class MainWindow(QMainWindow):
             out.append((traj[:, 0], buf.series("losses", run) if dim == 1 else traj[:, 1]))
         return out
 
-    def _draw(self) -> None:
-        self.view.show_runs(self.trails(), [s == "diverged" for s in self.buffer.status])
-        self.side.refresh(self.buffer)
-
     def _on_state(self, state: str) -> None:
         self.controls.show_state(state)
-        step = self.controller.engine.t if self.controller.engine is not None else 0
-        self.state_label.setText(f"step {step} · {state}")
+        if state in ("paused", "finished") and self._latest is not None:
+            self.draw_frame(full=True)
+        self._show_status_line()
 
     def _on_failed(self, text: str) -> None:
         self.statusBar().showMessage("The run stopped on an error; see the message.", 10000)
@@ -216,9 +253,10 @@ class MainWindow(QMainWindow):
             "Minima Lab: watch optimizers get stuck in, and escape from, local minima.",
         )
 
-    def _restore_settings(self) -> None:
+    def _restore_settings(self) -> str | None:
+        """Restore layout and choices; returns a message if the saved choices were unusable."""
         if self.settings is None:
-            return
+            return None
         geometry, state = self.settings.value("geometry"), self.settings.value("windowState")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -232,7 +270,8 @@ class MainWindow(QMainWindow):
             try:
                 self.model.restore_json(str(saved))
             except ValueError as exc:
-                self.statusBar().showMessage(f"Last session's choices could not be restored: {exc}", 10000)
+                return f"Last session's choices could not be restored: {exc}"
+        return None
 
     def save_settings(self) -> None:
         if self.settings is None:

@@ -44,7 +44,9 @@ class ResultsTable(QTableWidget):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.verticalHeader().setVisible(False)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths while streaming: ResizeToContents re-measures every cell on every change.
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().setStretchLastSection(True)
 
     def prepare_runs(
         self, labels: list[str], specs: list[str], method_ids: list[str], starts: list[tuple[float, ...]]
@@ -60,6 +62,9 @@ class ResultsTable(QTableWidget):
             for col in range(2, len(COLUMNS)):
                 self.setItem(row, col, QTableWidgetItem(""))
             self._set(row, 6, "ready")
+        self.resizeColumnsToContents()
+        for col, width in ((2, 150), (3, 100), (4, 100)):
+            self.setColumnWidth(col, max(self.columnWidth(col), width))
 
     def update_statuses(self, statuses: tuple[RunStatus, ...]) -> None:
         for row, s in enumerate(statuses[: self.rowCount()]):

@@ -11,6 +11,7 @@ from gui.landscape_view import downsample
 from gui.run_buffer import RunBuffer
 
 NOISE_SERIES = ("temperatures", "noise_scales")
+SIDE_POINTS = 600  # about the plots' width in pixels
 
 
 class SidePlots(QWidget):
@@ -34,25 +35,30 @@ class SidePlots(QWidget):
         self.log_loss.toggled.connect(self._on_log_toggled)
         self.curves: dict[str, list[pg.PlotDataItem]] = {"loss": [], "lr": [], "noise": []}
         self._buffer: RunBuffer | None = None
+        self._groups: list[list[int]] = []
         self._floor = 0.0
 
     @staticmethod
     def _plot(title: str, left: str) -> pg.PlotWidget:
         plot = pg.PlotWidget(title=title)
         plot.setLabel("left", left)
-        plot.showGrid(x=True, y=True, alpha=0.2)
         plot.setMinimumHeight(120)
+        plot.setAntialiasing(False)  # many curves redraw ten times a second
         return plot
 
     def prepare_runs(self, colors: list[str], floor: float | None) -> None:
-        """One curve per run in each plot; ``floor`` is the landscape's global minimum value, if known."""
+        """One curve per method (runs of the same colour) in each plot; ``floor`` is f* if known."""
         for plot in (self.loss_plot, self.lr_plot, self.noise_plot):
             plot.clear()
         self._floor = floor if floor is not None else 0.0
+        by_color: dict[str, list[int]] = {}
+        for run, color in enumerate(colors):
+            by_color.setdefault(color, []).append(run)
+        self._groups = list(by_color.values())
         self.curves = {"loss": [], "lr": [], "noise": []}
-        for color in colors:
+        for color in by_color:
             for key, plot in (("loss", self.loss_plot), ("lr", self.lr_plot), ("noise", self.noise_plot)):
-                curve = pg.PlotDataItem(pen=pg.mkPen(color, width=1.5))
+                curve = pg.PlotDataItem(pen=pg.mkPen(color, width=1), antialias=False)
                 plot.addItem(curve)
                 self.curves[key].append(curve)
         self._buffer = None
@@ -60,25 +66,33 @@ class SidePlots(QWidget):
     def refresh(self, buffer: RunBuffer) -> None:
         self._buffer = buffer
         log = self.log_loss.isChecked()
-        for run, curve in enumerate(self.curves["loss"]):
-            losses = buffer.series("losses", run)
-            steps = np.arange(len(losses))
-            y = loss_gap(losses, min(self._floor, np.nanmin(losses)) - 1e-12) if log else losses
-            self._set(curve, steps, y)
-        for run, curve in enumerate(self.curves["lr"]):
-            lrs = buffer.series("learning_rates", run)
-            self._set(curve, np.arange(len(lrs)), lrs)
-        for run, curve in enumerate(self.curves["noise"]):
-            series = next((buffer.series(n, run) for n in NOISE_SERIES if n in buffer.extras), np.empty(0))
-            if series.size and np.isnan(series[1:]).all():
-                series = np.empty(0)
-            self._set(curve, np.arange(len(series)), series)
+        noise_name = next((n for n in NOISE_SERIES if n in buffer.extras), None)
+        for g, runs in enumerate(self._groups):
+            losses = [buffer.series("losses", r) for r in runs]
+            if log:
+                floor = min(self._floor, min(np.nanmin(v) for v in losses)) - 1e-12
+                losses = [loss_gap(v, floor) for v in losses]
+            self._set(self.curves["loss"][g], losses)
+            self._set(self.curves["lr"][g], [buffer.series("learning_rates", r) for r in runs])
+            noise = [buffer.series(noise_name, r) for r in runs] if noise_name else []
+            self._set(self.curves["noise"][g], noise)
 
     @staticmethod
-    def _set(curve: pg.PlotDataItem, x: np.ndarray, y: np.ndarray) -> None:
-        finite = np.isfinite(y)
-        xy = downsample(np.column_stack([x[finite], y[finite]]))
-        curve.setData(xy[:, 0], xy[:, 1])
+    def _set(curve: pg.PlotDataItem, series: list[np.ndarray]) -> None:
+        """Plot several runs' series against their step in one item, never joining two runs."""
+        parts = []
+        for y in series:
+            steps = np.arange(len(y), dtype=float)
+            finite = np.isfinite(y)
+            if finite.any():
+                parts.append(downsample(np.column_stack([steps[finite], y[finite]]), SIDE_POINTS))
+        if not parts:
+            curve.setData([], [])
+            return
+        xy = np.concatenate(parts)
+        connect = np.ones(len(xy), dtype=bool)
+        connect[np.cumsum([len(p) for p in parts]) - 1] = False
+        curve.setData(xy[:, 0], xy[:, 1], connect=connect)
 
     def _on_log_toggled(self, log: bool) -> None:
         self.loss_plot.setLogMode(y=log)

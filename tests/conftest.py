@@ -1,5 +1,47 @@
-"""Test configuration: Qt runs headless in every test session."""
+"""Test configuration: Qt runs headless, settings are isolated, and no test may leave a QThread running."""
 
+import gc
 import os
 
+import pytest
+
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path, monkeypatch):
+    """QSettings written by the app go to a temporary folder, never the user's."""
+    try:
+        from PySide6.QtCore import QSettings
+    except ImportError:  # the core tests do not need Qt
+        yield
+        return
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _dangling_qthreads():
+    """Fail any test that leaves a QThread running (after napari's fixture of the same name)."""
+    yield
+    import sys
+
+    if "PySide6.QtCore" not in sys.modules:
+        return
+    from PySide6.QtCore import QThread
+
+    gc.collect()
+    running = [obj for obj in gc.get_objects() if isinstance(obj, QThread) and _is_running(obj)]
+    if running:
+        for thread in running:
+            thread.quit()
+            thread.wait(2000)
+        pytest.fail(f"test left {len(running)} QThread(s) running")
+
+
+def _is_running(thread) -> bool:
+    try:
+        return thread.isRunning()
+    except RuntimeError:  # the C++ object is already gone
+        return False

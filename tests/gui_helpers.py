@@ -1,0 +1,41 @@
+"""Shared helpers for the GUI tests: building a window and clicking at data coordinates."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QApplication
+
+from gui.app import configure_pyqtgraph
+from gui.main_window import MainWindow
+
+
+def make_window(qtbot) -> MainWindow:
+    configure_pyqtgraph()
+    window = MainWindow(settings=None)
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def click_view(
+    qtbot,
+    window: MainWindow,
+    x: float,
+    y: float,
+    button=Qt.MouseButton.LeftButton,
+    modifier=Qt.KeyboardModifier.NoModifier,
+) -> None:
+    """Click the landscape view at data coordinates (x, y)."""
+    view = window.view
+    QApplication.processEvents()
+    pos = view.mapFromScene(view.vb.mapViewToScene(QPointF(x, y)))
+    qtbot.mouseClick(view.viewport(), button, modifier, pos=pos)
+
+
+def run_to_end(qtbot, window: MainWindow, timeout: int = 20_000) -> None:
+    """Play and wait until every run has finished (the worker thread stops by itself)."""
+    window.controller.set_speed(0)
+    window.toggle_play()
+    qtbot.waitUntil(lambda: window.controller.state == "finished", timeout=timeout)
