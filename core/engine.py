@@ -96,6 +96,7 @@ class Engine:
         record: str = "full",
         check_every: int | None = None,
         tolerances: Tolerances = Tolerances(),
+        keep_chunks: bool = True,
     ):
         if record not in ("full", "final"):
             raise ValueError("record must be 'full' or 'final'")
@@ -118,7 +119,8 @@ class Engine:
         self.final_x = np.full((n, dim), np.nan)
         self.final_f = np.full(n, np.nan)
         self.best_f = self.start_losses.copy()
-        self.chunks: list[Chunk] = []
+        self.chunks: list[Chunk] = []  # every chunk so far, unless keep_chunks=False (streaming only)
+        self.keep_chunks = keep_chunks
         self._bound = tolerances.bound * max(land.scale, 1.0)
         self._last_check = 0
         self._rows: tuple[np.ndarray, np.ndarray, int] | None = None  # (positions, losses, row) mid-chunk
@@ -141,7 +143,8 @@ class Engine:
         with np.errstate(all="ignore"):
             chunk = self._advance_full(n_steps) if self.record == "full" else self._advance_final(n_steps)
         if chunk is not None:
-            self.chunks.append(chunk)
+            if self.keep_chunks:
+                self.chunks.append(chunk)
         return chunk
 
     def iter_chunks(self, chunk_steps: int = 100) -> Iterator[Chunk | None]:

@@ -9,21 +9,17 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 
 from core.grid import contour_levels, display_values, evaluate_grid, needs_log_colours, sample_curve
 from gui.model import AppModel
-from gui.style import GLOBAL_MIN_COLOR, LOCAL_MIN_COLOR, start_symbol
+from gui.style import GLOBAL_MIN_COLOR, LOCAL_MIN_COLOR, start_symbol, thin_indices
+from gui.trail_item import TrailItem
 
-MAX_TRAIL_POINTS = 1500
+# Points drawn per run: painting cost grows with them (measured in docs/benchmarks.md).
+MAX_PATH_POINTS = 400
+MAX_DOTS = 250
 REMOVE_RADIUS_PX = 12
-
-
-def downsample(a: np.ndarray, limit: int = MAX_TRAIL_POINTS) -> np.ndarray:
-    """Every k-th row of ``a`` (and always the last), so that at most ~``limit`` rows are drawn."""
-    if len(a) <= limit:
-        return a
-    stride = int(np.ceil(len(a) / limit))
-    return np.concatenate([a[::stride], a[-1:]])
 
 
 class LandscapeView(pg.PlotWidget):
@@ -31,6 +27,7 @@ class LandscapeView(pg.PlotWidget):
 
     message = Signal(str)
     hovered = Signal(str)
+    painted = Signal()
 
     def __init__(self, model: AppModel, parent=None):
         super().__init__(parent)
@@ -38,11 +35,15 @@ class LandscapeView(pg.PlotWidget):
         self.plot_item = self.getPlotItem()
         self.vb = self.plot_item.getViewBox()
         self.vb.setMenuEnabled(False)
-        self.plot_item.showGrid(x=True, y=True, alpha=0.2)
+        # Trails change every frame: repainting the viewport whole beats tracking dirty regions.
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
         legend = self.plot_item.addLegend(offset=(10, -10), brush=pg.mkBrush(255, 255, 255, 200))
         legend.setZValue(200)
         self.curve = pg.PlotDataItem(pen=pg.mkPen("#444444", width=2))
+        # The landscape is static while runs stream: cache its rendering instead of repainting it.
+        self.curve.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.image = pg.ImageItem()
+        self.image.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.colorbar: pg.ColorBarItem | None = None
         self.isocurves: list[pg.IsocurveItem] = []
         self.minima = pg.ScatterPlotItem(size=14, pxMode=True)
@@ -50,7 +51,7 @@ class LandscapeView(pg.PlotWidget):
             size=13, pxMode=True, pen=pg.mkPen("k", width=1.5), brush=pg.mkBrush(255, 255, 255, 200)
         )
         self.heads = pg.ScatterPlotItem(size=12, pxMode=True)
-        self.trails: list[pg.PlotDataItem] = []
+        self.trails: list[TrailItem] = []
         self.hover_label = pg.TextItem(anchor=(0, 1), color="#222222", fill=pg.mkBrush(255, 255, 255, 200))
         self.hover_label.setZValue(100)
         for item in (self.minima, self.start_markers, self.heads):
@@ -65,6 +66,10 @@ class LandscapeView(pg.PlotWidget):
         model.landscapeChanged.connect(self.redraw_landscape)
         model.startsChanged.connect(self.redraw_starts)
         self.redraw_landscape()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().paintEvent(event)
+        self.painted.emit()
 
     # ---- landscape ----------------------------------------------------------------------------------
     def redraw_landscape(self) -> None:
@@ -100,8 +105,20 @@ class LandscapeView(pg.PlotWidget):
         self.plot_item.setTitle(f"{land.name}   <span style='color:#666'>({land.id})</span>")
         self._draw_minima()
         self.redraw_starts()
-        self.vb.enableAutoRange()
-        self.vb.autoRange()
+        self.fit_view()
+
+    def fit_view(self) -> None:
+        """Show the domain (and, on a curve, the curve's range); trails never rescale the view."""
+        land = self.model.landscape
+        (x0, x1) = land.domain[0]
+        if land.dim == 1:
+            ys = self.curve.getData()[1]
+            finite = ys[np.isfinite(ys)] if ys is not None else np.array([0.0, 1.0])
+            y0, y1 = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        else:
+            (y0, y1) = land.domain[1]
+        self.vb.disableAutoRange()
+        self.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.05)
 
     def _draw_surface(self) -> None:
         land = self.model.landscape
@@ -123,6 +140,7 @@ class LandscapeView(pg.PlotWidget):
         self.colorbar.setImageItem(self.image, insert_in=self.plot_item)
         for level in contour_levels(shown):
             iso = pg.IsocurveItem(data=shown, level=float(level), pen=pg.mkPen(255, 255, 255, 90))
+            iso.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             iso.setParentItem(self.image)
             self.isocurves.append(iso)
 
@@ -182,15 +200,14 @@ class LandscapeView(pg.PlotWidget):
         for label, runs in by_label.items():
             faded = pg.mkColor(colors[runs[0]])
             faded.setAlpha(150)
-            if self._dots:
-                # Dots drawn as zero-length round-capped segments: one path, far cheaper than symbols.
+            if self._dots:  # dots drawn as tiny round-capped segments: one cheap path
                 pen = pg.mkPen(faded, width=5, cap=Qt.PenCapStyle.RoundCap)
             else:
-                pen = pg.mkPen(faded, width=1.5)
-            item = pg.PlotDataItem(pen=pen)
+                pen = pg.mkPen(faded, width=1)
+            item = TrailItem(pen)
             item.setZValue(30)
             self.plot_item.addItem(item)
-            self.plot_item.legend.addItem(item, label)
+            self.plot_item.legend.addItem(pg.PlotDataItem(pen=pg.mkPen(faded, width=3)), label)
             self.trails.append(item)
             self._groups.append(runs)
         self.heads.setData([])
@@ -198,9 +215,14 @@ class LandscapeView(pg.PlotWidget):
     def show_runs(self, trails_xy: list[tuple[np.ndarray, np.ndarray]], diverged: list[bool]) -> None:
         """Draw each run's trail (x, y) and its head; diverged runs get a cross."""
         for item, runs in zip(self.trails, self._groups, strict=True):
-            parts = [downsample(np.column_stack(trails_xy[r])) for r in runs]
+            limit = MAX_DOTS if self._dots else MAX_PATH_POINTS
+            parts = []
+            for r in runs:
+                x, y = trails_xy[r]
+                idx = thin_indices(len(x), limit)
+                parts.append(np.column_stack([x[idx], y[idx]]))
             xy, connect = self._joined(parts)
-            item.setData(xy[:, 0], xy[:, 1], connect=connect)
+            item.set_data(xy[:, 0], xy[:, 1], connect)
         spots = []
         for i, (x, y) in enumerate(trails_xy):
             if len(x):
@@ -220,6 +242,8 @@ class LandscapeView(pg.PlotWidget):
         if self._dots:
             parts = [np.repeat(p, 2, axis=0) for p in parts]
         xy = np.concatenate(parts) if parts else np.empty((0, 2))
+        if self._dots:  # Qt draws nothing for a zero-length segment: nudge each copy a hair
+            xy[1::2, 0] += 1e-9 * self.model.landscape.scale
         if self._dots:
             connect = np.zeros(len(xy), dtype=bool)
             connect[0::2] = True  # each point to its own copy: a dot

@@ -19,8 +19,10 @@ from gui.side_plots import SidePlots
 from gui.style import display_label, method_color
 
 CHUNK_STEP = 50  # Shift+→
-FRAME_HZ = 40  # the view redraws at most this often while streaming
-SLOW_PANEL_EVERY = 4  # side plots and table: every 4th frame (10 Hz)
+FRAME_HZ = 35  # the view redraws at most this often while streaming
+SLOW_PANEL_EVERY = 8  # each side plot and the table refresh once per 8 frames (~4 Hz)
+SIDE_PLOT_PHASES = {1: "loss", 3: "lr", 5: "noise"}
+TABLE_PHASE = 7
 
 
 def _action(parent, text: str, slot=None, shortcut=None, checkable: bool = False) -> QAction:
@@ -47,6 +49,8 @@ class MainWindow(QMainWindow):
         self.controller = RunController(self)
         self.buffer: RunBuffer | None = None
         self.view = LandscapeView(self.model)
+        # The window paints its widgets in one sweep; the zero-timer fires once the sweep is done.
+        self.view.painted.connect(lambda: QTimer.singleShot(0, self.controller.gui_idle.set))
         self.side = SidePlots()
         self.table = ResultsTable()
         self.controls = RunControls(self.model)
@@ -114,7 +118,8 @@ class MainWindow(QMainWindow):
         log_loss = _action(self, "Log-scale loss", checkable=True)
         log_loss.toggled.connect(self.side.log_loss.setChecked)
         self.side.log_loss.toggled.connect(log_loss.setChecked)
-        view_menu.addActions([minima, log_loss])
+        fit = _action(self, "&Fit view to the domain", self.view.fit_view, "Ctrl+0")
+        view_menu.addActions([minima, log_loss, fit])
         view_menu.addSeparator()
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
@@ -189,7 +194,7 @@ class MainWindow(QMainWindow):
         if update.chunk is not None:
             self.buffer.append(update.chunk)
         self._latest = update
-        if self.controller.is_running:
+        if update.streamed:
             self._dirty = True
             if not self._frame_timer.isActive():
                 self._frame_timer.start()
@@ -201,12 +206,21 @@ class MainWindow(QMainWindow):
         self._dirty = False
         if self.buffer is None or self._latest is None:
             return
+        self.controller.gui_idle.clear()  # the view's next paint sets it again
         self.view.show_runs(self.trails(), [s == "diverged" for s in self.buffer.status])
         self.frames_drawn += 1
-        if full or self.frames_drawn % SLOW_PANEL_EVERY == 0:
+        if full:
             self.side.refresh(self.buffer)
             self.table.update_statuses(self._latest.statuses)
-        self._show_status_line()
+            self._show_status_line()
+            return
+        # While streaming, the slower panels take turns, one per odd frame, so no frame does two.
+        phase = self.frames_drawn % SLOW_PANEL_EVERY
+        if phase in SIDE_PLOT_PHASES:
+            self.side.refresh(self.buffer, (SIDE_PLOT_PHASES[phase],))
+        elif phase == TABLE_PHASE:
+            self.table.update_statuses(self._latest.statuses)
+            self._show_status_line()
 
     def _on_frame_timer(self) -> None:
         if self._dirty:

@@ -63,7 +63,7 @@ class ResultsTable(QTableWidget):
                 self.setItem(row, col, QTableWidgetItem(""))
             self._set(row, 6, "ready")
         self.resizeColumnsToContents()
-        for col, width in ((2, 150), (3, 100), (4, 100)):
+        for col, width in ((2, 150), (3, 100), (4, 100), (6, 90), (7, 70)):
             self.setColumnWidth(col, max(self.columnWidth(col), width))
 
     def update_statuses(self, statuses: tuple[RunStatus, ...]) -> None:

@@ -7,6 +7,7 @@ The worker batches steps, paces them to the requested steps per second, and emit
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 import traceback
@@ -24,6 +25,10 @@ MAX_BATCH = 20  # steps per engine call: short calls let the stop flag and the G
 # After each emit the worker sleeps this long: Python's GIL would otherwise let the GUI thread run
 # only at the 5 ms switch interval, and the window would stutter at "as fast as possible".
 GUI_SHARE = 0.008
+# The GUI thread waits for the GIL up to the switch interval (5 ms by default) whenever the worker
+# holds it; a shorter interval keeps the window responsive while the worker computes.
+GIL_SWITCH_INTERVAL = 0.001
+MAX_GUI_WAIT = 0.05
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class Update:
     step: int
     done: bool
     generation: int  # which loaded engine produced it: updates of a replaced engine are dropped
+    streamed: bool = False  # from the worker (drawn by the frame timer) rather than a synchronous step
 
 
 def merge_chunks(chunks: list[Chunk]) -> Chunk | None:
@@ -62,11 +68,23 @@ class EngineWorker(QObject):
     failed = Signal(str)
     finished = Signal()
 
-    def __init__(self, engine: Engine, tracker: StatusTracker, steps_per_second: float, generation: int):
+    def __init__(
+        self,
+        engine: Engine,
+        tracker: StatusTracker,
+        steps_per_second: float,
+        generation: int,
+        gui_idle: threading.Event | None = None,
+    ):
         super().__init__()
         self.engine, self.tracker, self.generation = engine, tracker, generation
         self.steps_per_second = steps_per_second  # read each batch; may be changed while running
         self.stop_event = threading.Event()
+        # Cleared by the window while it draws a frame: the worker waits (at most MAX_GUI_WAIT) so the
+        # GUI thread has the GIL to itself and the frame finishes quickly.
+        self.gui_idle = gui_idle or threading.Event()
+        if gui_idle is None:
+            self.gui_idle.set()
 
     @Slot()
     def run(self) -> None:
@@ -82,6 +100,7 @@ class EngineWorker(QObject):
         started, steps_done = time.perf_counter(), 0
         last_emit = 0.0
         while not self.stop_event.is_set() and not self.engine.done:
+            self.gui_idle.wait(MAX_GUI_WAIT)
             rate = self.steps_per_second
             if rate <= 0:  # as fast as possible
                 batch = MAX_BATCH
@@ -105,7 +124,8 @@ class EngineWorker(QObject):
 
     def _emit(self, chunks: list[Chunk]) -> None:
         e = self.engine
-        self.updated.emit(Update(merge_chunks(chunks), self.tracker.snapshot(), e.t, e.done, self.generation))
+        update = Update(merge_chunks(chunks), self.tracker.snapshot(), e.t, e.done, self.generation, True)
+        self.updated.emit(update)
 
 
 class RunController(QObject):
@@ -127,12 +147,15 @@ class RunController(QObject):
         self._generation = 0
         self._thread: QThread | None = None
         self._worker: EngineWorker | None = None
+        self.gui_idle = threading.Event()  # the window clears it while drawing a frame
+        self.gui_idle.set()
 
     def load(self, experiment: Experiment | None) -> None:
         """Stop whatever runs and prepare a fresh engine for ``experiment`` (None: nothing to run)."""
         self.stop()
         self._generation += 1
-        self.engine = Engine(experiment, record="full") if experiment is not None else None
+        # The window keeps its own (thinned) copy of the rows, so the engine need not keep them all.
+        self.engine = None if experiment is None else Engine(experiment, record="full", keep_chunks=False)
         self.tracker = StatusTracker(self.engine) if self.engine is not None else None
         self._set_state("idle")
 
@@ -145,7 +168,10 @@ class RunController(QObject):
     def play(self) -> None:
         if self.engine is None or self.engine.done or self.is_running:
             return
-        self._worker = EngineWorker(self.engine, self.tracker, self.steps_per_second, self._generation)
+        sys.setswitchinterval(GIL_SWITCH_INTERVAL)
+        self._worker = EngineWorker(
+            self.engine, self.tracker, self.steps_per_second, self._generation, self.gui_idle
+        )
         self._thread = QThread()
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)

@@ -7,11 +7,12 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from core.grid import loss_gap
-from gui.landscape_view import downsample
 from gui.run_buffer import RunBuffer
+from gui.style import thin_indices
 
 NOISE_SERIES = ("temperatures", "noise_scales")
 SIDE_POINTS = 600  # about the plots' width in pixels
+PLOTS = ("loss", "lr", "noise")
 
 
 class SidePlots(QWidget):
@@ -63,29 +64,34 @@ class SidePlots(QWidget):
                 self.curves[key].append(curve)
         self._buffer = None
 
-    def refresh(self, buffer: RunBuffer) -> None:
+    def refresh(self, buffer: RunBuffer, plots: tuple[str, ...] = PLOTS) -> None:
+        """Redraw ``plots`` (some of "loss", "lr", "noise"; all by default) from ``buffer``."""
         self._buffer = buffer
         log = self.log_loss.isChecked()
         noise_name = next((n for n in NOISE_SERIES if n in buffer.extras), None)
         for g, runs in enumerate(self._groups):
-            losses = [buffer.series("losses", r) for r in runs]
-            if log:
-                floor = min(self._floor, min(np.nanmin(v) for v in losses)) - 1e-12
-                losses = [loss_gap(v, floor) for v in losses]
-            self._set(self.curves["loss"][g], losses)
-            self._set(self.curves["lr"][g], [buffer.series("learning_rates", r) for r in runs])
-            noise = [buffer.series(noise_name, r) for r in runs] if noise_name else []
-            self._set(self.curves["noise"][g], noise)
+            steps = [buffer.row_steps(r) for r in runs]
+            if "loss" in plots:
+                losses = [buffer.series("losses", r) for r in runs]
+                if log:
+                    floor = min(self._floor, min(np.nanmin(v) for v in losses)) - 1e-12
+                    losses = [loss_gap(v, floor) for v in losses]
+                self._set(self.curves["loss"][g], steps, losses)
+            if "lr" in plots:
+                self._set(self.curves["lr"][g], steps, [buffer.series("learning_rates", r) for r in runs])
+            if "noise" in plots:
+                noise = [buffer.series(noise_name, r) for r in runs] if noise_name else []
+                self._set(self.curves["noise"][g], steps, noise)
 
     @staticmethod
-    def _set(curve: pg.PlotDataItem, series: list[np.ndarray]) -> None:
-        """Plot several runs' series against their step in one item, never joining two runs."""
+    def _set(curve: pg.PlotDataItem, steps: list[np.ndarray], series: list[np.ndarray]) -> None:
+        """Plot several runs' series against their steps in one item, never joining two runs."""
         parts = []
-        for y in series:
-            steps = np.arange(len(y), dtype=float)
-            finite = np.isfinite(y)
-            if finite.any():
-                parts.append(downsample(np.column_stack([steps[finite], y[finite]]), SIDE_POINTS))
+        for x, y in zip(steps, series, strict=False):
+            idx = thin_indices(len(y), SIDE_POINTS)
+            idx = idx[np.isfinite(y[idx])]
+            if idx.size:
+                parts.append(np.column_stack([x[idx].astype(float), y[idx]]))
         if not parts:
             curve.setData([], [])
             return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from core.methods import METHODS, get_method
 from core.spec import MethodSpec
 
@@ -31,6 +33,15 @@ def display_label(spec: MethodSpec) -> str:
     label = get_method(spec.method).name
     schedule = spec.params.get("schedule", "constant")
     return label if schedule == "constant" else f"{label} ({schedule})"
+
+
+def thin_indices(n: int, limit: int) -> np.ndarray:
+    """Indices of every k-th of ``n`` rows (and always the last) so at most ~``limit`` are drawn."""
+    if n <= limit:
+        return np.arange(n)
+    stride = int(np.ceil(n / limit))
+    idx = np.arange(0, n, stride)
+    return idx if idx[-1] == n - 1 else np.append(idx, n - 1)
 
 
 def method_color(method_id: str) -> str:

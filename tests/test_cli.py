@@ -13,14 +13,28 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_main(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "main.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_reference_notebook_results_through_main_py():
     """Acceptance: GD on sin(x) + 0.5 sin(3x), lr 0.1, 100 steps, ends at the notebook's numbers."""
-    proc = run_main("run", "-f", "sine-mix", "-m", "gd:lr=0.1", "-s", "1.0", "-s", "0.5",
-                    "--steps", "100", "--format", "json")
+    proc = run_main(
+        "run",
+        "-f",
+        "sine-mix",
+        "-m",
+        "gd:lr=0.1",
+        "-s",
+        "1.0",
+        "-s",
+        "0.5",
+        "--steps",
+        "100",
+        "--format",
+        "json",
+    )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     finals = [run["final"][0] for run in doc["runs"]]
@@ -30,8 +44,26 @@ def test_reference_notebook_results_through_main_py():
 
 
 def test_json_schema(capsys):
-    assert cli_main(["run", "-m", "gd:lr=0.1", "-m", "annealing", "-s", "0.5", "--steps", "30",
-                     "--seed", "3", "--format", "json"]) == 0
+    assert (
+        cli_main(
+            [
+                "run",
+                "-m",
+                "gd:lr=0.1",
+                "-m",
+                "annealing",
+                "-s",
+                "0.5",
+                "--steps",
+                "30",
+                "--seed",
+                "3",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     doc = json.loads(capsys.readouterr().out)
     assert doc["seed"] == 3 and doc["landscape"]["id"] == "sine-mix" and doc["landscape"]["dim"] == 1
     gd, sa = doc["runs"]
@@ -46,8 +78,26 @@ def test_json_schema(capsys):
 
 
 def test_two_d_starts_random_starts_and_csv(capsys):
-    assert cli_main(["run", "-f", "himmelblau", "-m", "gd:lr=0.01", "-s", "1.5,-2", "--random-starts", "3",
-                     "--steps", "5", "--format", "csv"]) == 0
+    assert (
+        cli_main(
+            [
+                "run",
+                "-f",
+                "himmelblau",
+                "-m",
+                "gd:lr=0.01",
+                "-s",
+                "1.5,-2",
+                "--random-starts",
+                "3",
+                "--steps",
+                "5",
+                "--format",
+                "csv",
+            ]
+        )
+        == 0
+    )
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split(",")[:7] == ["run", "method", "params", "start_id", "step", "x", "y"]
     assert len(lines) == 1 + 4 * 6  # 4 starts × (start + 5 steps)
@@ -60,8 +110,12 @@ def test_negative_start_values_are_accepted(capsys):
 
 
 def test_summary_has_one_line_per_run(capsys):
-    assert cli_main(["run", "-m", "gd:lr=0.1", "-m", "momentum:lr=0.1", "-s", "0.5", "-s", "1",
-                     "--steps", "100"]) == 0
+    assert (
+        cli_main(
+            ["run", "-m", "gd:lr=0.1", "-m", "momentum:lr=0.1", "-s", "0.5", "-s", "1", "--steps", "100"]
+        )
+        == 0
+    )
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 4 and "global min" in out[0] and "local min" in out[1]
 
@@ -73,25 +127,28 @@ def test_list_names_every_landscape_method_and_parameter(capsys):
         assert word in out
 
 
-@pytest.mark.parametrize(("args", "needle"), [
-    (["run", "-f", "nope", "-m", "gd", "-s", "1"], "unknown landscape 'nope'; valid: sine-mix"),
-    (["run", "-m", "gdx", "-s", "1"], "unknown method 'gdx'; valid: gd, momentum"),
-    (["run", "-m", "gd:foo=1", "-s", "1"], "unknown parameter 'foo' for method 'gd'; valid: lr"),
-    (["run", "-m", "gd:lr=-1", "-s", "1"], "lr='-1' is out of range"),
-    (["run", "-m", "gd:lr=abc", "-s", "1"], "lr='abc' is not a number"),
-    (["run", "-m", "gd:lr", "-s", "1"], "malformed parameter 'lr'"),
-    (["run", "-m", "sgd:schedule=warm", "-s", "1"], "one of constant, step"),
-    (["run", "-m", "gd", "-s", "1,2"], "has 2 coordinate(s); sine-mix is 1-D"),
-    (["run", "-m", "gd", "-s", "x"], "malformed start 'x'"),
-    (["run", "-m", "gd", "-s", "1e9"], "far outside the domain"),
-    (["run", "-m", "gd", "-s", "nan"], "must be finite"),
-    (["run", "-m", "gd", "-s", "1", "--steps", "0"], "--steps 0 is out of range"),
-    (["run", "-m", "gd", "-s", "1", "--steps", "ten"], "invalid int value: 'ten'"),
-    (["run", "-m", "gd"], "at least one start point"),
-    (["run", "-s", "1"], "at least one method"),
-    (["run", "-m", "gd", "-s", "1", "--domain", "5,-5"], "lower bound must be below"),
-    (["run", "-m", "gd", "-s", "1", "--format", "xml"], "invalid choice: 'xml'"),
-])
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["run", "-f", "nope", "-m", "gd", "-s", "1"], "unknown landscape 'nope'; valid: sine-mix"),
+        (["run", "-m", "gdx", "-s", "1"], "unknown method 'gdx'; valid: gd, momentum"),
+        (["run", "-m", "gd:foo=1", "-s", "1"], "unknown parameter 'foo' for method 'gd'; valid: lr"),
+        (["run", "-m", "gd:lr=-1", "-s", "1"], "lr='-1' is out of range"),
+        (["run", "-m", "gd:lr=abc", "-s", "1"], "lr='abc' is not a number"),
+        (["run", "-m", "gd:lr", "-s", "1"], "malformed parameter 'lr'"),
+        (["run", "-m", "sgd:schedule=warm", "-s", "1"], "one of constant, step"),
+        (["run", "-m", "gd", "-s", "1,2"], "has 2 coordinate(s); sine-mix is 1-D"),
+        (["run", "-m", "gd", "-s", "x"], "malformed start 'x'"),
+        (["run", "-m", "gd", "-s", "1e9"], "far outside the domain"),
+        (["run", "-m", "gd", "-s", "nan"], "must be finite"),
+        (["run", "-m", "gd", "-s", "1", "--steps", "0"], "--steps 0 is out of range"),
+        (["run", "-m", "gd", "-s", "1", "--steps", "ten"], "invalid int value: 'ten'"),
+        (["run", "-m", "gd"], "at least one start point"),
+        (["run", "-s", "1"], "at least one method"),
+        (["run", "-m", "gd", "-s", "1", "--domain", "5,-5"], "lower bound must be below"),
+        (["run", "-m", "gd", "-s", "1", "--format", "xml"], "invalid choice: 'xml'"),
+    ],
+)
 def test_bad_input_exits_2_with_one_line(capsys, args, needle):
     assert cli_main(args) == 2
     captured = capsys.readouterr()

@@ -9,8 +9,16 @@ from core.results import collect_results, results_to_csv, results_to_dict
 from core.spec import Experiment, parse_method_spec
 
 SINE = get_landscape("sine-mix")
-MIXED = ("gd:lr=0.1", "momentum:lr=0.1", "adam:lr=0.1", "annealing", "sgd:noise=0.5", "restarts",
-         "basin-hopping:local_steps=20,hops=5", "perturbed-gd")
+MIXED = (
+    "gd:lr=0.1",
+    "momentum:lr=0.1",
+    "adam:lr=0.1",
+    "annealing",
+    "sgd:noise=0.5",
+    "restarts",
+    "basin-hopping:local_steps=20,hops=5",
+    "perturbed-gd",
+)
 
 
 def experiment(methods=MIXED, starts=((0.5,), (1.0,), (-3.0,)), steps=300, seed=7, land=SINE):

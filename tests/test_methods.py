@@ -21,11 +21,21 @@ from core.schedules import learning_rates
 from core.spec import Experiment, parse_method_spec
 
 
-def run(landscape: str | Landscape, specs: list[str], starts, max_steps: int = 100, seed: int = 0,
-        ) -> list[RunResult]:
+def run(
+    landscape: str | Landscape,
+    specs: list[str],
+    starts,
+    max_steps: int = 100,
+    seed: int = 0,
+) -> list[RunResult]:
     land = get_landscape(landscape) if isinstance(landscape, str) else landscape
-    exp = Experiment(land, tuple(parse_method_spec(s) for s in specs), np.array(starts, dtype=float),
-                     max_steps=max_steps, seed=seed)
+    exp = Experiment(
+        land,
+        tuple(parse_method_spec(s) for s in specs),
+        np.array(starts, dtype=float),
+        max_steps=max_steps,
+        seed=seed,
+    )
     return collect_results(Engine(exp, record="full").run())
 
 
@@ -41,8 +51,9 @@ def sine_grad(x: np.ndarray) -> np.ndarray:
 
 def himmelblau_grad(p: np.ndarray) -> np.ndarray:
     x, y = p
-    return np.array([4 * x * (x * x + y - 11) + 2 * (x + y * y - 7),
-                     2 * (x * x + y - 11) + 4 * y * (x + y * y - 7)])
+    return np.array(
+        [4 * x * (x * x + y - 11) + 2 * (x + y * y - 7), 2 * (x * x + y - 11) + 4 * y * (x + y * y - 7)]
+    )
 
 
 # ---- §4.1: first three iterates --------------------------------------------------------------------------
@@ -97,9 +108,11 @@ def test_x100_reference_table(spec: str, from_half: tuple, from_one: tuple) -> N
 
 def test_defaults_are_pytorch_defaults() -> None:
     # The sheet's "RMSprop (PyTorch defaults), lr = 0.01" and "Adagrad (PyTorch default), lr = 0.01".
-    cases = [("rmsprop", dict(lr=0.01, alpha=0.99, eps=1e-8, momentum=0.0, centered="false")),
-             ("adagrad", dict(lr=0.01, lr_decay=0.0, initial_accumulator_value=0.0, eps=1e-10)),
-             ("adam", dict(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, amsgrad="false"))]
+    cases = [
+        ("rmsprop", dict(lr=0.01, alpha=0.99, eps=1e-8, momentum=0.0, centered="false")),
+        ("adagrad", dict(lr=0.01, lr_decay=0.0, initial_accumulator_value=0.0, eps=1e-10)),
+        ("adam", dict(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, amsgrad="false")),
+    ]
     for method_id, expected in cases:
         params = parse_method_spec(method_id).params
         for name, value in expected.items():
@@ -141,8 +154,16 @@ def test_two_dimensional_reference_table(land: str, start: tuple, spec: str, xy:
 
 
 # ---- hand-computed steps -----------------------------------------------------------------------------------
-def rmsprop_reference(x0: np.ndarray, grad, steps: int, lr: float, alpha: float = 0.99, eps: float = 1e-8,
-                      momentum: float = 0.0, centered: bool = False) -> np.ndarray:
+def rmsprop_reference(
+    x0: np.ndarray,
+    grad,
+    steps: int,
+    lr: float,
+    alpha: float = 0.99,
+    eps: float = 1e-8,
+    momentum: float = 0.0,
+    centered: bool = False,
+) -> np.ndarray:
     """Sheet §1.5, written out directly."""
     x = np.array(x0, dtype=float)
     v, gbar, b = np.zeros_like(x), np.zeros_like(x), np.zeros_like(x)
@@ -163,8 +184,9 @@ def rmsprop_reference(x0: np.ndarray, grad, steps: int, lr: float, alpha: float 
     return np.array(out)
 
 
-def adagrad_reference(x0: np.ndarray, grad, steps: int, lr: float, lr_decay: float = 0.0, s0: float = 0.0,
-                      eps: float = 1e-10) -> np.ndarray:
+def adagrad_reference(
+    x0: np.ndarray, grad, steps: int, lr: float, lr_decay: float = 0.0, s0: float = 0.0, eps: float = 1e-10
+) -> np.ndarray:
     """Sheet §1.4, written out directly."""
     x = np.array(x0, dtype=float)
     s = np.full_like(x, s0)
@@ -182,8 +204,10 @@ RMSPROP_CASES = [
     ("rmsprop:lr=0.05,alpha=0.9", {"lr": 0.05, "alpha": 0.9}),
     ("rmsprop:lr=0.01,centered=true", {"lr": 0.01, "centered": True}),
     ("rmsprop:lr=0.01,momentum=0.5", {"lr": 0.01, "momentum": 0.5}),
-    ("rmsprop:lr=0.01,momentum=0.9,centered=true,alpha=0.95", {"lr": 0.01, "momentum": 0.9, "centered": True,
-                                                                "alpha": 0.95}),
+    (
+        "rmsprop:lr=0.01,momentum=0.9,centered=true,alpha=0.95",
+        {"lr": 0.01, "momentum": 0.9, "centered": True, "alpha": 0.95},
+    ),
 ]
 
 
@@ -204,23 +228,35 @@ def test_rmsprop_first_step_jumps_about_ten_lr() -> None:
     # centred: v − ḡ² = (1−α)α g² on the first step, so the jump is ≈ η/√((1−α)α)
     res = run_one("sine-mix", "rmsprop:lr=0.1,centered=true", [0.5], max_steps=1)
     g = sine_grad(np.array([0.5]))[0]
-    assert res.positions[1, 0] == pytest.approx(0.5 - 0.1 * g / (np.sqrt(0.01 * 0.99) * abs(g) + 1e-8),
-                                                abs=1e-13)
+    assert res.positions[1, 0] == pytest.approx(
+        0.5 - 0.1 * g / (np.sqrt(0.01 * 0.99) * abs(g) + 1e-8), abs=1e-13
+    )
     assert res.positions[1, 0] == pytest.approx(0.5 - 0.1 / np.sqrt(0.01 * 0.99), abs=2e-7)
 
 
-@pytest.mark.parametrize("spec, kwargs", [
-    ("adagrad:lr=0.1,lr_decay=0.5", {"lr": 0.1, "lr_decay": 0.5}),
-    ("adagrad:lr=0.2,lr_decay=0.1,initial_accumulator_value=0.3", {"lr": 0.2, "lr_decay": 0.1, "s0": 0.3}),
-    ("adagrad:lr=0.1", {"lr": 0.1}),
-])
+@pytest.mark.parametrize(
+    "spec, kwargs",
+    [
+        ("adagrad:lr=0.1,lr_decay=0.5", {"lr": 0.1, "lr_decay": 0.5}),
+        (
+            "adagrad:lr=0.2,lr_decay=0.1,initial_accumulator_value=0.3",
+            {"lr": 0.2, "lr_decay": 0.1, "s0": 0.3},
+        ),
+        ("adagrad:lr=0.1", {"lr": 0.1}),
+    ],
+)
 def test_adagrad_hand_computed(spec: str, kwargs: dict) -> None:
     res = run_one("sine-mix", spec, [0.5], max_steps=8)
-    np.testing.assert_allclose(res.positions, adagrad_reference(np.array([0.5]), sine_grad, 8, **kwargs),
-                               rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(
+        res.positions, adagrad_reference(np.array([0.5]), sine_grad, 8, **kwargs), rtol=1e-12, atol=1e-13
+    )
     res2 = run_one("himmelblau", spec, [0.5, -1.0], max_steps=8)
-    np.testing.assert_allclose(res2.positions, adagrad_reference(np.array([0.5, -1.0]), himmelblau_grad, 8,
-                                                                 **kwargs), rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(
+        res2.positions,
+        adagrad_reference(np.array([0.5, -1.0]), himmelblau_grad, 8, **kwargs),
+        rtol=1e-12,
+        atol=1e-13,
+    )
 
 
 def test_nesterov_plots_the_sutskever_look_ahead_point() -> None:
@@ -249,12 +285,18 @@ def common_prefix(a: RunResult, b: RunResult) -> int:
     return min(a.positions.shape[0], b.positions.shape[0])
 
 
-@pytest.mark.parametrize("land, start", [("sine-mix", [0.5]), ("himmelblau", [0.0, 0.0]),
-                                         ("rosenbrock", [-1.5, 2.0])])
+@pytest.mark.parametrize(
+    "land, start", [("sine-mix", [0.5]), ("himmelblau", [0.0, 0.0]), ("rosenbrock", [-1.5, 2.0])]
+)
 def test_sgd_without_noise_and_langevin_at_zero_temperature_equal_gd(land: str, start: list) -> None:
     lr = 0.001 if land == "rosenbrock" else 0.01
-    gd, sgd, lang = run(land, [f"gd:lr={lr}", f"sgd:lr={lr},noise=0", f"langevin:lr={lr},temperature=0"],
-                        [start], max_steps=50, seed=11)
+    gd, sgd, lang = run(
+        land,
+        [f"gd:lr={lr}", f"sgd:lr={lr},noise=0", f"langevin:lr={lr},temperature=0"],
+        [start],
+        max_steps=50,
+        seed=11,
+    )
     for other in (sgd, lang):
         n = common_prefix(gd, other)
         assert n == 51
@@ -264,8 +306,15 @@ def test_sgd_without_noise_and_langevin_at_zero_temperature_equal_gd(land: str, 
     np.testing.assert_array_equal(lang.extras["temperatures"], 0.0)
 
 
-@pytest.mark.parametrize("spec", ["annealing:temperature=0", "metropolis:temperature=0",
-                                  "annealing:temperature=0,sigma=0.1", "metropolis:temperature=0,sigma=2"])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "annealing:temperature=0",
+        "metropolis:temperature=0",
+        "annealing:temperature=0,sigma=0.1",
+        "metropolis:temperature=0,sigma=2",
+    ],
+)
 def test_random_walks_at_zero_temperature_never_go_uphill(spec: str) -> None:
     for land, start in [("himmelblau", [0.0, 0.0]), ("sine-mix", [1.0]), ("rastrigin", [2.2, -3.1])]:
         res = run_one(land, spec, start, max_steps=300, seed=5)
@@ -295,7 +344,7 @@ def test_perturbed_gd_leaves_the_saddle_that_gd_converges_to() -> None:
     # PGD follows GD until the gradient norm 2·0.8^t first drops to g_thres = 1e-3 (t = 35), then kicks.
     kick = int(np.ceil(np.log(5e-4) / np.log(0.8)))
     assert kick == 35
-    np.testing.assert_array_equal(pgd.positions[:kick + 1], gd.positions[:kick + 1])
+    np.testing.assert_array_equal(pgd.positions[: kick + 1], gd.positions[: kick + 1])
     assert pgd.positions[kick + 1, 1] != 0.0
     assert abs(pgd.final[1]) > 1.0 and pgd.final_loss < -1.0
     assert pgd.status in ("diverged", "max-steps")  # the saddle is unbounded below
@@ -327,8 +376,9 @@ def descent_ends(res: RunResult, local_steps: int) -> np.ndarray:
 def test_random_restarts() -> None:
     land, lr, steps, restarts = get_landscape("sine-mix"), 0.1, 25, 6
     period = steps + 1
-    res = run_one(land, f"restarts:lr={lr},restarts={restarts},local_steps={steps}", [1.0], max_steps=1000,
-                  seed=7)
+    res = run_one(
+        land, f"restarts:lr={lr},restarts={restarts},local_steps={steps}", [1.0], max_steps=1000, seed=7
+    )
     assert res.status == "converged" and res.steps == restarts * period - 1
     gd = run_one(land, f"gd:lr={lr}", [1.0], max_steps=steps)
     # The first descent starts at the given start and is plain GD.
@@ -340,7 +390,7 @@ def test_random_restarts() -> None:
     assert np.all((starts >= -5.0) & (starts <= 5.0))
     assert len(set(starts.tolist())) == restarts - 1
     for k in range(1, restarts):
-        block = res.positions[k * period:(k + 1) * period]
+        block = res.positions[k * period : (k + 1) * period]
         np.testing.assert_allclose(block[1:], block[:-1] - lr * land.grad(block[:-1]), rtol=1e-15, atol=1e-15)
     # The reported point is the best of the descent ends.
     end_losses = land.value(ends)
@@ -384,11 +434,22 @@ def test_basin_hopping_at_zero_temperature_only_goes_down() -> None:
 # ---- Langevin stationary variance -------------------------------------------------------------------------
 def test_langevin_stationary_variance_on_a_quadratic() -> None:
     # Sheet §1.9: for f = x²/2 with η = 0.1, T = 1 the stationary variance is 1/(1 − η/2) = 1.0526316.
-    quad = Landscape("quadratic", "Quadratic", 1, ((-10.0, 10.0),),
-                     value_fn=lambda p: 0.5 * p[:, 0] ** 2, grad_fn=lambda p: p.copy())
+    quad = Landscape(
+        "quadratic",
+        "Quadratic",
+        1,
+        ((-10.0, 10.0),),
+        value_fn=lambda p: 0.5 * p[:, 0] ** 2,
+        grad_fn=lambda p: p.copy(),
+    )
     starts = np.zeros((2000, 1))
-    exp = Experiment(quad, (parse_method_spec("langevin:lr=0.1,temperature=1,patience=10000000"),), starts,
-                     max_steps=400, seed=1)
+    exp = Experiment(
+        quad,
+        (parse_method_spec("langevin:lr=0.1,temperature=1,patience=10000000"),),
+        starts,
+        max_steps=400,
+        seed=1,
+    )
     results = collect_results(Engine(exp, record="full").run())
     assert all(r.status == "max-steps" and r.steps == 400 for r in results)
     samples = np.stack([r.positions[200:, 0] for r in results])  # burn-in: 0.81^200 ≈ 0
@@ -509,14 +570,22 @@ def test_annealing_records_temperatures_and_acceptance() -> None:
     assert res.final_loss == pytest.approx(res.losses.min(), abs=1e-15)
 
 
-@pytest.mark.parametrize("cooling, expected", [
-    ("linear", lambda k: 2.0 * np.maximum(0.0, 1 - k / 40)),
-    ("logarithmic", lambda k: 2.0 / np.log(k + 2.0)),
-    ("fast", lambda k: 2.0 / (k + 1.0)),
-])
+@pytest.mark.parametrize(
+    "cooling, expected",
+    [
+        ("linear", lambda k: 2.0 * np.maximum(0.0, 1 - k / 40)),
+        ("logarithmic", lambda k: 2.0 / np.log(k + 2.0)),
+        ("fast", lambda k: 2.0 / (k + 1.0)),
+    ],
+)
 def test_annealing_other_coolings(cooling: str, expected) -> None:
-    res = run_one("himmelblau", f"annealing:temperature=2,cooling={cooling},cooling_steps=40", [0.0, 0.0],
-                  max_steps=50, seed=1)
+    res = run_one(
+        "himmelblau",
+        f"annealing:temperature=2,cooling={cooling},cooling_steps=40",
+        [0.0, 0.0],
+        max_steps=50,
+        seed=1,
+    )
     np.testing.assert_allclose(res.extras["temperatures"], expected(np.arange(50)), rtol=1e-13, atol=0)
 
 
@@ -536,14 +605,17 @@ def test_sgd_records_noise_scales() -> None:
     assert 0.3 < np.std(xi) < 2.0
 
 
-@pytest.mark.parametrize("spec", [
-    "gd:lr=0.05,schedule=sgdr,t0=10,tmult=2,eta_min=0.001",
-    "momentum:lr=0.05,schedule=cosine,t_max=20,eta_min=0.001",
-    "adam:lr=0.1,schedule=cyclic,max_lr=0.3,step_up=7",
-    "sgd:lr=0.05,schedule=exponential,decay=0.97",
-    "langevin:lr=0.05,schedule=step,step_size=9,gamma=0.5",
-    "rmsprop:lr=0.01",
-])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "gd:lr=0.05,schedule=sgdr,t0=10,tmult=2,eta_min=0.001",
+        "momentum:lr=0.05,schedule=cosine,t_max=20,eta_min=0.001",
+        "adam:lr=0.1,schedule=cyclic,max_lr=0.3,step_up=7",
+        "sgd:lr=0.05,schedule=exponential,decay=0.97",
+        "langevin:lr=0.05,schedule=step,step_size=9,gamma=0.5",
+        "rmsprop:lr=0.01",
+    ],
+)
 def test_recorded_learning_rates_follow_the_schedule(spec: str) -> None:
     res = run_one("six-hump-camel", spec, [1.5, 0.5], max_steps=60, seed=0)
     assert res.learning_rates.shape == (res.steps,)

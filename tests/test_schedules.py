@@ -86,8 +86,20 @@ def test_cosine_reference_points_and_period() -> None:
 
 
 # ---- SGDR --------------------------------------------------------------------------------------------------
-SGDR_REFERENCE = [0.1, 0.097577, 0.090546, 0.079595, 0.065796, 0.0505,
-                  0.035204, 0.021405, 0.010454, 0.003423, 0.1, 0.099391]
+SGDR_REFERENCE = [
+    0.1,
+    0.097577,
+    0.090546,
+    0.079595,
+    0.065796,
+    0.0505,
+    0.035204,
+    0.021405,
+    0.010454,
+    0.003423,
+    0.1,
+    0.099391,
+]
 
 
 def sgdr_params(t0: int = 10, tmult: int = 2, eta_min: float = 0.001) -> dict:
@@ -143,7 +155,7 @@ def test_sgdr_tmult_1_restarts_every_t0() -> None:
     np.testing.assert_allclose(rates, expected, rtol=0, atol=1e-16)
     assert np.flatnonzero(rates == lr).tolist() == list(range(0, 70, t0))
     for cycle in range(10):
-        np.testing.assert_array_equal(rates[cycle * t0:(cycle + 1) * t0], rates[:t0])
+        np.testing.assert_array_equal(rates[cycle * t0 : (cycle + 1) * t0], rates[:t0])
 
 
 def test_sgdr_float_log_pitfall_is_avoided() -> None:
@@ -154,10 +166,12 @@ def test_sgdr_float_log_pitfall_is_avoided() -> None:
     assert learning_rates(lr, p, 111, 1)[0] == lr
     rates = learning_rates(lr, p, 0, 1200)
     assert rates[111] == lr and rates[1111] == lr and rates[11] == lr and rates[1] == lr
-    assert rates[110] == pytest.approx(eta_min + 0.5 * (lr - eta_min) * (1 + math.cos(math.pi * 99 / 100)),
-                                       abs=1e-16)
-    assert rates[112] == pytest.approx(eta_min + 0.5 * (lr - eta_min) * (1 + math.cos(math.pi / 1000)),
-                                       abs=1e-16)
+    assert rates[110] == pytest.approx(
+        eta_min + 0.5 * (lr - eta_min) * (1 + math.cos(math.pi * 99 / 100)), abs=1e-16
+    )
+    assert rates[112] == pytest.approx(
+        eta_min + 0.5 * (lr - eta_min) * (1 + math.cos(math.pi / 1000)), abs=1e-16
+    )
     assert np.flatnonzero(rates == lr).tolist() == [0, 1, 11, 111, 1111]
 
 
