@@ -203,6 +203,7 @@ class LandscapeView(pg.PlotWidget):
             if self._dots:  # dots drawn as tiny round-capped segments: one cheap path
                 pen = pg.mkPen(faded, width=5, cap=Qt.PenCapStyle.RoundCap)
             else:
+                faded.setAlpha(255)  # a 1-pixel path: opaque to stand out (wider paths cost a lot)
                 pen = pg.mkPen(faded, width=1)
             item = TrailItem(pen)
             item.setZValue(30)

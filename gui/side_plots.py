@@ -68,7 +68,6 @@ class SidePlots(QWidget):
         """Redraw ``plots`` (some of "loss", "lr", "noise"; all by default) from ``buffer``."""
         self._buffer = buffer
         log = self.log_loss.isChecked()
-        noise_name = next((n for n in NOISE_SERIES if n in buffer.extras), None)
         for g, runs in enumerate(self._groups):
             steps = [buffer.row_steps(r) for r in runs]
             if "loss" in plots:
@@ -80,8 +79,16 @@ class SidePlots(QWidget):
             if "lr" in plots:
                 self._set(self.curves["lr"][g], steps, [buffer.series("learning_rates", r) for r in runs])
             if "noise" in plots:
-                noise = [buffer.series(noise_name, r) for r in runs] if noise_name else []
-                self._set(self.curves["noise"][g], steps, noise)
+                self._set(self.curves["noise"][g], steps, [self._noise_series(buffer, r) for r in runs])
+
+    @staticmethod
+    def _noise_series(buffer: RunBuffer, run: int) -> np.ndarray:
+        """The run's temperature or noise scale, whichever its method records (else empty)."""
+        for name in NOISE_SERIES:
+            series = buffer.series(name, run)
+            if series.size > 1 and np.isfinite(series[1:]).any():
+                return series
+        return np.empty(0)
 
     @staticmethod
     def _set(curve: pg.PlotDataItem, steps: list[np.ndarray], series: list[np.ndarray]) -> None:
