@@ -100,7 +100,7 @@ def test_changing_the_landscape_mid_run_resets_cleanly(qtbot, window):
     assert window.model.starts == [] and window.buffer is None
 
 
-def test_closing_mid_run_stops_the_thread_quickly(qtbot, window):
+def test_closing_mid_run_stops_the_thread_quickly(qtbot, qtlog, window):
     window.model.set_starts([(1.0,), (0.5,)])
     window.model.set_max_steps(1_000_000)
     window.model.set_method_param("gd", "lr", "0.000001")
@@ -115,6 +115,8 @@ def test_closing_mid_run_stops_the_thread_quickly(qtbot, window):
     window.close()
     assert time.perf_counter() - started < 1.0
     assert not thread.isRunning()
+    messages = [record.message for record in qtlog.records]
+    assert not any("QThread" in m or "Destroyed" in m for m in messages), messages
 
 
 def test_pause_step_and_reset(qtbot, window):
