@@ -17,8 +17,13 @@ def main(argv: list[str]) -> int:
         from core.cli import main as cli_main
 
         return cli_main(argv)
+    if argv and argv[0] == "export":
+        from gui.export_cli import main as export_main
+
+        return export_main(argv[1:])
     parser = argparse.ArgumentParser(
-        prog="python main.py", description="Minima Lab. Commands: list, run (see `python main.py run -h`)."
+        prog="python main.py",
+        description="Minima Lab. Commands: list, run, export (see `python main.py run -h`, `export -h`).",
     )
     parser.add_argument(
         "--preset", help="open with this preset loaded (seed-lecture, adaptive-rosenbrock, …)"

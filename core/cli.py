@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from core.engine import Engine
+from core.files import atomic_write_text
 from core.landscape import Landscape
 from core.landscapes import DEFAULT_LANDSCAPE, LANDSCAPES, get_landscape
 from core.methods import METHODS
@@ -171,7 +172,7 @@ def main(argv: Sequence[str]) -> int:
         else:
             raise CliError("unknown command; use `list` or `run` (or no arguments for the app)")
         if getattr(args, "output", None):
-            _write_file(args.output, text)
+            atomic_write_text(args.output, text)
         else:
             sys.stdout.write(text)
         return 0
@@ -181,20 +182,3 @@ def main(argv: Sequence[str]) -> int:
     except OSError as exc:
         print(f"error: cannot write output: {exc}", file=sys.stderr)
         return 2
-
-
-def _write_file(path: str, text: str) -> None:
-    """Write via a temporary file and rename, so a failure leaves no half-written file."""
-    import os
-    import tempfile
-
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".minima-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QVB
 from core.presets import PRESETS
 from gui.about import AboutMethodsDialog
 from gui.controls import RunControls
+from gui.file_actions import FileActions
 from gui.landscape_view import LandscapeView
 from gui.model import AppModel
 from gui.panels import LandscapePanel, MethodsPanel
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         quit_action = _action(self, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         file_menu.addAction(quit_action)
+        self.files = FileActions(self, file_menu, self.settings)
         run_menu = self.menuBar().addMenu("&Run")
         self.play_action = _action(self, "Play / Pause", self.toggle_play)
         self.step_action = _action(self, "Step", lambda: self.controller.step(1))

@@ -138,6 +138,15 @@ class AppModel(QObject):
             return None
         return Experiment(self.landscape, specs, self.starts, self.max_steps, self.seed)
 
+    def load_experiment(self, exp: Experiment) -> None:
+        """Show ``exp``: its landscape (and domain), methods, starts, seed and steps."""
+        self._apply(exp.landscape, list(exp.methods), [tuple(p) for p in exp.starts], exp.seed, exp.max_steps)
+
+    def load_state(self, state) -> None:
+        """Show a loaded experiment file (``core.experiment_file.ExperimentState``)."""
+        self._apply(state.landscape, list(state.methods), [tuple(p) for p in state.starts], state.seed,
+                    state.max_steps)
+
     def load_preset(self, preset: Preset) -> None:
         specs = [parse_method_spec(text) for text in preset.methods]
         self._apply(
