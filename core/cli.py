@@ -12,7 +12,7 @@ import numpy as np
 from core.engine import Engine
 from core.files import atomic_write_text
 from core.landscape import Landscape
-from core.landscapes import DEFAULT_LANDSCAPE, LANDSCAPES, get_landscape
+from core.landscapes import DEFAULT_LANDSCAPE, FORMULA_PREFIX, LANDSCAPES, data_landscape_ids, get_landscape
 from core.methods import METHODS
 from core.params import ParamError
 from core.results import collect_results, results_to_csv, results_to_json, results_to_summary
@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--steps", type=int, default=1000, help="maximum steps per run (default 1000)")
     run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     run.add_argument("--domain", default=None, metavar="LO,HI[,LO,HI]", help="override the domain box")
+    run.add_argument(
+        "--data",
+        default=None,
+        metavar="FILE.csv",
+        help="x,y pairs for a data landscape (fit-frequency, …) instead of its generated data",
+    )
     run.add_argument("--format", choices=("json", "csv", "summary"), default="summary")
     run.add_argument("-o", "--output", default=None, help="write to this file instead of standard output")
     return parser
@@ -78,13 +84,13 @@ def _floats(text: str, what: str) -> list[float]:
     return values
 
 
-def parse_domain(text: str, dim: int) -> tuple[tuple[float, float], ...]:
+def parse_domain(text: str, dim: int | None = None) -> tuple[tuple[float, float], ...]:
+    """``lo,hi`` or ``lo,hi,lo,hi``; with ``dim``, exactly that many intervals."""
     values = _floats(text, "domain")
-    if len(values) != 2 * dim:
-        raise CliError(
-            f"domain {text!r} needs {2 * dim} numbers (lo,hi per dimension) for a {dim}-D landscape"
-        )
-    pairs = tuple((values[2 * i], values[2 * i + 1]) for i in range(dim))
+    if len(values) not in (2, 4) or (dim is not None and len(values) != 2 * dim):
+        need = f"{2 * dim} numbers" if dim is not None else "2 or 4 numbers"
+        raise CliError(f"domain {text!r} needs {need} (lo,hi per dimension)")
+    pairs = tuple((values[2 * i], values[2 * i + 1]) for i in range(len(values) // 2))
     if any(lo >= hi for lo, hi in pairs):
         raise CliError(f"domain {text!r}: each lower bound must be below its upper bound")
     return pairs
@@ -104,10 +110,27 @@ def parse_starts(texts: Sequence[str], land: Landscape) -> np.ndarray:
     return np.array(starts, dtype=float).reshape(-1, land.dim)
 
 
+def load_landscape(function: str, domain: str | None, data: str | None) -> Landscape:
+    """The landscape named on the command line, with ``--domain`` and ``--data`` applied."""
+    if function.startswith(FORMULA_PREFIX):
+        land = get_landscape(function, parse_domain(domain) if domain else None)
+    else:
+        land = get_landscape(function)
+        if domain:
+            land = land.with_domain(parse_domain(domain, land.dim))
+    if data:
+        from core.data_landscapes import DataLandscape, load_csv_dataset
+
+        if not isinstance(land, DataLandscape):
+            raise CliError(
+                f"--data applies to data landscapes ({', '.join(data_landscape_ids())}), not {land.id}"
+            )
+        land = land.with_dataset(load_csv_dataset(data))
+    return land
+
+
 def build_experiment(args: argparse.Namespace) -> Experiment:
-    land = get_landscape(args.function)
-    if args.domain:
-        land = land.with_domain(parse_domain(args.domain, land.dim))
+    land = load_landscape(args.function, args.domain, args.data)
     if not args.method:
         raise CliError(f"give at least one method with -m; valid: {', '.join(METHODS)}")
     specs: tuple[MethodSpec, ...] = tuple(parse_method_spec(text) for text in args.method)
@@ -137,9 +160,12 @@ def command_run(args: argparse.Namespace) -> str:
 
 def command_list() -> str:
     lines = ["Landscapes:"]
-    for land in LANDSCAPES.values():
+    for land in [*LANDSCAPES.values(), *(get_landscape(i) for i in data_landscape_ids())]:
         domain = " × ".join(f"[{lo:g}, {hi:g}]" for lo, hi in land.domain)
-        lines.append(f"  {land.id:<16} {land.dim}-D  {domain:<28} {land.description}")
+        lines.append(f"  {land.id:<20} {land.dim}-D  {domain:<28} {land.description}")
+    lines.append(
+        "  expr:FORMULA         a formula in x (and y), e.g. -f 'expr:sin(x) + 0.5*sin(3*x)' --domain -5,5"
+    )
     lines.append("\nMethods (parameter = default, range: description):")
     for cls in METHODS.values():
         lines.append(f"  {cls.id:<14} {cls.description}")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.batching import MinibatchView
 from core.landscape import Landscape
 from core.methods import get_method
 from core.methods.base import compact_state
@@ -47,6 +48,7 @@ class Chunk:
     extras: dict[str, np.ndarray]  # name -> (n, R); NaN where a run has no such record
     status: tuple[str, ...]
     steps: np.ndarray  # (R,)
+    batches: dict[int, np.ndarray] = field(default_factory=dict)  # run -> latest minibatch indices
 
     @property
     def n(self) -> int:
@@ -65,7 +67,12 @@ class _Group:
         n_starts = len(exp.starts)
         self.runs = np.arange(index * n_starts, (index + 1) * n_starts)
         self.x = np.array(exp.starts, dtype=float)
-        self.state = self.method.init(self.x.copy(), exp.landscape, self.params, self.rng)
+        batch_size = self.params.get("batch_size", 0)
+        # With minibatches the method sees a view whose gradient is each run's next batch gradient.
+        self.land = (
+            MinibatchView(exp.landscape, batch_size, n_starts, self.rng) if batch_size else exp.landscape
+        )
+        self.state = self.method.init(self.x.copy(), self.land, self.params, self.rng)
         self.lrs = (
             learning_rates(self.params["lr"], self.params, 0, exp.max_steps)
             if "lr" in self.params
@@ -85,6 +92,15 @@ class _Group:
         self.runs, self.x, self.x_ref = self.runs[keep], self.x[keep], self.x_ref[keep]
         self.calm, self.since_best, self.best_f = self.calm[keep], self.since_best[keep], self.best_f[keep]
         compact_state(self.state, keep)
+        if isinstance(self.land, MinibatchView):
+            self.land.drop(keep)
+
+    def latest_batches(self) -> dict[int, np.ndarray]:
+        """Each running run's latest minibatch (sample indices), if this group uses minibatches."""
+        view = self.land
+        if not isinstance(view, MinibatchView) or view.last_batches is None:
+            return {}
+        return {int(run): view.last_batches[k].copy() for k, run in enumerate(self.runs)}
 
 
 class Engine:
@@ -160,7 +176,7 @@ class Engine:
 
     # ---- stepping ------------------------------------------------------------------------------------
     def _step_group(self, g: _Group, t: int) -> None:
-        g.x = g.method.step(g.x, g.state, t, g.lrs[t - 1], self.land, g.params, g.rng)
+        g.x = g.method.step(g.x, g.state, t, g.lrs[t - 1], g.land, g.params, g.rng)
 
     def _collect_self_finished(self, t: int) -> None:
         """Runs of self-finishing methods end on the very step they finish, not at the next check."""
@@ -200,7 +216,10 @@ class Engine:
         self._rows = None
         self.current_x, self.current_f = pos[-1].copy(), losses[-1].copy()
         self.best_f = np.fmin(self.best_f, np.nanmin(losses, axis=0))
-        return Chunk(self.t - n_steps + 1, pos, losses, lrs, extras, tuple(self.status), self.steps.copy())
+        batches = {run: idx for g in self.groups for run, idx in g.latest_batches().items()}
+        return Chunk(
+            self.t - n_steps + 1, pos, losses, lrs, extras, tuple(self.status), self.steps.copy(), batches
+        )
 
     def _advance_final(self, n_steps: int) -> None:
         for _ in range(n_steps):

@@ -41,9 +41,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+from core.data_landscapes import DataLandscape, Dataset
 from core.files import atomic_write_text
 from core.landscape import Landscape
-from core.landscapes import LANDSCAPES
+from core.landscapes import get_landscape
 from core.methods import METHODS
 from core.params import ParamError
 from core.spec import Experiment, MethodSpec, method_spec
@@ -100,12 +103,20 @@ class ExperimentState:
 # ---------------------------------------------------------------- writing
 
 
+def _landscape_dict(land: Landscape) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": land.id, "domain": [[lo, hi] for lo, hi in land.domain]}
+    if isinstance(land, DataLandscape):  # the samples themselves, so the file reproduces the runs
+        ds = land.dataset
+        out["data"] = {"x": ds.x.tolist(), "y": ds.y.tolist(), "source": ds.source}
+    return out
+
+
 def state_to_dict(state: ExperimentState) -> dict[str, Any]:
     """The JSON-ready form of ``state`` (every method parameter listed)."""
     return {
         "format": FORMAT,
         "version": VERSION,
-        "landscape": {"id": state.landscape.id, "domain": [[lo, hi] for lo, hi in state.landscape.domain]},
+        "landscape": _landscape_dict(state.landscape),
         "methods": [{"method": m.method, "params": dict(m.params)} for m in state.methods],
         "starts": [list(s) for s in state.starts],
         "seed": state.seed,
@@ -272,12 +283,37 @@ def _whole(value: Any, where: str, low: int, high: int | None) -> int:
 
 def _landscape(value: Any) -> Landscape:
     obj = _object(value, "landscape")
-    _no_unknown_keys(obj, ("id", "domain"), "landscape.")
+    _no_unknown_keys(obj, ("id", "domain", "data"), "landscape.")
+    land = _landscape_by_id(obj)
+    if "data" in obj:
+        land = _with_data(land, obj["data"])
+    return land
+
+
+def _with_data(land: Landscape, value: Any) -> Landscape:
+    if not isinstance(land, DataLandscape):
+        raise ExperimentFileError(f"landscape.data: {land.id} is not a data landscape")
+    data = _object(value, "landscape.data")
+    _no_unknown_keys(data, ("x", "y", "source"), "landscape.data.")
+    columns = []
+    for name in ("x", "y"):
+        items = _list(_field(data, name, "landscape.data."), f"landscape.data.{name}")
+        columns.append([_number(v, f"landscape.data.{name}[{i}]") for i, v in enumerate(items)])
+    source = data.get("source", "saved experiment")
+    try:
+        return land.with_dataset(Dataset(np.array(columns[0]), np.array(columns[1]), str(source)))
+    except ValueError as exc:
+        raise ExperimentFileError(f"landscape.data: {exc}") from None
+
+
+def _landscape_by_id(obj: dict) -> Landscape:
     land_id = _field(obj, "id", "landscape.")
-    if not isinstance(land_id, str) or land_id not in LANDSCAPES:
-        shown = repr(land_id) if isinstance(land_id, str) else _show(land_id)
-        raise ExperimentFileError(f"landscape.id: unknown landscape {shown}; valid: {', '.join(LANDSCAPES)}")
-    land = LANDSCAPES[land_id]
+    if not isinstance(land_id, str):
+        raise ExperimentFileError(f"landscape.id: expected a landscape id, got {_show(land_id)}")
+    try:  # built-in, data landscape (default data) or expr:FORMULA
+        land = get_landscape(land_id)
+    except ValueError as exc:
+        raise ExperimentFileError(f"landscape.id: {exc}") from None
     if "domain" not in obj:
         return land
     intervals = _list(obj["domain"], "landscape.domain")
@@ -295,7 +331,10 @@ def _landscape(value: Any) -> Landscape:
         if not lo < hi or not math.isfinite(hi - lo):
             raise ExperimentFileError(f"{where}: [{lo:g}, {hi:g}] is not an interval: lo must be below hi")
         domain.append((lo, hi))
-    return land.with_domain(tuple(domain))
+    try:
+        return get_landscape(land_id, tuple(domain))
+    except ValueError as exc:
+        raise ExperimentFileError(f"landscape.domain: {exc}") from None
 
 
 def _methods(value: Any) -> tuple[MethodSpec, ...]:

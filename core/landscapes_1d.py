@@ -20,6 +20,7 @@ _TEN_PI = 10.0 * math.pi
 
 # --- sin(x) + 0.5 sin(3x) --------------------------------------------------------------------------
 
+
 def sine_mix_value(points: np.ndarray) -> np.ndarray:
     """f(x) = sin x + 0.5 sin 3x."""
     x = points[:, 0]
@@ -51,6 +52,7 @@ _SINE_MIX_MINIMA = (
 
 # --- Forrester et al. (2008) -----------------------------------------------------------------------
 
+
 def forrester_value(points: np.ndarray) -> np.ndarray:
     """f(x) = (6x − 2)² sin(12x − 4)."""
     x = points[:, 0]
@@ -74,6 +76,7 @@ def _forrester_second(x: float) -> float:
 
 
 # --- Gramacy & Lee (2012) --------------------------------------------------------------------------
+
 
 def gramacy_lee_value(points: np.ndarray) -> np.ndarray:
     """f(x) = sin(10πx)/(2x) + (x − 1)⁴."""
@@ -106,6 +109,7 @@ def _gramacy_lee_second(x: float) -> float:
 
 # --- Tilted quartic double well --------------------------------------------------------------------
 
+
 def double_well_value(points: np.ndarray) -> np.ndarray:
     """f(x) = (x² − 1)² + 0.3x."""
     x = points[:, 0]
@@ -129,6 +133,7 @@ def _double_well_second(x: float) -> float:
 
 
 # --- One-dimensional Rastrigin ---------------------------------------------------------------------
+
 
 def rastrigin_1d_value(points: np.ndarray) -> np.ndarray:
     """f(x) = 10 + x² − 10 cos 2πx."""
@@ -170,8 +175,7 @@ def rastrigin_1d_minima(lo: float, hi: float) -> list[tuple[float, float]]:
 
 
 _RASTRIGIN_1D_MINIMA = tuple(
-    Minimum((x,), value, "global" if x == 0.0 else "local")
-    for x, value in rastrigin_1d_minima(-5.12, 5.12)
+    Minimum((x,), value, "global" if x == 0.0 else "local") for x, value in rastrigin_1d_minima(-5.12, 5.12)
 )
 
 
@@ -195,7 +199,9 @@ LANDSCAPES_1D: tuple[Landscape, ...] = (
         value_fn=forrester_value,
         grad_fn=forrester_grad,
         minima=polished_minima_1d(
-            forrester_value, forrester_grad, _forrester_second,
+            forrester_value,
+            forrester_grad,
+            _forrester_second,
             [(0.7572487578, "global"), (0.1425891893, "local")],
         ),
         description="a shallow local minimum on the left, a deep global one on the right, steep right edge",
@@ -209,11 +215,21 @@ LANDSCAPES_1D: tuple[Landscape, ...] = (
         value_fn=gramacy_lee_value,
         grad_fn=gramacy_lee_grad,
         minima=polished_minima_1d(
-            gramacy_lee_value, gramacy_lee_grad, _gramacy_lee_second,
-            [(0.5485634445, "global")] + [
-                (x, "local") for x in (
-                    0.74874378, 0.94893369, 1.14908762, 1.34878517,
-                    1.54728833, 1.74357674, 1.93621966, 2.12189917,
+            gramacy_lee_value,
+            gramacy_lee_grad,
+            _gramacy_lee_second,
+            [(0.5485634445, "global")]
+            + [
+                (x, "local")
+                for x in (
+                    0.74874378,
+                    0.94893369,
+                    1.14908762,
+                    1.34878517,
+                    1.54728833,
+                    1.74357674,
+                    1.93621966,
+                    2.12189917,
                 )
             ],
         ),
@@ -228,7 +244,9 @@ LANDSCAPES_1D: tuple[Landscape, ...] = (
         value_fn=double_well_value,
         grad_fn=double_well_grad,
         minima=polished_minima_1d(
-            double_well_value, double_well_grad, _double_well_second,
+            double_well_value,
+            double_well_grad,
+            _double_well_second,
             [(-1.0355787141, "global"), (0.9601495555, "local")],
         ),
         description="two wells split by a barrier; the tilt makes the left well the global one",

@@ -40,6 +40,7 @@ def polished_minima_1d(
     value_fn: ArrayFn, grad_fn: ArrayFn, fsecond: ScalarFn, starts: Iterable[tuple[float, str]]
 ) -> tuple[Minimum, ...]:
     """1-D minima from ``(approximate x, kind)`` pairs, polished and valued by the function itself."""
+
     def f(x: float) -> float:
         return float(value_fn(np.array([[x]]))[0])
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from core.landscapes import get_landscape
 from core.spec import Experiment, parse_method_spec
 
+# Minibatch SGD that escapes on fit-frequency where full-batch GD stays (see docs/escape.md).
+MINIBATCH_SGD = "sgd:lr=0.5,batch_size=8,noise=0,patience=100000,schedule=cosine,t_max=1000"
 # The SGDR-scheduled noisy SGD that escapes on sin(x) + 0.5 sin(3x) (see docs/escape.md).
 SGDR_NOISY_SGD = "sgd:lr=0.1,schedule=sgdr,t0=100,eta_min=0.01,noise=4,noise_decay=0,patience=100000"
 
@@ -75,6 +77,15 @@ PRESETS: dict[str, Preset] = {
             ),
             ((3.1, -2.9),),
             1500,
+        ),
+        Preset(
+            "minibatch-noise",
+            "Why minibatch noise helps: fitting a frequency",
+            "Full-batch GD stops where the full gradient vanishes; each minibatch's own landscape keeps SGD moving.",
+            "fit-frequency",
+            ("gd:lr=0.5", MINIBATCH_SGD),
+            ((0.5,), (3.0,)),
+            1000,
         ),
     )
 }

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from core.batching import check_batch_size
 from core.landscape import Landscape
 from core.methods import get_method
 from core.params import ParamError, resolve_params
@@ -78,6 +79,8 @@ class Experiment:
         object.__setattr__(self, "starts", starts)
         if self.max_steps < 1:
             raise ValueError("max_steps must be at least 1")
+        for spec in self.methods:
+            check_batch_size(self.landscape, spec.params.get("batch_size", 0), spec.method)
 
     @property
     def n_runs(self) -> int:

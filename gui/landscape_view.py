@@ -12,6 +12,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 
 from core.grid import contour_levels, display_values, evaluate_grid, needs_log_colours, sample_curve
+from gui.batch_overlay import BatchOverlay
 from gui.model import AppModel
 from gui.style import GLOBAL_MIN_COLOR, LOCAL_MIN_COLOR, start_symbol, thin_indices
 from gui.trail_item import TrailItem
@@ -58,6 +59,7 @@ class LandscapeView(pg.PlotWidget):
             item.setZValue(50)
         self.minima.setZValue(40)
         self.show_minima = True
+        self.overlay = BatchOverlay(self.plot_item)
         self._run_colors: list[str] = []
         self._run_starts: list[int] = []
         self._dots = True
@@ -86,6 +88,7 @@ class LandscapeView(pg.PlotWidget):
             if item.scene() is not None:
                 self.plot_item.removeItem(item)
         self.isocurves = []
+        self.overlay.clear()
         if self.colorbar is not None:
             self.plot_item.layout.removeItem(self.colorbar)
             self.colorbar.scene().removeItem(self.colorbar)

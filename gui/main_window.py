@@ -126,7 +126,9 @@ class MainWindow(QMainWindow):
         log_loss.toggled.connect(self.side.log_loss.setChecked)
         self.side.log_loss.toggled.connect(log_loss.setChecked)
         fit = _action(self, "&Fit view to the domain", self.view.fit_view, "Ctrl+0")
-        view_menu.addActions([minima, log_loss, fit])
+        contours = _action(self, "Minibatch contours (2-D data landscapes)", checkable=True)
+        contours.toggled.connect(self._set_batch_contours)
+        view_menu.addActions([minima, log_loss, fit, contours])
         view_menu.addSeparator()
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
@@ -188,6 +190,11 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Tick at least one method in the Methods panel")
         self._on_state(self.controller.state)
 
+    def _set_batch_contours(self, on: bool) -> None:
+        self.view.overlay.show_contours = on
+        if self.buffer is not None and self._latest is not None:
+            self.draw_frame(full=True)
+
     def toggle_play(self) -> None:
         if self.controller.is_running:
             self.controller.pause()
@@ -214,7 +221,13 @@ class MainWindow(QMainWindow):
         if self.buffer is None or self._latest is None:
             return
         self.controller.gui_idle.clear()  # the view's next paint sets it again
-        self.view.show_runs(self.trails(), [s == "diverged" for s in self.buffer.status])
+        trails = self.trails()
+        self.view.show_runs(trails, [s == "diverged" for s in self.buffer.status])
+        if self.buffer.batches:
+            heads = {
+                r: (trails[r][0][-1], trails[r][1][-1]) for r in self.buffer.batches if len(trails[r][0])
+            }
+            self.view.overlay.update(self.model.landscape, self.buffer.batches, heads)
         self.frames_drawn += 1
         if full:
             self.side.refresh(self.buffer)

@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from core.data_landscapes import DataLandscape
 from core.landscape import Landscape
 from core.landscapes import DEFAULT_LANDSCAPE, get_landscape
 from core.methods import METHODS, get_method
@@ -52,7 +53,10 @@ class AppModel(QObject):
 
     # ---- landscape ----------------------------------------------------------------------------------
     def set_landscape(self, landscape_id: str) -> None:
-        land = get_landscape(landscape_id)
+        self.set_landscape_object(get_landscape(landscape_id))
+
+    def set_landscape_object(self, land: Landscape) -> None:
+        """Use an already built landscape (a typed formula, or a data landscape with new data)."""
         if land.dim != self.landscape.dim:
             self.starts = []
         self.landscape = land
@@ -133,10 +137,18 @@ class AppModel(QObject):
     # ---- whole state --------------------------------------------------------------------------------
     def experiment(self) -> Experiment | None:
         """The runs this state describes, or None when no method or no start is chosen."""
-        specs = self.enabled_specs()
+        specs = tuple(self._fit_batch_size(s) for s in self.enabled_specs())
         if not specs or not self.starts:
             return None
         return Experiment(self.landscape, specs, self.starts, self.max_steps, self.seed)
+
+    def _fit_batch_size(self, spec: MethodSpec) -> MethodSpec:
+        """batch_size only means something on data landscapes (and at most the dataset's size)."""
+        size = spec.params.get("batch_size", 0)
+        if not size:
+            return spec
+        limit = self.landscape.n_samples if isinstance(self.landscape, DataLandscape) else 0
+        return MethodSpec(spec.method, {**spec.params, "batch_size": min(size, limit)})
 
     def load_experiment(self, exp: Experiment) -> None:
         """Show ``exp``: its landscape (and domain), methods, starts, seed and steps."""
@@ -144,8 +156,13 @@ class AppModel(QObject):
 
     def load_state(self, state) -> None:
         """Show a loaded experiment file (``core.experiment_file.ExperimentState``)."""
-        self._apply(state.landscape, list(state.methods), [tuple(p) for p in state.starts], state.seed,
-                    state.max_steps)
+        self._apply(
+            state.landscape,
+            list(state.methods),
+            [tuple(p) for p in state.starts],
+            state.seed,
+            state.max_steps,
+        )
 
     def load_preset(self, preset: Preset) -> None:
         specs = [parse_method_spec(text) for text in preset.methods]
@@ -189,8 +206,7 @@ class AppModel(QObject):
         """Restore ``to_json`` output; ValueError (state unchanged) if anything in it is invalid."""
         try:
             data = json.loads(text)
-            land = get_landscape(data["landscape"])
-            land = land.with_domain(tuple(tuple(d) for d in data["domain"]))
+            land = get_landscape(data["landscape"], tuple(tuple(d) for d in data["domain"]))
             specs = [
                 method_spec(mid, entry["params"])
                 for mid, entry in data["methods"].items()

@@ -17,11 +17,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.landscapes import LANDSCAPES
+from core.landscapes import FORMULA_PREFIX, LANDSCAPES, data_landscape_ids, get_landscape
 from core.methods import METHODS
+from gui.landscape_extras import LandscapeExtras
 from gui.model import AppModel
 from gui.param_editor import ParamEditor
 from gui.style import method_color
+
+CUSTOM = "__custom__"
 
 
 class LandscapePanel(QWidget):
@@ -35,14 +38,24 @@ class LandscapePanel(QWidget):
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
         self.items: dict[str, QTreeWidgetItem] = {}
-        for dim, title in ((1, "1-D curves"), (2, "2-D surfaces")):
+        data = [get_landscape(i) for i in data_landscape_ids()]
+        groups = (
+            ("1-D curves", [la for la in LANDSCAPES.values() if la.dim == 1]),
+            ("2-D surfaces", [la for la in LANDSCAPES.values() if la.dim == 2]),
+            ("Data: a model's loss (minibatches)", data),
+        )
+        for title, lands in groups:
             group = QTreeWidgetItem(self.tree, [title])
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            for land in (land for land in LANDSCAPES.values() if land.dim == dim):
+            for land in lands:
                 item = QTreeWidgetItem(group, [land.name])
                 item.setData(0, Qt.ItemDataRole.UserRole, land.id)
                 item.setToolTip(0, f"{land.description}\n{land.formula}")
                 self.items[land.id] = item
+        custom = QTreeWidgetItem(self.tree, ["Custom formula…"])
+        custom.setData(0, Qt.ItemDataRole.UserRole, CUSTOM)
+        custom.setToolTip(0, "Type f(x) or f(x, y)")
+        self.items[CUSTOM] = custom
         self.tree.expandAll()
         self.description = QLabel()
         self.description.setWordWrap(True)
@@ -60,8 +73,12 @@ class LandscapePanel(QWidget):
         self.error.setWordWrap(True)
         self.show_minima = QCheckBox("Show known minima (★ global, ▲ local)")
         self.show_minima.setChecked(True)
+        self.extras = LandscapeExtras(model)
+        self.extras.formula.message.connect(self.message)
+        self.extras.dataset.message.connect(self.message)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tree, 1)
+        layout.addWidget(self.extras)
         layout.addWidget(self.description)
         layout.addLayout(domain)
         layout.addWidget(self.error)
@@ -72,7 +89,11 @@ class LandscapePanel(QWidget):
 
     def _on_select(self, item: QTreeWidgetItem | None, _previous=None) -> None:
         landscape_id = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
-        if landscape_id and landscape_id != self.model.landscape.id:
+        if landscape_id == CUSTOM:
+            self.extras.show_formula(True)
+            self.extras.formula.edit.setFocus()
+        elif landscape_id and landscape_id != self.model.landscape.id:
+            self.extras.show_formula(False)
             self.model.set_landscape(landscape_id)
 
     def _apply_domain(self) -> None:
@@ -95,7 +116,7 @@ class LandscapePanel(QWidget):
 
     def _sync(self) -> None:
         land = self.model.landscape
-        item = self.items[land.id]
+        item = self.items[CUSTOM if land.id.startswith(FORMULA_PREFIX) else land.id]
         if self.tree.currentItem() is not item:
             self.tree.blockSignals(True)
             self.tree.setCurrentItem(item)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from core.data_landscapes import DataLandscape
 from core.methods import get_method
 from core.params import ParamSpec
 from gui.model import AppModel
@@ -43,6 +44,7 @@ class ParamEditor(QWidget):
         self.fields: dict[str, QWidget] = {}
         self._rows: dict[str, tuple[QLabel, QWidget]] = {}
         model.methodsChanged.connect(self._sync_values)
+        model.landscapeChanged.connect(self._sync_values)
 
     def show_method(self, method_id: str) -> None:
         self.method_id = method_id
@@ -110,5 +112,7 @@ class ParamEditor(QWidget):
                 field.setText(_text(value))
             field.blockSignals(False)
             visible = spec.shown_when is None or params[spec.shown_when[0]] in spec.shown_when[1]
+            if spec.name == "batch_size":  # minibatches exist only on data landscapes
+                visible = isinstance(self.model.landscape, DataLandscape)
             for widget in self._rows[spec.name]:
                 widget.setVisible(visible)

@@ -37,6 +37,7 @@ class RunBuffer:
             "losses": self.losses[0].copy(),
             "learning_rates": np.full(n_runs, np.nan),
         }
+        self.batches: dict[int, np.ndarray] = {}  # run -> its latest minibatch (data landscapes)
         self.ends: dict[str, dict[int, np.ndarray]] = {}  # series -> run -> its value at its last step
         self.steps = np.zeros(n_runs, dtype=np.int64)
         self.status: tuple[str, ...] = ("running",) * n_runs
@@ -76,6 +77,7 @@ class RunBuffer:
                 for name, values in series.items():
                     self.ends.setdefault(name, {})[run] = values[end, run]
         self.step, self.steps, self.status = int(steps[-1]), chunk.steps.copy(), chunk.status
+        self.batches = chunk.batches
 
     def _thin(self) -> None:
         """Keep every other stored row and double the stride."""

@@ -58,6 +58,7 @@ def merge_chunks(chunks: list[Chunk]) -> Chunk | None:
         {k: np.concatenate([c.extras[k] for c in chunks]) for k in last.extras},
         last.status,
         last.steps,
+        last.batches,
     )
 
 

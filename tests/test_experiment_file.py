@@ -359,3 +359,16 @@ def test_saving_into_a_missing_folder_creates_nothing(tmp_path):
     with pytest.raises((OSError, ExperimentFileError)):
         save_state(target, rosenbrock_state())
     assert os.listdir(tmp_path) == []
+
+
+def test_data_landscape_keeps_its_samples_and_reproduces_minibatch_runs():
+    from core.data_landscapes import make_data_landscape
+
+    land = make_data_landscape("fit-frequency", n=20, noise=0.3, seed=4)
+    state = ExperimentState(land, (parse_method_spec("sgd:lr=0.3,batch_size=4"),), ((1.0,),), 3, 200, {})
+    back = state_from_json(state_to_json(state))
+    assert back.landscape.dataset.source == "generated: n=20, noise=0.3, seed=4"
+    np.testing.assert_array_equal(back.landscape.dataset.y, land.dataset.y)
+    first = collect_results(Engine(state.experiment()).run())[0]
+    again = collect_results(Engine(back.experiment()).run())[0]
+    np.testing.assert_array_equal(first.positions, again.positions)

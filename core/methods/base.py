@@ -14,6 +14,17 @@ State = dict[str, Any]
 Params = dict[str, Any]
 
 
+# Gradient methods on data landscapes: 0 means the full dataset (exact gradient).
+BATCH_PARAM = ParamSpec(
+    "batch_size",
+    "int",
+    0,
+    "Minibatch size on data landscapes (0 = full batch); each gradient uses the next batch",
+    0,
+    1_000_000,
+)
+
+
 def lr_param(default: float, description: str = "Learning rate (step size) η") -> ParamSpec:
     """The learning-rate parameter every gradient method has."""
     return ParamSpec("lr", "float", default, description, 1e-9, 1e3, log=True)
@@ -59,7 +70,7 @@ class Method:
     @classmethod
     def params(cls) -> tuple[ParamSpec, ...]:
         """Every parameter of this method, the learning-rate schedule's included."""
-        return cls.own_params + (SCHEDULE_PARAMS if cls.uses_schedule else ())
+        return cls.own_params + ((*SCHEDULE_PARAMS, BATCH_PARAM) if cls.uses_schedule else ())
 
     def init(self, x0: np.ndarray, land: Landscape, p: Params, rng: np.random.Generator) -> State:
         """State for the runs starting at the rows of ``x0`` (shape ``(N, dim)``)."""
