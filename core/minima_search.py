@@ -22,7 +22,7 @@ def _grid(domain: tuple[tuple[float, float], ...]) -> tuple[list[np.ndarray], np
 
 
 def _grid_local_minima(values: np.ndarray) -> np.ndarray:
-    """Indices (into the flattened grid) of cells lower than or equal to every neighbour, strictly below one."""
+    """Flat indices of grid cells no higher than any neighbour and strictly below at least one."""
     v = np.where(np.isfinite(values), values, np.inf)
     padded = np.pad(v, 1, constant_values=np.inf)
     centre = padded[(slice(1, -1),) * v.ndim]
