@@ -81,7 +81,7 @@ PRESETS: dict[str, Preset] = {
         Preset(
             "minibatch-noise",
             "Why minibatch noise helps: fitting a frequency",
-            "Full-batch GD stops where the full gradient vanishes; each minibatch's landscape keeps SGD going.",
+            "Full-batch GD stops where the full gradient vanishes; a minibatch's landscape keeps SGD going.",
             "fit-frequency",
             ("gd:lr=0.5", MINIBATCH_SGD),
             ((0.5,), (3.0,)),
