@@ -176,3 +176,29 @@ def test_output_file_is_written(tmp_path):
     assert cli_main(args) == 0
     assert json.loads(target.read_text())["runs"][0]["steps"] == 3
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_formula_and_data_landscapes_on_the_command_line(capsys, tmp_path):
+    assert cli_main(["run", "-f", "expr:sin(x) + 0.5*sin(3*x)", "--domain", "-5,5", "-m", "gd:lr=0.1",
+                     "-s", "1.0", "--steps", "100", "--format", "json"]) == 0
+    run = json.loads(capsys.readouterr().out)["runs"][0]
+    assert round(run["final"][0], 6) == 1.570796 and run["minimum"]["kind"] == "local"
+    data = tmp_path / "d.csv"
+    data.write_text("x,y\n" + "\n".join(f"{x},{x * 0.5}" for x in range(-5, 6)))
+    assert cli_main(["run", "-f", "fit-frequency", "--data", str(data), "-m", "sgd:lr=0.05,batch_size=4",
+                     "-s", "1", "--steps", "20", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["runs"][0]["params"]["batch_size"] == 4 and len(doc["runs"][0]["positions"]) == 21
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["-f", "expr:sin(x) + z"], "unknown name 'z' at position 9"),
+    (["-f", "expr:9**9**9"], "too large"),
+    (["-f", "fit-frequency", "--data", "/no/such.csv"], "cannot read"),
+    (["-f", "sine-mix", "-m", "gd:batch_size=4"], "applies to data landscapes only"),
+    (["-f", "fit-frequency", "-m", "gd:batch_size=1000"], "larger than the dataset"),
+])
+def test_formula_and_data_errors_exit_2(capsys, args, needle):
+    base = ["run", "-s", "1"] + (["-m", "gd"] if "-m" not in args else [])
+    assert cli_main(base + args) == 2
+    assert needle in capsys.readouterr().err

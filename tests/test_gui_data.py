@@ -59,3 +59,31 @@ def test_bad_csv_keeps_the_data_and_says_which_line(qtbot, window, tmp_path):
     good = tmp_path / "good.csv"
     good.write_text("x,y\n" + "\n".join(f"{x},{np.sin(2 * x)}" for x in np.linspace(-3, 3, 20)))
     assert box.load_csv(str(good)) and window.model.landscape.n_samples == 20
+
+
+def test_invalid_formula_is_refused_inline_and_the_landscape_kept(qtbot, window):
+    window.model.set_landscape("himmelblau")
+    panel = window.landscape_panel
+    panel.tree.setCurrentItem(panel.items["__custom__"])
+    box = panel.extras.formula
+    assert box.isVisibleTo(window)
+    box.edit.setText("sin(x) + z")
+    assert not box.apply_formula()
+    assert "unknown name 'z' at position 9" in box.error.text()
+    assert window.model.landscape.id == "himmelblau"
+    box.edit.setText("x.real")
+    assert not box.apply_formula() and "attribute" in box.error.text()
+    box.edit.setText("sin(x) + 0.5*sin(3*x)")
+    assert box.apply_formula() and box.error.text() == ""
+    land = window.model.landscape
+    assert land.id == "expr:sin(x) + 0.5*sin(3*x)" and land.dim == 1
+    assert sum(m.kind == "global" for m in land.minima_in_domain()) == 3
+
+
+def test_two_variable_formula_gives_a_surface_with_exact_gradient(qtbot, window):
+    box = window.landscape_panel.extras.formula
+    box.edit.setText("(x**2 + y - 11)**2 + (x + y**2 - 7)**2")
+    assert box.apply_formula()
+    land = window.model.landscape
+    assert land.dim == 2 and window.view.image.image is not None
+    np.testing.assert_allclose(land.grad([[0.0, 0.0]])[0], [-14.0, -22.0])

@@ -1,0 +1,230 @@
+"""Evaluating SymPy expressions with NumPy, without ``exec``, ``eval`` or code generation.
+
+``compile_program`` walks SymPy expression trees once and turns them into a straight-line
+*program*: a list of steps, each a NumPy ufunc (or a small Python function over ufuncs) applied to
+earlier slots. Equal sub-expressions share one slot (hash-consing), so the derivative of
+``sin(sin(sin(x)))`` evaluates every inner ``sin`` once; slots are released after their last use.
+
+Numbers follow real floating-point semantics: whatever SymPy keeps as a non-real constant
+(``I``, ``zoo``, ``nan``, ``(-1)**(1/3)``) evaluates to NaN, ``oo`` to ±inf. Only the node types
+listed in ``_FUNCTIONS`` and the arithmetic nodes are understood; anything else raises
+``CompileError`` (never an arbitrary exception). Callers run programs under
+``np.errstate(all="ignore")``: overflow gives inf, invalid operations NaN, and nothing warns.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import sympy
+
+Value = Any  # an ndarray column or a NumPy float64 scalar
+
+
+class CompileError(ValueError):
+    """A SymPy node this compiler cannot evaluate."""
+
+
+class RealAbs(sympy.Function):
+    """|u| for real-valued u: its derivative is sign(u)·u', with no real/imaginary parts.
+
+    SymPy's ``Abs`` differentiates as if its argument might be complex (``re``, ``im``, ``arg``
+    appear as soon as SymPy cannot prove the argument real, e.g. ``Abs(log(x))``); formulas are
+    real-valued (NaN where not real), so ``Abs`` is replaced by this function before ``diff``.
+    """
+
+    nargs = 1
+
+    def fdiff(self, argindex: int = 1) -> sympy.Expr:
+        """d|u|/du = sign(u)."""
+        return sympy.sign(self.args[0])
+
+
+def _reciprocal(v: Value) -> Value:
+    return np.divide(1.0, v)
+
+
+def _inverse(fn: Callable[[Value], Value]) -> Callable[[Value], Value]:
+    return lambda v: np.divide(1.0, fn(v))
+
+
+def _imaginary_part(v: Value) -> Value:
+    # Every value is real or NaN: the imaginary part is 0, NaN stays NaN.
+    return np.where(np.isnan(v), np.nan, 0.0)
+
+
+def _argument(v: Value) -> Value:
+    return np.where(np.isnan(v), np.nan, np.where(v < 0, np.pi, 0.0))
+
+
+def _zero_almost_everywhere(v: Value, *_order: Value) -> Value:
+    # DiracDelta: the derivative of a step, zero except on a null set (taken as zero there too).
+    return _imaginary_part(v)
+
+
+def _heaviside(v: Value, at_zero: Value = 0.5) -> Value:
+    return np.heaviside(v, at_zero)
+
+
+def _add(*values: Value) -> Value:
+    return functools.reduce(np.add, values)
+
+
+def _mul(*values: Value) -> Value:
+    return functools.reduce(np.multiply, values)
+
+
+_FUNCTIONS: dict[type, tuple[Callable[..., Value], tuple[int, ...]]] = {
+    # SymPy class -> (NumPy implementation, accepted argument counts)
+    sympy.sin: (np.sin, (1,)),
+    sympy.cos: (np.cos, (1,)),
+    sympy.tan: (np.tan, (1,)),
+    sympy.sec: (_inverse(np.cos), (1,)),
+    sympy.csc: (_inverse(np.sin), (1,)),
+    sympy.cot: (_inverse(np.tan), (1,)),
+    sympy.asin: (np.arcsin, (1,)),
+    sympy.acos: (np.arccos, (1,)),
+    sympy.atan: (np.arctan, (1,)),
+    sympy.atan2: (np.arctan2, (2,)),
+    sympy.sinh: (np.sinh, (1,)),
+    sympy.cosh: (np.cosh, (1,)),
+    sympy.tanh: (np.tanh, (1,)),
+    sympy.sech: (_inverse(np.cosh), (1,)),
+    sympy.csch: (_inverse(np.sinh), (1,)),
+    sympy.coth: (_inverse(np.tanh), (1,)),
+    sympy.asinh: (np.arcsinh, (1,)),
+    sympy.acosh: (np.arccosh, (1,)),
+    sympy.atanh: (np.arctanh, (1,)),
+    sympy.exp: (np.exp, (1,)),
+    sympy.log: (np.log, (1,)),
+    sympy.Abs: (np.abs, (1,)),
+    RealAbs: (np.abs, (1,)),
+    sympy.sign: (np.sign, (1,)),
+    sympy.re: (np.positive, (1,)),
+    sympy.conjugate: (np.positive, (1,)),
+    sympy.im: (_imaginary_part, (1,)),
+    sympy.arg: (_argument, (1,)),
+    sympy.DiracDelta: (_zero_almost_everywhere, (1, 2)),
+    sympy.Heaviside: (_heaviside, (1, 2)),
+}
+
+
+def number_value(expr: sympy.Expr) -> np.float64:
+    """The float64 value of a SymPy number: NaN for non-real ones, ±inf beyond the float range."""
+    if expr is sympy.S.NaN or expr is sympy.S.ComplexInfinity or expr is sympy.S.ImaginaryUnit:
+        return np.float64(np.nan)
+    if expr is sympy.S.Infinity:
+        return np.float64(np.inf)
+    if expr is sympy.S.NegativeInfinity:
+        return np.float64(-np.inf)
+    if isinstance(expr, sympy.Rational):
+        try:
+            return np.float64(expr.p / expr.q)  # correctly rounded, even for huge integers
+        except OverflowError:
+            return np.float64(math.copysign(math.inf, expr.p))
+    if isinstance(expr, sympy.Float | sympy.NumberSymbol):
+        return np.float64(float(expr))
+    raise CompileError(f"cannot evaluate the number {type(expr).__name__}")
+
+
+class Program:
+    """Expressions compiled to NumPy steps; call it with one array (or scalar) per symbol."""
+
+    def __init__(self, exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol]) -> None:
+        self._symbols = {s: i for i, s in enumerate(symbols)}
+        self._slots: dict[sympy.Basic, int] = dict(self._symbols)
+        self._steps: list[tuple[Callable[..., Value], tuple[int, ...]]] = []
+        self.outputs = tuple(self._slot(e) for e in exprs)
+        n_inputs = len(self._symbols)
+        last_use: dict[int, int] = {}
+        for i, (_, args) in enumerate(self._steps):
+            for a in args:
+                last_use[a] = i
+        release: list[list[int]] = [[] for _ in self._steps]
+        for slot, i in last_use.items():
+            if slot >= n_inputs and slot not in self.outputs:
+                release[i].append(slot)
+        self._release = [tuple(r) for r in release]
+
+    def __len__(self) -> int:
+        return len(self._steps)
+
+    def __call__(self, inputs: Sequence[Value]) -> list[Value]:
+        """Run every step; the values of the output expressions (arrays or float64 scalars)."""
+        values: list[Value] = [*inputs, *([None] * len(self._steps))]
+        k = len(inputs)
+        for i, (fn, args) in enumerate(self._steps):
+            values[k + i] = fn(*[values[a] for a in args])
+            for slot in self._release[i]:
+                values[slot] = None
+        return [values[o] for o in self.outputs]
+
+    def _emit(self, expr: sympy.Basic, fn: Callable[..., Value], args: tuple[int, ...]) -> int:
+        self._steps.append((fn, args))
+        slot = len(self._symbols) + len(self._steps) - 1
+        self._slots[expr] = slot
+        return slot
+
+    def _slot(self, expr: sympy.Basic) -> int:
+        found = self._slots.get(expr)
+        if found is not None:
+            return found
+        if isinstance(expr, sympy.Symbol):
+            raise CompileError(f"unexpected symbol {expr}")
+        if expr.is_Atom:
+            constant = number_value(expr)
+            return self._emit(expr, lambda: constant, ())
+        if isinstance(expr, sympy.Add):
+            return self._emit(expr, _add, tuple(self._slot(a) for a in expr.args))
+        if isinstance(expr, sympy.Mul):
+            args = expr.args
+            if len(args) == 2 and args[0] is sympy.S.NegativeOne:
+                return self._emit(expr, np.negative, (self._slot(args[1]),))
+            return self._emit(expr, _mul, tuple(self._slot(a) for a in args))
+        if isinstance(expr, sympy.Pow):
+            return self._power(expr)
+        entry = _FUNCTIONS.get(type(expr))
+        if entry is None:
+            raise CompileError(f"cannot evaluate {type(expr).__name__}")
+        fn, arities = entry
+        if len(expr.args) not in arities:
+            raise CompileError(f"{type(expr).__name__} with {len(expr.args)} arguments")
+        return self._emit(expr, fn, tuple(self._slot(a) for a in expr.args))
+
+    def _power(self, expr: sympy.Pow) -> int:
+        base, exponent = expr.args
+        b = self._slot(base)
+        if not exponent.is_Number:
+            return self._emit(expr, np.power, (b, self._slot(exponent)))
+        if exponent == 2:
+            return self._emit(expr, np.square, (b,))
+        if exponent == -1:
+            return self._emit(expr, _reciprocal, (b,))
+        if exponent == sympy.S.Half:
+            return self._emit(expr, np.sqrt, (b,))
+        if exponent == -sympy.S.Half:
+            return self._emit(expr, _inverse(np.sqrt), (b,))
+        p = number_value(exponent)
+        return self._emit(expr, lambda v: np.power(v, p), (b,))
+
+
+def compile_program(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol]) -> Program:
+    """Compile ``exprs`` (over ``symbols``, in that input order) into one ``Program``.
+
+    Raises ``CompileError`` for a node type it does not know (e.g. an unevaluated ``Derivative``).
+    """
+    try:
+        return Program(exprs, symbols)
+    except RecursionError as exc:
+        raise CompileError("the expression is too deeply nested") from exc
+
+
+def constant_value(expr: sympy.Expr) -> float:
+    """The float value of a constant SymPy expression, evaluated with the same NumPy rules."""
+    with np.errstate(all="ignore"):
+        (value,) = compile_program([expr], [])([])
+    return float(value)
