@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-CLI_COMMANDS = {"list", "run"}
+CLI_COMMANDS = {"list", "run", "basins"}
 
 
 def main(argv: list[str]) -> int:

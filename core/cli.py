@@ -71,6 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--format", choices=("json", "csv", "summary"), default="summary")
     run.add_argument("-o", "--output", default=None, help="write to this file instead of standard output")
+    basins = sub.add_parser("basins", help="basin-of-attraction maps and success rates")
+    basins.add_argument("-f", "--function", default=DEFAULT_LANDSCAPE, help="landscape id (see `list`)")
+    basins.add_argument("-m", "--method", action="append", default=[], metavar="ID[:name=value,...]")
+    basins.add_argument("--grid", type=int, default=400, help="starts: N in 1-D (≤ 5000), N×N in 2-D (≤ 256)")
+    basins.add_argument("--seeds", type=int, default=1, help="runs per start for stochastic methods (≤ 100)")
+    basins.add_argument("--seed", type=int, default=0, help="first seed (default 0)")
+    basins.add_argument("--steps", type=int, default=1000, help="maximum steps per run (default 1000)")
+    basins.add_argument("--domain", default=None, metavar="LO,HI[,LO,HI]")
+    basins.add_argument("--format", choices=("summary", "csv", "png"), default="summary")
+    basins.add_argument("-o", "--output", default=None, help="the file to write (required for png)")
     return parser
 
 
@@ -158,6 +168,26 @@ def command_run(args: argparse.Namespace) -> str:
     return formatter(engine, results)
 
 
+def command_basins(args: argparse.Namespace) -> str | None:
+    """The success table (summary), per-start CSV, or a PNG of the maps (written to -o)."""
+    from core.basin_report import csv_text, render_png, summary_text
+    from core.basins import compute_basin_map
+
+    land = load_landscape(args.function, args.domain, None)
+    if not args.method:
+        raise CliError(f"give at least one method with -m; valid: {', '.join(METHODS)}")
+    if not 1 <= args.steps <= MAX_STEPS_LIMIT or args.seed < 0:
+        raise CliError("--steps must be 1..10000000 and --seed non-negative")
+    if args.format == "png" and not args.output:
+        raise CliError("--format png needs -o FILE.png")
+    specs = [parse_method_spec(text) for text in args.method]
+    maps = [compute_basin_map(land, spec, args.grid, args.seeds, args.seed, args.steps) for spec in specs]
+    if args.format == "png":
+        render_png(maps, args.output)
+        return None
+    return summary_text(maps) if args.format == "summary" else csv_text(maps)
+
+
 def command_list() -> str:
     lines = ["Landscapes:"]
     for land in [*LANDSCAPES.values(), *(get_landscape(i) for i in data_landscape_ids())]:
@@ -195,6 +225,10 @@ def main(argv: Sequence[str]) -> int:
             text = command_list()
         elif args.command == "run":
             text = command_run(args)
+        elif args.command == "basins":
+            text = command_basins(args)
+            if text is None:
+                return 0
         else:
             raise CliError("unknown command; use `list` or `run` (or no arguments for the app)")
         if getattr(args, "output", None):
