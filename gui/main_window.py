@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QVB
 
 from core.presets import PRESETS
 from gui.about import AboutMethodsDialog
+from gui.basin_panel import BasinPanel
 from gui.controls import RunControls
 from gui.file_actions import FileActions
 from gui.landscape_view import LandscapeView
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self.controls = RunControls(self.model)
         self.landscape_panel = LandscapePanel(self.model)
         self.methods_panel = MethodsPanel(self.model)
+        self.basins = BasinPanel(self.model)
         self.state_label = QLabel()
         self._latest: Update | None = None
         self._dirty = False
@@ -91,12 +93,16 @@ class MainWindow(QMainWindow):
             ("Methods", self.methods_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
             ("Plots", self.side, Qt.DockWidgetArea.RightDockWidgetArea),
             ("Results", self.table, Qt.DockWidgetArea.BottomDockWidgetArea),
+            ("Basins", self.basins, Qt.DockWidgetArea.RightDockWidgetArea),
         ):
             dock = QDockWidget(name, self)
             dock.setObjectName(f"dock-{name}")
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
             self.docks[name] = dock
+        # The basin maps share the right-hand area with the plots, as a tab; the plots show first.
+        self.tabifyDockWidget(self.docks["Plots"], self.docks["Basins"])
+        self.docks["Plots"].raise_()
         self.statusBar().addPermanentWidget(self.state_label)
 
     def _build_menus(self) -> None:
@@ -157,7 +163,7 @@ class MainWindow(QMainWindow):
         self.controls.speedChanged.connect(self.controller.set_speed)
         self.controller.set_speed(self.controls.steps_per_second)
         self.landscape_panel.show_minima.toggled.connect(self.view.set_minima_visible)
-        for source in (self.view, self.landscape_panel, self.methods_panel.editor):
+        for source in (self.view, self.landscape_panel, self.methods_panel.editor, self.basins):
             source.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.view.hovered.connect(lambda text: self.statusBar().showMessage(text, 3000))
 
@@ -318,5 +324,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         self.controller.stop()
+        self.basins.runner.stop()
         self.save_settings()
         super().closeEvent(event)

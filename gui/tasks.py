@@ -1,0 +1,101 @@
+"""Long computations (basin maps) in a worker thread, with progress, an estimate of time left and Cancel."""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from core.basins import Cancelled
+
+Task = Callable[[Callable[[float], None], threading.Event], object]  # (progress, cancel) -> result
+
+
+class TaskWorker(QObject):
+    """Runs one task; reports progress (throttled), the result, a cancellation or an error."""
+
+    progressed = Signal(float, float)  # fraction done, seconds left (or -1 while unknown)
+    succeeded = Signal(object)
+    cancelled = Signal()
+    failed = Signal(str)
+    finished = Signal()
+
+    def __init__(self, task: Task):
+        super().__init__()
+        self.task = task
+        self.cancel_event = threading.Event()
+        self._started = 0.0
+        self._last = 0.0
+
+    @Slot()
+    def run(self) -> None:
+        self._started = time.perf_counter()
+        try:
+            result = self.task(self._progress, self.cancel_event)
+            self.succeeded.emit(result)
+        except Cancelled:
+            self.cancelled.emit()
+        except Exception:  # shown to the user, never raised in the thread
+            self.failed.emit(traceback.format_exc(limit=4))
+        finally:
+            self.finished.emit()
+
+    def _progress(self, fraction: float) -> None:
+        now = time.perf_counter()
+        if now - self._last < 0.05 and fraction < 1.0:
+            return
+        self._last = now
+        elapsed = now - self._started
+        left = elapsed * (1 - fraction) / fraction if fraction > 0.02 else -1.0
+        self.progressed.emit(fraction, left)
+
+
+class TaskRunner(QObject):
+    """Owns at most one running task and its thread; ``cancel`` and ``stop`` never terminate()."""
+
+    progressed = Signal(float, float)
+    succeeded = Signal(object)
+    cancelled = Signal()
+    failed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._thread: QThread | None = None
+        self._worker: TaskWorker | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self._thread is not None
+
+    def start(self, task: Task) -> None:
+        self.stop()
+        self._worker = TaskWorker(task)
+        self._thread = QThread()
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        for name in ("progressed", "succeeded", "cancelled", "failed"):
+            getattr(self._worker, name).connect(getattr(self, name))
+        self._worker.finished.connect(self._on_finished)
+        self._thread.start()
+
+    def cancel(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel_event.set()
+
+    def stop(self) -> None:
+        """Cancel and wait for the thread to end."""
+        if self._thread is None:
+            return
+        self._worker.cancel_event.set()
+        self._thread.quit()
+        self._thread.wait()
+        self._thread, self._worker = None, None
+
+    def _on_finished(self) -> None:
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()
+            self._thread, self._worker = None, None
