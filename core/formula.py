@@ -17,19 +17,22 @@ Safety rules:
   code generator. Before parsing: at most 500 characters, printable ASCII only, brackets nested at
   most 50 deep. ``ast.parse(mode="eval")`` then only builds a tree, and every node is checked
   against the grammar above (anything else: attributes, subscripts, strings, lambdas,
-  comprehensions, keywords, other operators... is refused with its position). The SymPy
-  expression is built node by node from the checked tree; the tree is at most 50 deep (a chain
-  ``a + b - c + ...`` or ``a * b / c ...`` counts as one level).
-* Powers are checked before SymPy sees them: constant b ** constant p is refused when |p| > 1e4
-  or p·log10|b| is above 300 or below -330, anything else ** constant when |p| > 1000, and exact
-  numbers longer than 1100 bits are refused; so ``9**9**9`` is refused at once and nothing ever
-  computes 9**387420489. Constant function calls, and constant powers involving a float, are
-  folded to their float64 value by NumPy (SymPy would evaluate ``cos(cosh(1e6))`` with mpmath
-  at a precision of millions of digits).
-* Derivatives are exact (``sympy.diff``); values and gradients are computed by a straight-line
-  program of NumPy ufuncs (``core.formula_eval``) under ``np.errstate(all="ignore")``: NaN or
-  ±inf where the formula is undefined or overflows (``log`` of x ≤ 0, ``sqrt`` of x < 0,
-  non-real powers), never a warning. ``abs`` has the derivative sign(u)·u' (0 at the kink).
+  comprehensions, keywords, other operators... is refused with its position). The tree is at most
+  50 deep (a chain ``a + b - c ...`` or ``a * b / c ...`` counts as one level).
+* The SymPy expression is built node by node from the checked tree with ``evaluate=False``: SymPy
+  never simplifies or computes anything. (Its automatic evaluation is a denial-of-service risk: a
+  300-character formula of nested ``abs``/``sqrt``/powers took minutes in ``Abs.eval``, and
+  ``cos(cosh(1e6))`` would be evaluated by mpmath at a precision of a million digits.)
+* Powers are checked anyway: constant b ** constant p is refused when |p| > 1e4 or p·log10|b| is
+  above 300 or below -330, anything else ** constant when |p| > 1000, integer literals beyond
+  1100 bits and float literals that overflow (1e999) are refused; so ``9**9**9`` and
+  ``x**100000`` are refused at once.
+* Derivatives are exact and symbolic: the chain, product and power rules are applied over the
+  tree, with each elementary derivative obtained from ``sympy.diff`` (``core.formula_eval``).
+  Values and gradients are computed by a straight-line program of NumPy ufuncs under
+  ``np.errstate(all="ignore")``, with float64 semantics: NaN where the formula is undefined
+  (``log`` of x < 0, ``sqrt`` of x < 0, non-integer powers of negatives), ±inf on overflow or
+  division by zero, never a warning. ``abs`` has the derivative sign(u)·u' (0 at the kink).
 * Errors are ``FormulaError`` (a ``ValueError``) naming the token and its 0-based position.
 
 ``parse_formula`` accepts every formula that passes these rules, even one that is NaN or infinite
@@ -41,25 +44,26 @@ from __future__ import annotations
 
 import ast
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import NoReturn
 
 import numpy as np
 import sympy
 
-from core.formula_eval import CompileError, Program, RealAbs, compile_program, constant_value
+from core.formula_eval import CompileError, Program, RealAbs, compile_program, constant_value, gradient
 from core.landscape import Landscape
 from core.minima_search import GRID_1D, GRID_2D, find_minima
 
 MAX_LENGTH = 500
 MAX_DEPTH = 50
-MAX_BITS = 1100  # exact integers and rationals beyond this overflow a float anyway
+MAX_BITS = 1100  # integer literals beyond this overflow a float anyway
 X = sympy.Symbol("x", real=True)
 Y = sympy.Symbol("y", real=True)
 NAMES = {"x": X, "y": Y, "pi": sympy.pi, "e": sympy.E}
-FUNCTIONS = {
+FUNCTIONS: dict[str, Callable[..., sympy.Expr]] = {  # name -> SymPy node (sqrt is a power)
     "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "exp": sympy.exp, "log": sympy.log,
-    "sqrt": sympy.sqrt, "abs": sympy.Abs, "tanh": sympy.tanh, "sinh": sympy.sinh, "cosh": sympy.cosh,
+    "sqrt": sympy.Pow, "abs": RealAbs, "tanh": sympy.tanh, "sinh": sympy.sinh, "cosh": sympy.cosh,
     "arctan": sympy.atan,
 }
 DEFAULT_DOMAIN = (-5.0, 5.0)
@@ -155,16 +159,13 @@ class _Translator:
         if isinstance(node, ast.Name):
             return self.name(node)
         if isinstance(node, ast.BinOp):
-            result = self.binop(node, depth)
-        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            return self.binop(node, depth)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
             operand = self.build(node.operand, depth + 1)
-            result = -operand if isinstance(node.op, ast.USub) else operand
-        elif isinstance(node, ast.Call):
-            result = self.call(node, depth)
-        else:
-            self.refuse(node)
-        self.check_size(result, node)
-        return result
+            return _negative(operand) if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.Call):
+            return self.call(node, depth)
+        self.refuse(node)
 
     def refuse(self, node: ast.AST) -> NoReturn:
         if isinstance(node, ast.Attribute):
@@ -231,20 +232,19 @@ class _Translator:
         for op, right in reversed(items):
             term = self.build(right, depth + 1)
             if isinstance(op, ast.Sub):
-                term = -term
+                term = _negative(term)
             elif isinstance(op, ast.Div):
-                term = sympy.Pow(term, -1)
-            self.check_size(term, right)
+                term = sympy.Pow(term, sympy.S.NegativeOne, evaluate=False)
             operands.append(term)
-        return sympy.Add(*operands) if ops[0] is ast.Add else sympy.Mul(*operands)
+        if ops[0] is ast.Add:
+            return sympy.Add(*operands, evaluate=False)
+        return sympy.Mul(*operands, evaluate=False)
 
     def power(self, node: ast.BinOp, base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
-        """base ** exponent, refused before SymPy evaluates it when it would be astronomically large."""
-        if base.is_number and exponent.is_number and (base.has(sympy.Float) or exponent.has(sympy.Float)):
-            return _folded(sympy.Pow(base, exponent, evaluate=False))
-        if exponent.is_number:
+        """base ** exponent, refused when it is astronomically large or small (see the module docstring)."""
+        if not exponent.free_symbols:
             p = constant_value(exponent)
-            if base.is_number:
+            if not base.free_symbols:
                 b = abs(constant_value(base))
                 digits = p * math.log10(b) if 0.0 < b < math.inf else 0.0
                 # beyond 1e300 is an overflow; below 1e-330 a float is 0 anyway
@@ -254,7 +254,7 @@ class _Translator:
             if too_large:
                 size = "small" if digits < 0 else "large"
                 _fail(f"power {self.segment(node)} is too {size}", self.pos(node))
-        return sympy.Pow(base, exponent)
+        return sympy.Pow(base, exponent, evaluate=False)
 
     def call(self, node: ast.Call, depth: int) -> sympy.Expr:
         func = node.func
@@ -273,23 +273,14 @@ class _Translator:
         if len(node.args) != 1:
             _fail(f"function '{func.id}' takes exactly one argument, got {len(node.args)}", self.pos(node))
         argument = self.build(node.args[0], depth + 1)
-        if argument.is_number:  # SymPy would evaluate e.g. sin(1e400) with mpmath, at any cost
-            return _folded(FUNCTIONS[func.id](argument, evaluate=False))
-        return FUNCTIONS[func.id](argument)
-
-    def check_size(self, expr: sympy.Expr, node: ast.AST) -> None:
-        """Refuse exact numbers (the expression or its direct parts) longer than ``MAX_BITS``."""
-        for part in (expr, *expr.args):
-            if isinstance(part, sympy.Rational) and max(abs(part.p), part.q).bit_length() > MAX_BITS:
-                _fail(f"the number in {self.segment(node)} is too large", self.pos(node))
+        if func.id == "sqrt":
+            return sympy.Pow(argument, sympy.S.Half, evaluate=False)
+        return FUNCTIONS[func.id](argument, evaluate=False)
 
 
-def _folded(constant: sympy.Expr) -> sympy.Expr:
-    """A constant sub-expression replaced by its float64 value (computed by NumPy, never by mpmath)."""
-    value = constant_value(constant)
-    if math.isnan(value):
-        return sympy.nan
-    return sympy.Float(value) if math.isfinite(value) else math.copysign(1, value) * sympy.oo
+
+def _negative(expr: sympy.Expr) -> sympy.Expr:
+    return -expr if expr.is_Number else sympy.Mul(sympy.S.NegativeOne, expr, evaluate=False)
 
 
 def _check_characters(text: str) -> None:
@@ -343,10 +334,9 @@ def parse_formula(text: str) -> Formula:
         expression = translator.build(tree.body, 1)
         dim = 2 if translator.uses_y else 1
         symbols = (X, Y)[:dim]
-        expression = expression.replace(sympy.Abs, RealAbs)
-        gradient = tuple(sympy.diff(expression, s) for s in symbols)
+        partials = gradient(expression, symbols)
         value_program = compile_program([expression], symbols)
-        grad_program = compile_program(gradient, symbols)
+        grad_program = compile_program(partials, symbols)
     except FormulaError:
         raise
     except CompileError as exc:
@@ -355,7 +345,7 @@ def parse_formula(text: str) -> Formula:
         raise FormulaError("the formula is too deeply nested") from None
     except Exception as exc:  # SymPy is large: report its failures as refusals, never crash
         raise FormulaError(f"the formula could not be processed ({type(exc).__name__}: {exc})") from None
-    return Formula(text, dim, expression, gradient, value_program, grad_program)
+    return Formula(text, dim, expression, partials, value_program, grad_program)
 
 
 def check_domain(domain: object, dim: int) -> tuple[tuple[float, float], ...]:

@@ -1,15 +1,21 @@
-"""Evaluating SymPy expressions with NumPy, without ``exec``, ``eval`` or code generation.
+"""Differentiating and evaluating unevaluated SymPy trees, without ``exec``/``eval``/code generation.
 
-``compile_program`` walks SymPy expression trees once and turns them into a straight-line
-*program*: a list of steps, each a NumPy ufunc (or a small Python function over ufuncs) applied to
-earlier slots. Equal sub-expressions share one slot (hash-consing), so the derivative of
-``sin(sin(sin(x)))`` evaluates every inner ``sin`` once; slots are released after their last use.
+Formulas are built with ``evaluate=False`` (``core.formula``): SymPy's automatic simplification
+can take minutes on a 300-character input (``Abs.eval`` expanding real and imaginary parts), so
+nothing here lets SymPy evaluate anything.
 
-Numbers follow real floating-point semantics: whatever SymPy keeps as a non-real constant
-(``I``, ``zoo``, ``nan``, ``(-1)**(1/3)``) evaluates to NaN, ``oo`` to ±inf. Only the node types
-listed in ``_FUNCTIONS`` and the arithmetic nodes are understood; anything else raises
-``CompileError`` (never an arbitrary exception). Callers run programs under
-``np.errstate(all="ignore")``: overflow gives inf, invalid operations NaN, and nothing warns.
+* ``gradient`` applies the chain, product and power rules over the tree, memoized per node. The
+  derivative of each elementary function is obtained once, at import, with ``sympy.diff`` on a
+  dummy symbol (``tan`` -> ``tan(t)**2 + 1``...) and instantiated with ``evaluate=False``.
+* ``compile_program`` turns trees into a straight-line *program*: a list of steps, each a NumPy
+  ufunc (or a small function over ufuncs) applied to earlier slots. Equal sub-expressions share
+  one slot (hash-consing), so a gradient that reuses the value's sub-trees costs no more than
+  their number; slots are released after their last use.
+
+Numbers follow float64 semantics: NaN where a value is not real (``log(-1)``, ``(-8)**(1/3)``),
+±inf on overflow or division by zero; non-real SymPy constants (``I``, ``zoo``) are NaN. Node types
+other than arithmetic and those in ``_FUNCTIONS`` raise ``CompileError``. Callers run programs under
+``np.errstate(all="ignore")``: nothing warns.
 """
 
 from __future__ import annotations
@@ -44,6 +50,87 @@ class RealAbs(sympy.Function):
         return sympy.sign(self.args[0])
 
 
+_T = sympy.Dummy("t", real=True)
+_DIFFERENTIABLE = (
+    sympy.sin, sympy.cos, sympy.tan, sympy.exp, sympy.log, sympy.tanh, sympy.sinh, sympy.cosh, sympy.atan,
+    RealAbs,
+)
+_RULES: dict[type, sympy.Expr] = {f: sympy.diff(f(_T), _T) for f in _DIFFERENTIABLE}  # d f(t) / dt
+
+
+def _instantiate(template: sympy.Basic, argument: sympy.Expr) -> sympy.Expr:
+    """``template`` with the dummy ``t`` replaced by ``argument``, rebuilt without evaluation."""
+    if template == _T:
+        return argument
+    if not template.args:
+        return template
+    return template.func(*(_instantiate(a, argument) for a in template.args), evaluate=False)
+
+
+def _mul(*factors: sympy.Expr) -> sympy.Expr:
+    kept = [f for f in factors if f is not sympy.S.One]
+    return sympy.Mul(*kept, evaluate=False) if len(kept) != 1 else kept[0]
+
+
+def _derivative(expr: sympy.Expr, symbol: sympy.Symbol, memo: dict) -> sympy.Expr | None:
+    """d expr / d symbol as an unevaluated tree, or None where it is identically zero."""
+    if expr in memo:
+        return memo[expr]
+    if expr.is_Atom:
+        result = sympy.S.One if expr == symbol else None
+    elif isinstance(expr, sympy.Add):
+        terms = [d for d in (_derivative(a, symbol, memo) for a in expr.args) if d is not None]
+        result = sympy.Add(*terms, evaluate=False) if terms else None
+    elif isinstance(expr, sympy.Mul):
+        args, terms = expr.args, []
+        for i, a in enumerate(args):
+            d = _derivative(a, symbol, memo)
+            if d is not None:
+                terms.append(_mul(*args[:i], d, *args[i + 1:]))
+        result = sympy.Add(*terms, evaluate=False) if terms else None
+    elif isinstance(expr, sympy.Pow):
+        result = _power_derivative(expr, symbol, memo)
+    elif type(expr) in _RULES:
+        (argument,) = expr.args
+        d = _derivative(argument, symbol, memo)
+        result = None if d is None else _mul(_instantiate(_RULES[type(expr)], argument), d)
+    else:
+        raise CompileError(f"cannot differentiate {type(expr).__name__}")
+    memo[expr] = result
+    return result
+
+
+def _power_derivative(expr: sympy.Pow, symbol: sympy.Symbol, memo: dict) -> sympy.Expr | None:
+    base, exponent = expr.args
+    d_base, d_exponent = _derivative(base, symbol, memo), _derivative(exponent, symbol, memo)
+    if d_exponent is None:  # (b^p)' = p b^(p-1) b'
+        if d_base is None or exponent == 0:
+            return None
+        if exponent == 1:
+            return d_base
+        if exponent.is_Number:
+            lowered = exponent - 1
+        else:
+            lowered = sympy.Add(exponent, sympy.S.NegativeOne, evaluate=False)
+        power = base if lowered == 1 else sympy.Pow(base, lowered, evaluate=False)
+        return _mul(exponent, power, d_base)
+    log_base = sympy.log(base, evaluate=False)
+    if d_base is None:  # (b^e)' = b^e log(b) e'
+        return _mul(expr, log_base, d_exponent)
+    reciprocal = sympy.Pow(base, sympy.S.NegativeOne, evaluate=False)
+    inner = sympy.Add(_mul(d_exponent, log_base), _mul(exponent, d_base, reciprocal), evaluate=False)
+    return _mul(expr, inner)
+
+
+def gradient(expr: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> tuple[sympy.Expr, ...]:
+    """The exact partial derivatives of ``expr`` (unevaluated trees; 0 where identically zero)."""
+    try:
+        parts = [_derivative(expr, s, {}) for s in symbols]
+    except RecursionError as exc:
+        raise CompileError("the expression is too deeply nested") from exc
+    return tuple(sympy.S.Zero if d is None else d for d in parts)
+
+
 def _reciprocal(v: Value) -> Value:
     return np.divide(1.0, v)
 
@@ -70,11 +157,11 @@ def _heaviside(v: Value, at_zero: Value = 0.5) -> Value:
     return np.heaviside(v, at_zero)
 
 
-def _add(*values: Value) -> Value:
+def _sum(*values: Value) -> Value:
     return functools.reduce(np.add, values)
 
 
-def _mul(*values: Value) -> Value:
+def _product(*values: Value) -> Value:
     return functools.reduce(np.multiply, values)
 
 
@@ -179,12 +266,12 @@ class Program:
             constant = number_value(expr)
             return self._emit(expr, lambda: constant, ())
         if isinstance(expr, sympy.Add):
-            return self._emit(expr, _add, tuple(self._slot(a) for a in expr.args))
+            return self._emit(expr, _sum, tuple(self._slot(a) for a in expr.args))
         if isinstance(expr, sympy.Mul):
             args = expr.args
             if len(args) == 2 and args[0] is sympy.S.NegativeOne:
                 return self._emit(expr, np.negative, (self._slot(args[1]),))
-            return self._emit(expr, _mul, tuple(self._slot(a) for a in args))
+            return self._emit(expr, _product, tuple(self._slot(a) for a in args))
         if isinstance(expr, sympy.Pow):
             return self._power(expr)
         entry = _FUNCTIONS.get(type(expr))

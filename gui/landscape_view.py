@@ -52,10 +52,13 @@ class LandscapeView(pg.PlotWidget):
             size=13, pxMode=True, pen=pg.mkPen("k", width=1.5), brush=pg.mkBrush(255, 255, 255, 200)
         )
         self.heads = pg.ScatterPlotItem(size=12, pxMode=True)
+        self.escapes = pg.ScatterPlotItem(
+            size=9, pxMode=True, symbol="d", pen=pg.mkPen("#FFFFFF"), brush=pg.mkBrush("#CC3311")
+        )
         self.trails: list[TrailItem] = []
         self.hover_label = pg.TextItem(anchor=(0, 1), color="#222222", fill=pg.mkBrush(255, 255, 255, 200))
         self.hover_label.setZValue(100)
-        for item in (self.minima, self.start_markers, self.heads):
+        for item in (self.minima, self.start_markers, self.heads, self.escapes):
             item.setZValue(50)
         self.minima.setZValue(40)
         self.show_minima = True
@@ -83,6 +86,7 @@ class LandscapeView(pg.PlotWidget):
             self.minima,
             self.start_markers,
             self.heads,
+            self.escapes,
             self.hover_label,
         ):
             if item.scene() is not None:
@@ -101,7 +105,7 @@ class LandscapeView(pg.PlotWidget):
         else:
             self._draw_surface()
             self.plot_item.setLabels(left="y", bottom="x")
-        for item in (self.minima, self.start_markers, self.heads):
+        for item in (self.minima, self.start_markers, self.heads, self.escapes):
             self.plot_item.addItem(item)
         self.plot_item.addItem(self.hover_label, ignoreBounds=True)
         self.hover_label.hide()
@@ -215,6 +219,11 @@ class LandscapeView(pg.PlotWidget):
             self.trails.append(item)
             self._groups.append(runs)
         self.heads.setData([])
+        self.escapes.setData([])
+
+    def show_escapes(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Mark the points where runs entered a new basin."""
+        self.escapes.setData(x, y)
 
     def show_runs(self, trails_xy: list[tuple[np.ndarray, np.ndarray]], diverged: list[bool]) -> None:
         """Draw each run's trail (x, y) and its head; diverged runs get a cross."""

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import gc
 
+import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
+from core.escapes import BasinLabeller, escape_events
 from core.presets import PRESETS
 from gui.about import AboutMethodsDialog
 from gui.basin_panel import BasinPanel
@@ -23,6 +25,7 @@ from gui.side_plots import SidePlots
 from gui.style import display_label, method_color
 
 CHUNK_STEP = 50  # Shift+→
+MAX_ESCAPE_MARKERS = 20  # per run
 FRAME_HZ = 35  # the view redraws at most this often while streaming
 SLOW_PANEL_EVERY = 8  # each side plot and the table refresh once per 8 frames (~4 Hz)
 SIDE_PLOT_PHASES = {1: "loss", 3: "lr", 5: "noise"}
@@ -65,6 +68,9 @@ class MainWindow(QMainWindow):
         self._latest: Update | None = None
         self._dirty = False
         self.frames_drawn = 0
+        self.escapes: list = []
+        self._labeller: BasinLabeller | None = None
+        self._labeller_key: tuple | None = None
         self._frame_timer = QTimer(self)
         self._frame_timer.setInterval(int(1000 / FRAME_HZ))
         self._frame_timer.timeout.connect(self._on_frame_timer)
@@ -172,6 +178,7 @@ class MainWindow(QMainWindow):
         """Stop the current run and prepare the runs the model now describes, at step 0."""
         exp = self.model.experiment()
         self.controller.load(exp)
+        self.labeller()  # built here (once per landscape), not mid-stream
         engine = self.controller.engine
         self.buffer = RunBuffer(engine) if engine is not None else None
         runs = [(spec, i) for spec in (exp.methods if exp else ()) for i in range(len(exp.starts))]
@@ -238,6 +245,7 @@ class MainWindow(QMainWindow):
         if full:
             self.side.refresh(self.buffer)
             self.table.update_statuses(self._latest.statuses)
+            self._show_escapes(trails)
             self._show_status_line()
             return
         # While streaming, the slower panels take turns, one per odd frame, so no frame does two.
@@ -246,7 +254,31 @@ class MainWindow(QMainWindow):
             self.side.refresh(self.buffer, (SIDE_PLOT_PHASES[phase],))
         elif phase == TABLE_PHASE:
             self.table.update_statuses(self._latest.statuses)
+            self._show_escapes(trails)
             self._show_status_line()
+
+    def labeller(self) -> BasinLabeller:
+        """The current landscape's basin labelling (built once per landscape and domain)."""
+        land = self.model.landscape
+        key = (land.id, land.domain, id(land))
+        if self._labeller_key != key:
+            self._labeller, self._labeller_key = BasinLabeller(land), key
+        return self._labeller
+
+    def _show_escapes(self, trails: list[tuple]) -> None:
+        """Escape events of every run: counted in the table, marked on the paths."""
+        labeller, buf = self.labeller(), self.buffer
+        escapes, xs, ys = [], [], []
+        for run, (x, y) in enumerate(trails):
+            steps = buf.row_steps(run)
+            esc = escape_events(labeller, buf.trajectory(run), buf.series("losses", run), steps)
+            escapes.append(esc)
+            rows = np.searchsorted(steps, esc.steps[-MAX_ESCAPE_MARKERS:])  # the latest ones: no clutter
+            xs.extend(x[rows])
+            ys.extend(y[rows])
+        self.table.update_escapes(escapes)
+        self.view.show_escapes(np.array(xs), np.array(ys))
+        self.escapes = escapes
 
     def _on_frame_timer(self) -> None:
         if self._dirty:

@@ -18,12 +18,18 @@ COLUMNS = (
     "Status",
     "Reached",
     "Basin",
+    "Escapes",
+    "First global",
+    "Max barrier",
 )
 TOOLTIPS = {
     "Reached": "The known minimum the run settled at (within 1% of the domain): global, local or none",
     "Basin": "The minimum whose basin of attraction holds the final point",
     "Status": "running / converged (settled) / diverged (NaN or unbounded) / max-steps",
     "Best loss": "The lowest loss seen along the run",
+    "Escapes": "How many times the run moved into another basin of attraction (red ◆ on its path)",
+    "First global": "The first step at which the run was in a global minimum's basin",
+    "Max barrier": "The largest rise in loss the run climbed to leave a basin",
 }
 STATUS_COLORS = {"diverged": "#B00020", "converged": "#117733", "max-steps": "#8A6D00"}
 
@@ -77,6 +83,13 @@ class ResultsTable(QTableWidget):
             self._set(row, 8, s.basin or "—")
             item = self.item(row, 6)
             item.setForeground(QBrush(QColor(STATUS_COLORS.get(s.status, "#000000"))))
+
+    def update_escapes(self, escapes: list) -> None:
+        """Escape counts, first step in a global basin and the highest barrier, per run."""
+        for row, esc in enumerate(escapes[: self.rowCount()]):
+            self._set(row, 9, str(len(esc.steps)))
+            self._set(row, 10, "—" if esc.first_global_step is None else str(esc.first_global_step))
+            self._set(row, 11, f"{esc.highest_barrier:.4g}")
 
     def _set(self, row: int, col: int, text: str) -> None:
         item = self.item(row, col)

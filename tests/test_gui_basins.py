@@ -59,3 +59,17 @@ def test_two_d_maps_are_small_multiples(qtbot, window):
     compute(qtbot, window.basins, 32, 1)
     bmap = window.basins.maps[0]
     assert bmap.shape == (32, 32) and len(np.unique(bmap.labels)) >= 4
+
+
+def test_escape_events_are_counted_and_drawn(qtbot, window):
+    window.model.set_starts([(1.0,)])
+    window.controller.step(300)
+    escapes = dict(
+        zip(window.table.column_texts("Method"), window.table.column_texts("Escapes"), strict=True)
+    )
+    assert escapes["Gradient descent"] == "0" and int(escapes["Simulated annealing"]) >= 1
+    first = window.table.column_texts("First global")
+    assert first[0] == "—" and first[1] != "—"
+    x, y = window.view.escapes.getData()
+    assert len(x) == sum(min(int(v), 20) for v in escapes.values())
+    assert float(window.table.column_texts("Max barrier")[1]) > 0
