@@ -175,6 +175,19 @@ class BasinPanel(QWidget):
         self._fill_table(maps)
         self.mapsChanged.emit()
 
+    def band_images(self) -> list[tuple[str, np.ndarray]]:
+        """(label, RGB row) per 1-D map, for the bands under the landscape's curve."""
+        out = []
+        for bmap in self.maps:
+            if bmap.landscape.dim != 1:
+                continue
+            labels = bmap.majority_label()
+            rgb = np.zeros((len(labels), 3), dtype=np.uint8)
+            for value in np.unique(labels):
+                rgb[labels == value] = _colour(bmap, int(value))
+            out.append((bmap.spec.method, rgb))
+        return out
+
     def _fill_table(self, maps: list[BasinMap]) -> None:
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(maps))

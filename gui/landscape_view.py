@@ -38,7 +38,7 @@ class LandscapeView(pg.PlotWidget):
         self.vb.setMenuEnabled(False)
         # Trails change every frame: repainting the viewport whole beats tracking dirty regions.
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
-        legend = self.plot_item.addLegend(offset=(10, -10), brush=pg.mkBrush(255, 255, 255, 200))
+        legend = self.plot_item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 200))
         legend.setZValue(200)
         self.curve = pg.PlotDataItem(pen=pg.mkPen("#444444", width=2))
         # The landscape is static while runs stream: cache its rendering instead of repainting it.
@@ -63,6 +63,7 @@ class LandscapeView(pg.PlotWidget):
         self.minima.setZValue(40)
         self.show_minima = True
         self.overlay = BatchOverlay(self.plot_item)
+        self._band_items: list = []
         self._run_colors: list[str] = []
         self._run_starts: list[int] = []
         self._dots = True
@@ -93,6 +94,7 @@ class LandscapeView(pg.PlotWidget):
                 self.plot_item.removeItem(item)
         self.isocurves = []
         self.overlay.clear()
+        self.show_basin_bands([])
         if self.colorbar is not None:
             self.plot_item.layout.removeItem(self.colorbar)
             self.colorbar.scene().removeItem(self.colorbar)
@@ -220,6 +222,31 @@ class LandscapeView(pg.PlotWidget):
             self._groups.append(runs)
         self.heads.setData([])
         self.escapes.setData([])
+
+    def show_basin_bands(self, bands: list[tuple[str, np.ndarray]]) -> None:
+        """1-D: one coloured band per method under the curve; ``bands`` are (label, (G, 3) RGB) pairs."""
+        for item in self._band_items:
+            self.plot_item.removeItem(item)
+        self._band_items = []
+        land = self.model.landscape
+        if land.dim != 1 or not bands:
+            return
+        ((x0, x1),) = land.domain
+        ys = self.curve.getData()[1]
+        finite = ys[np.isfinite(ys)] if ys is not None else np.array([0.0, 1.0])
+        low, span = float(finite.min()), float(np.ptp(finite)) or 1.0
+        height = 0.06 * span
+        for k, (label, rgb) in enumerate(bands):
+            top = low - 0.03 * span - k * (height * 1.25)
+            image = pg.ImageItem(rgb[:, None, :])
+            image.setRect(x0, top - height, x1 - x0, height)
+            text = pg.TextItem(label, color="#333333", anchor=(1, 0.5))
+            text.setPos(x0, top - height / 2)
+            for item in (image, text):
+                self.plot_item.addItem(item)
+                self._band_items.append(item)
+        self.fit_view()
+        self.vb.setYRange(low - 0.03 * span - len(bands) * height * 1.25, float(finite.max()), padding=0.05)
 
     def show_escapes(self, x: np.ndarray, y: np.ndarray) -> None:
         """Mark the points where runs entered a new basin."""

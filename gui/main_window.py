@@ -159,6 +159,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.model.changed.connect(self.reload)
+        self.basins.mapsChanged.connect(lambda: self.view.show_basin_bands(self.basins.band_images()))
         self.controller.updated.connect(self.on_update)
         self.controller.stateChanged.connect(self._on_state)
         self.controller.failed.connect(self._on_failed)

@@ -73,3 +73,11 @@ def test_escape_events_are_counted_and_drawn(qtbot, window):
     x, y = window.view.escapes.getData()
     assert len(x) == sum(min(int(v), 20) for v in escapes.values())
     assert float(window.table.column_texts("Max barrier")[1]) > 0
+
+
+def test_one_d_maps_appear_as_bands_under_the_curve(qtbot, window):
+    compute(qtbot, window.basins, 300, 2)
+    images = [item for item in window.view._band_items if hasattr(item, "image")]
+    assert len(images) == 2  # one band per method
+    curve_low = float(np.nanmin(window.view.curve.getData()[1]))
+    assert all(item.mapRectToView(item.boundingRect()).bottom() < curve_low for item in images)
