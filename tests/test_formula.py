@@ -174,7 +174,6 @@ HOSTILE = {
     "x**100000": "power x**100000 is too large",
     "x**(9**9)": "is too large",
     "2**(10**5)": "is too large",
-    "2**(-1100) + x": "power 2**(-1100) is too small",
     "(9**300)**300": "is too large",
     "1e999*x": "number 1e999 is too large",
     "x" * 501: "longer than 500 characters",
@@ -231,7 +230,7 @@ def test_hostile_and_invalid_inputs_are_refused_fast(text):
 
 
 @pytest.mark.parametrize("text", [
-    "x**1000", "(x**1000)**1000", "9**300", "2**(-1000)*x", "(1e-38**2)**4", "(-8)**(1/3) + x", "sqrt(-1)*x",
+    "x**1000", "(x**1000)**1000", "9**300", "2**(-1100)*x", "(1e-38**2)**40", "(-8)**(1/3) + x", "sqrt(-1)*x",
     "log(-1) + x",
     "abs(-3)*x", "+".join(["x"] * 200), "x" + "+x" * 249, "sin(" * 49 + "x" + ")" * 49, "x**x**x**x**x",
 ])
@@ -249,14 +248,15 @@ def test_exp_tower_overflows_but_is_accepted():
     assert np.isfinite(values[:3]).all() and np.isinf(values[3:]).all()
 
 
-def test_division_by_zero_is_nan_and_refused_as_a_landscape():
+def test_division_by_zero_is_infinite_and_refused_as_a_landscape():
     formula = parse_formula("1/0")
-    assert np.isnan(formula.value(np.zeros((3, 1)))).all()
+    assert np.isposinf(formula.value(np.zeros((3, 1)))).all()
     with pytest.raises(FormulaError, match="no finite value on the domain"):
         formula_landscape("1/0")
     with pytest.raises(FormulaError, match="no finite value"):
         formula_landscape("log(-1 - x**2)")
     assert np.isinf(parse_formula("1/x").value(np.zeros((1, 1)))).all()
+    assert np.isnan(parse_formula("0/0 + x").value(np.zeros((1, 1)))).all()
 
 
 @pytest.mark.parametrize("text, lowest", [
