@@ -276,7 +276,6 @@ class _Translator:
         return FUNCTIONS[func.id](argument, evaluate=False)
 
 
-
 def _negative(expr: sympy.Expr) -> sympy.Expr:
     return -expr if expr.is_Number else sympy.Mul(sympy.S.NegativeOne, expr, evaluate=False)
 
@@ -341,7 +340,7 @@ def parse_formula(text: str) -> Formula:
         raise FormulaError(f"the formula cannot be evaluated: {exc}") from None
     except RecursionError:
         raise FormulaError("the formula is too deeply nested") from None
-    except Exception as exc:  # SymPy is large: report its failures as refusals, never crash
+    except Exception as exc:  # a failure inside SymPy's constructors: a refusal, never a crash
         raise FormulaError(f"the formula could not be processed ({type(exc).__name__}: {exc})") from None
     return Formula(text, dim, expression, partials, value_program, grad_program)
 

@@ -13,9 +13,9 @@ nothing here lets SymPy evaluate anything.
   their number; slots are released after their last use.
 
 Numbers follow float64 semantics: NaN where a value is not real (``log(-1)``, ``(-8)**(1/3)``),
-±inf on overflow or division by zero; non-real SymPy constants (``I``, ``zoo``) are NaN. Node types
-other than arithmetic and those in ``_FUNCTIONS`` raise ``CompileError``. Callers run programs under
-``np.errstate(all="ignore")``: nothing warns.
+±inf on overflow or division by zero. Node types other than numbers, the two symbols, ``Add``,
+``Mul``, ``Pow`` and the functions of ``_FUNCTIONS`` raise ``CompileError``. Callers run programs
+under ``np.errstate(all="ignore")``: nothing warns.
 """
 
 from __future__ import annotations
@@ -36,11 +36,10 @@ class CompileError(ValueError):
 
 
 class RealAbs(sympy.Function):
-    """|u| for real-valued u: its derivative is sign(u)·u', with no real/imaginary parts.
+    """|u| for real-valued u, whose derivative is sign(u)·u' (0 at the kink).
 
-    SymPy's ``Abs`` differentiates as if its argument might be complex (``re``, ``im``, ``arg``
-    appear as soon as SymPy cannot prove the argument real, e.g. ``Abs(log(x))``); formulas are
-    real-valued (NaN where not real), so ``Abs`` is replaced by this function before ``diff``.
+    SymPy's ``Abs`` differentiates as if its argument might be complex (``re``, ``im`` and ``arg``
+    appear as soon as SymPy cannot prove it real, e.g. ``Abs(log(x))``), and evaluates eagerly.
     """
 
     nargs = 1
@@ -139,22 +138,20 @@ def _inverse(fn: Callable[[Value], Value]) -> Callable[[Value], Value]:
     return lambda v: np.divide(1.0, fn(v))
 
 
-def _imaginary_part(v: Value) -> Value:
-    # Every value is real or NaN: the imaginary part is 0, NaN stays NaN.
-    return np.where(np.isnan(v), np.nan, 0.0)
+def _integer_power(n: int) -> Callable[[Value], Value]:
+    """v ** n by repeated squaring (n ≠ 0); a reciprocal for negative n."""
 
+    def power(v: Value) -> Value:
+        result, square, k = None, v, abs(n)
+        while k:
+            if k & 1:
+                result = square if result is None else np.multiply(result, square)
+            k >>= 1
+            if k:
+                square = np.multiply(square, square)
+        return result if n > 0 else np.divide(1.0, result)
 
-def _argument(v: Value) -> Value:
-    return np.where(np.isnan(v), np.nan, np.where(v < 0, np.pi, 0.0))
-
-
-def _zero_almost_everywhere(v: Value, *_order: Value) -> Value:
-    # DiracDelta: the derivative of a step, zero except on a null set (taken as zero there too).
-    return _imaginary_part(v)
-
-
-def _heaviside(v: Value, at_zero: Value = 0.5) -> Value:
-    return np.heaviside(v, at_zero)
+    return power
 
 
 def _sum(*values: Value) -> Value:
@@ -165,43 +162,15 @@ def _product(*values: Value) -> Value:
     return functools.reduce(np.multiply, values)
 
 
-_FUNCTIONS: dict[type, tuple[Callable[..., Value], tuple[int, ...]]] = {
-    # SymPy class -> (NumPy implementation, accepted argument counts)
-    sympy.sin: (np.sin, (1,)),
-    sympy.cos: (np.cos, (1,)),
-    sympy.tan: (np.tan, (1,)),
-    sympy.sec: (_inverse(np.cos), (1,)),
-    sympy.csc: (_inverse(np.sin), (1,)),
-    sympy.cot: (_inverse(np.tan), (1,)),
-    sympy.asin: (np.arcsin, (1,)),
-    sympy.acos: (np.arccos, (1,)),
-    sympy.atan: (np.arctan, (1,)),
-    sympy.atan2: (np.arctan2, (2,)),
-    sympy.sinh: (np.sinh, (1,)),
-    sympy.cosh: (np.cosh, (1,)),
-    sympy.tanh: (np.tanh, (1,)),
-    sympy.sech: (_inverse(np.cosh), (1,)),
-    sympy.csch: (_inverse(np.sinh), (1,)),
-    sympy.coth: (_inverse(np.tanh), (1,)),
-    sympy.asinh: (np.arcsinh, (1,)),
-    sympy.acosh: (np.arccosh, (1,)),
-    sympy.atanh: (np.arctanh, (1,)),
-    sympy.exp: (np.exp, (1,)),
-    sympy.log: (np.log, (1,)),
-    sympy.Abs: (np.abs, (1,)),
-    RealAbs: (np.abs, (1,)),
-    sympy.sign: (np.sign, (1,)),
-    sympy.re: (np.positive, (1,)),
-    sympy.conjugate: (np.positive, (1,)),
-    sympy.im: (_imaginary_part, (1,)),
-    sympy.arg: (_argument, (1,)),
-    sympy.DiracDelta: (_zero_almost_everywhere, (1, 2)),
-    sympy.Heaviside: (_heaviside, (1, 2)),
+_FUNCTIONS: dict[type, Callable[[Value], Value]] = {  # every function a formula or its gradient holds
+    sympy.sin: np.sin, sympy.cos: np.cos, sympy.tan: np.tan, sympy.exp: np.exp, sympy.log: np.log,
+    sympy.sinh: np.sinh, sympy.cosh: np.cosh, sympy.tanh: np.tanh, sympy.atan: np.arctan,
+    RealAbs: np.abs, sympy.sign: np.sign,
 }
 
 
 def number_value(expr: sympy.Expr) -> np.float64:
-    """The float64 value of a SymPy number: NaN for non-real ones, ±inf beyond the float range."""
+    """The float64 value of a SymPy number (±inf beyond the float range, NaN for non-real ones)."""
     if expr is sympy.S.NaN or expr is sympy.S.ComplexInfinity or expr is sympy.S.ImaginaryUnit:
         return np.float64(np.nan)
     if expr is sympy.S.Infinity:
@@ -274,13 +243,10 @@ class Program:
             return self._emit(expr, _product, tuple(self._slot(a) for a in args))
         if isinstance(expr, sympy.Pow):
             return self._power(expr)
-        entry = _FUNCTIONS.get(type(expr))
-        if entry is None:
+        fn = _FUNCTIONS.get(type(expr))
+        if fn is None or len(expr.args) != 1:
             raise CompileError(f"cannot evaluate {type(expr).__name__}")
-        fn, arities = entry
-        if len(expr.args) not in arities:
-            raise CompileError(f"{type(expr).__name__} with {len(expr.args)} arguments")
-        return self._emit(expr, fn, tuple(self._slot(a) for a in expr.args))
+        return self._emit(expr, fn, (self._slot(expr.args[0]),))
 
     def _power(self, expr: sympy.Pow) -> int:
         base, exponent = expr.args
@@ -296,6 +262,8 @@ class Program:
         if exponent == -sympy.S.Half:
             return self._emit(expr, _inverse(np.sqrt), (b,))
         p = number_value(exponent)
+        if p.is_integer() and 3 <= abs(p) <= 16:  # multiplications: ~10x faster than np.power
+            return self._emit(expr, _integer_power(int(p)), (b,))
         return self._emit(expr, lambda v: np.power(v, p), (b,))
 
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 
 from core.data_landscapes import DataLandscape
 from core.landscape import Landscape
-from core.landscapes import DEFAULT_LANDSCAPE, get_landscape
+from core.landscapes import DEFAULT_LANDSCAPE, FORMULA_PREFIX, get_landscape
 from core.methods import METHODS, get_method
 from core.params import resolve_params
 from core.presets import Preset
@@ -65,7 +65,11 @@ class AppModel(QObject):
         self.changed.emit()
 
     def set_domain(self, domain: tuple[tuple[float, float], ...]) -> None:
-        self.landscape = self.landscape.with_domain(domain)
+        land = self.landscape
+        if land.id.startswith(FORMULA_PREFIX):  # a formula searches its minima on the new domain
+            self.landscape = get_landscape(land.id, land.with_domain(domain).domain)
+        else:
+            self.landscape = land.with_domain(domain)
         self.landscapeChanged.emit()
         self.changed.emit()
 

@@ -6,11 +6,15 @@ float, and may be NaN/inf anywhere, even everywhere (``1/0``). When a formula is
 point of the small test grid, ``formula_landscape`` decides: it refuses the formula exactly when
 the formula is not finite anywhere on its minima-search grid either. A landscape, once built, is
 finite somewhere on that grid and all its minima are finite and inside the domain.
+
+Timings are taken with the garbage collector paused: a full collection of this process's heap
+(Hypothesis and SymPy caches) can take half a second at any moment, and is not the formula's cost.
 """
 
 from __future__ import annotations
 
 import ast
+import gc
 import time
 import warnings
 from pathlib import Path
@@ -31,10 +35,22 @@ GRIDS = {
 _slowest: dict[str, float] = {}
 
 
+class Stopwatch:
+    """Times a block (``elapsed``, seconds) with the garbage collector paused."""
+
+    def __enter__(self) -> Stopwatch:
+        gc.disable()
+        self.start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.elapsed = time.perf_counter() - self.start
+        gc.enable()
+
+
 def check_formula(text: str) -> str:
     """Parse ``text`` and check the contract: 'refused', 'finite' or 'nonfinite' (on the small grid)."""
-    start = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
+    with Stopwatch() as watch, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             formula = parse_formula(text)
@@ -48,9 +64,8 @@ def check_formula(text: str) -> str:
             assert values.shape == (len(points),) and values.dtype == np.float64
             assert grads.shape == (len(points), formula.dim) and grads.dtype == np.float64
             outcome = "finite" if np.isfinite(values).any() else "nonfinite"
-    elapsed = time.perf_counter() - start
-    _slowest["parse"] = max(_slowest.get("parse", 0.0), elapsed)
-    assert elapsed < CALL_LIMIT, f"{text!r} took {elapsed:.2f} s"
+    _slowest["parse"] = max(_slowest.get("parse", 0.0), watch.elapsed)
+    assert watch.elapsed < CALL_LIMIT, f"{text!r} took {watch.elapsed:.2f} s"
     assert not caught, [str(w.message) for w in caught]
     if outcome == "nonfinite":
         _check_landscape_or_refusal(text)
@@ -219,31 +234,41 @@ HOSTILE = {
 
 @pytest.mark.parametrize("text", list(HOSTILE))
 def test_hostile_and_invalid_inputs_are_refused_fast(text):
-    start = time.perf_counter()
-    with pytest.raises(FormulaError) as info:
+    with Stopwatch() as watch, pytest.raises(FormulaError) as info:
         parse_formula(text)
-    assert time.perf_counter() - start < 0.5
+    assert watch.elapsed < 0.5
     assert HOSTILE[text] in str(info.value)
     message = str(info.value)
     if " at position " in message:
         assert info.value.position == int(message.split(" at position ")[1].split(":")[0].split(";")[0])
 
 
+# Formulas on which SymPy's automatic evaluation took 240 s, 7 s (Abs.eval expanding real and
+# imaginary parts) and 10 s (mpmath reducing cosh(975853) modulo 2π) before formulas were built unevaluated.
+SYMPY_TRAPS = [
+    "(x*y)**(x**((x*y)**(x**((x-y)/(((x-y)/(y**(cosh(x**(y**((arctan(tanh((((x-y)/(cosh(tanh(sin(tanh(sqrt("
+    "arctan((x*y)**(exp(((x-y)/(tan((x**(x**(((x-y)/(log(abs(log((y)**y)))))**y)))/(x+y))))**y))))))))))*y+x)"
+    "*y+x)))*y+x))))))**y)))))",
+    "y**(tanh(tanh(sqrt(sqrt((((exp(tan(sin((sin(cosh(sqrt(y**(arctan(tanh(sin((x-y)/((x*y)**((x-y)/((x*y)**("
+    "sqrt((x*y)**(((x-y)/((sqrt(abs(tan(y**((x*y)**((y)/(x+y)))))))**x))/(x+y)))))))))))))))/(x+y)))))**y)**y)"
+    "**y)))))",
+    "cos(cosh(-975853.4204073615)) + x",
+]
+
+
 @pytest.mark.parametrize("text", [
-    "x**1000", "(x**1000)**1000", "9**300", "2**(-1100)*x", "(1e-38**2)**40", "(-8)**(1/3) + x", "sqrt(-1)*x",
-    "log(-1) + x",
-    "abs(-3)*x", "+".join(["x"] * 200), "x" + "+x" * 249, "sin(" * 49 + "x" + ")" * 49, "x**x**x**x**x",
+    *SYMPY_TRAPS, "x**1000", "(x**1000)**1000", "9**300", "2**(-1100)*x", "(1e-38**2)**40", "(-8)**(1/3) + x",
+    "sqrt(-1)*x", "log(-1) + x", "abs(-3)*x", "+".join(["x"] * 200), "x" + "+x" * 249,
+    "sin(" * 49 + "x" + ")" * 49, "x**x**x**x**x",
 ])
 def test_large_but_bounded_inputs_are_accepted_fast(text):
-    start = time.perf_counter()
-    assert check_formula(text) in ("finite", "nonfinite")
-    assert time.perf_counter() - start < 1.0
+    assert check_formula(text) in ("finite", "nonfinite")  # checks the time too
 
 
 def test_exp_tower_overflows_but_is_accepted():
-    start = time.perf_counter()
-    land = formula_landscape("exp(exp(exp(exp(x))))")
-    assert time.perf_counter() - start < 1.0
+    with Stopwatch() as watch:
+        land = formula_landscape("exp(exp(exp(exp(x))))")
+    assert watch.elapsed < 1.0
     values = land.value(np.array([[-5.0], [0.0], [0.5], [1.0], [5.0]]))
     assert np.isfinite(values[:3]).all() and np.isinf(values[3:]).all()
 
@@ -338,7 +363,7 @@ def _extend(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 FORMULAS = st.recursive(_leaves(), _extend, max_leaves=40)
 
 
-@settings(max_examples=1200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(
     st.text(alphabet=st.sampled_from(FORMULA_CHARS), max_size=80),
     st.text(max_size=80),
@@ -348,7 +373,7 @@ def test_random_strings_are_accepted_or_refused_cleanly(text):
     check_formula(text)
 
 
-@settings(max_examples=1200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(FORMULAS)
 def test_random_formula_trees_are_accepted_or_refused_cleanly(text):
     check_formula(text)
@@ -367,7 +392,7 @@ SMOOTH = st.recursive(
 )
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(SMOOTH)
 def test_gradients_of_random_smooth_formulas_match_finite_differences(text):
     assert check_formula(text) != "refused"  # may overflow everywhere, e.g. exp(exp(pi**2))
@@ -387,18 +412,18 @@ def test_gradients_of_random_smooth_formulas_match_finite_differences(text):
             assert (np.abs(grad[ok, i] - richardson[ok]) <= tolerance[ok]).all(), text
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(FORMULAS)
 def test_random_formula_landscapes_are_finite_somewhere_with_minima_inside(text):
-    start = time.perf_counter()
     try:
-        land = formula_landscape(text)
+        with Stopwatch() as watch:
+            land = formula_landscape(text)
     except FormulaError as exc:
         assert str(exc)
         return
     finally:
-        _slowest["landscape"] = max(_slowest.get("landscape", 0.0), time.perf_counter() - start)
-    assert time.perf_counter() - start < 2 * CALL_LIMIT, text
+        _slowest["landscape"] = max(_slowest.get("landscape", 0.0), watch.elapsed)
+    assert watch.elapsed < CALL_LIMIT, text
     assert np.isfinite(land.value(search_grid(land.domain))).any()
     for m in land.minima:
         assert np.isfinite(m.value) and m.kind in ("global", "local")
