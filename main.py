@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-CLI_COMMANDS = {"list", "run", "basins"}
+CLI_COMMANDS = {"list", "run", "basins", "highdim"}
 
 
 def main(argv: list[str]) -> int:

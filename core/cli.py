@@ -81,6 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
     basins.add_argument("--domain", default=None, metavar="LO,HI[,LO,HI]")
     basins.add_argument("--format", choices=("summary", "csv", "png"), default="summary")
     basins.add_argument("-o", "--output", default=None, help="the file to write (required for png)")
+    highdim = sub.add_parser(
+        "highdim", help="critical points and GD spread of random landscapes in d dimensions"
+    )
+    highdim.add_argument("--dims", default="1,2,5,10,20", help="comma-separated dimensions, each 1..100")
+    highdim.add_argument("--starts", type=int, default=100, help="random starts per dimension (2..1000)")
+    highdim.add_argument("--seed", type=int, default=0)
+    highdim.add_argument("--format", choices=("summary", "csv"), default="summary")
+    highdim.add_argument("-o", "--output", default=None)
     return parser
 
 
@@ -188,6 +196,23 @@ def command_basins(args: argparse.Namespace) -> str | None:
     return summary_text(maps) if args.format == "summary" else csv_text(maps)
 
 
+def command_highdim(args: argparse.Namespace) -> str:
+    """Per dimension: share of minima among critical points, index–loss correlation, GD loss spread."""
+    from core.highdim import format_summary, study, to_csv
+
+    try:
+        dims = tuple(int(v) for v in args.dims.split(","))
+    except ValueError:
+        raise CliError(f"--dims {args.dims!r}: expected comma-separated whole numbers") from None
+    if not dims or any(not 1 <= d <= 100 for d in dims):
+        raise CliError(f"--dims {args.dims!r}: each dimension must be 1..100")
+    if not 2 <= args.starts <= 1000 or args.seed < 0:
+        raise CliError("--starts must be 2..1000 and --seed non-negative")
+    results = study(dims, n_starts=args.starts, seed=args.seed)
+    text = format_summary(results) if args.format == "summary" else to_csv(results)
+    return text if text.endswith("\n") else text + "\n"
+
+
 def command_list() -> str:
     lines = ["Landscapes:"]
     for land in [*LANDSCAPES.values(), *(get_landscape(i) for i in data_landscape_ids())]:
@@ -225,6 +250,8 @@ def main(argv: Sequence[str]) -> int:
             text = command_list()
         elif args.command == "run":
             text = command_run(args)
+        elif args.command == "highdim":
+            text = command_highdim(args)
         elif args.command == "basins":
             text = command_basins(args)
             if text is None:
