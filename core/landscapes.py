@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from core.landscape import Landscape
 from core.landscapes_1d import LANDSCAPES_1D
 from core.landscapes_2d import LANDSCAPES_2D
@@ -18,9 +20,19 @@ def data_landscape_ids() -> tuple[str, ...]:
     return tuple(DATA_LANDSCAPE_IDS)
 
 
+NN_LANDSCAPE_IDS = ("nn-plain", "nn-skip")
+
+
 def all_landscape_ids() -> tuple[str, ...]:
     """Every landscape id the app knows (formulas aside)."""
-    return (*LANDSCAPES, *data_landscape_ids())
+    return (*LANDSCAPES, *data_landscape_ids(), *NN_LANDSCAPE_IDS)
+
+
+@lru_cache(maxsize=4)
+def _nn_landscape(landscape_id: str) -> Landscape:
+    from core.nn_landscape import make_nn_landscape
+
+    return make_nn_landscape(landscape_id.removeprefix("nn-"))
 
 
 def get_landscape(landscape_id: str, domain: tuple[tuple[float, float], ...] | None = None) -> Landscape:
@@ -35,6 +47,8 @@ def get_landscape(landscape_id: str, domain: tuple[tuple[float, float], ...] | N
         return formula_landscape(landscape_id[len(FORMULA_PREFIX) :], domain)
     if landscape_id in LANDSCAPES:
         land = LANDSCAPES[landscape_id]
+    elif landscape_id in NN_LANDSCAPE_IDS:  # trained on first use (a few seconds), then cached
+        land = _nn_landscape(landscape_id)
     elif landscape_id in data_landscape_ids():
         from core.data_landscapes import make_data_landscape
 
