@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from core.files import TextFileError, read_text_limited
 from core.landscape import Landscape
 from core.minima_search import find_minima
 
@@ -322,17 +323,14 @@ def load_csv_dataset(path: str | os.PathLike) -> Dataset:
     """
     name = os.fspath(path)
     try:
-        with open(name, "rb") as fh:
-            raw = fh.read(MAX_DATA_FILE_BYTES + 1)
-    except OSError as exc:
-        raise DataFileError(f"cannot read {name}: {exc.strerror or exc}") from None
-    if len(raw) > MAX_DATA_FILE_BYTES:
-        raise DataFileError(f"{name} is larger than {MAX_DATA_FILE_BYTES // (1024 * 1024)} MB")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DataFileError(f"line {line}: {name} is not UTF-8 text (byte 0x{raw[exc.start]:02x})") from None
+        text = read_text_limited(name, MAX_DATA_FILE_BYTES)
+    except TextFileError as exc:
+        messages = {
+            "unreadable": f"cannot read {name}: {exc.detail}",
+            "too-large": f"{name} is larger than {MAX_DATA_FILE_BYTES // (1024 * 1024)} MB",
+            "not-utf8": f"line {exc.line}: {name} is not UTF-8 text (byte 0x{exc.byte:02x})",
+        }
+        raise DataFileError(messages[exc.kind]) from None
     rows: list[tuple[float, float]] = []
     seen_content = False
     for number, line in enumerate(text.splitlines(), start=1):

@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 
 from core.data_landscapes import DataLandscape, Dataset
-from core.files import atomic_write_text
+from core.files import TextFileError, atomic_write_text, read_text_limited
 from core.landscape import Landscape
 from core.landscapes import get_landscape
 from core.methods import METHODS
@@ -151,18 +151,14 @@ def load_state(path: str | os.PathLike) -> ExperimentState:
     """Read and validate the experiment file at ``path``; ExperimentFileError says what is wrong."""
     name = os.fspath(path)
     try:
-        with open(name, "rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise ExperimentFileError(f"cannot read {name}: {exc.strerror or exc}") from exc
-    if len(raw) > MAX_FILE_BYTES:
-        raise ExperimentFileError(f"file: larger than {MAX_FILE_BYTES // 2**20} MB; not an experiment file")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ExperimentFileError(
-            f"file: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
-        ) from None
+        text = read_text_limited(name, MAX_FILE_BYTES)
+    except TextFileError as exc:
+        messages = {
+            "unreadable": f"cannot read {name}: {exc.detail}",
+            "too-large": f"file: larger than {MAX_FILE_BYTES // 2**20} MB; not an experiment file",
+            "not-utf8": f"file: not UTF-8 text (byte 0x{exc.byte:02x} at offset {exc.offset})",
+        }
+        raise ExperimentFileError(messages[exc.kind]) from None
     return state_from_json(text)
 
 

@@ -44,3 +44,31 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
             fh.write(text)
 
     atomic_write(path, write)
+
+
+class TextFileError(ValueError):
+    """Why a text file could not be read: ``kind`` is "unreadable", "too-large" or "not-utf8".
+
+    ``detail`` is the system's reason (unreadable); ``offset``, ``byte`` and ``line`` (1-based)
+    locate the first byte that is not UTF-8.
+    """
+
+    def __init__(self, kind: str, detail: str = "", offset: int = 0, byte: int = 0, line: int = 0):
+        super().__init__(f"{kind}: {detail}" if detail else kind)
+        self.kind, self.detail, self.offset, self.byte, self.line = kind, detail, offset, byte, line
+
+
+def read_text_limited(path: str | os.PathLike, max_bytes: int) -> str:
+    """UTF-8 text (a byte-order mark allowed) of a file of at most ``max_bytes``, else TextFileError."""
+    try:
+        with open(os.fspath(path), "rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise TextFileError("unreadable", str(exc.strerror or exc)) from None
+    if len(raw) > max_bytes:
+        raise TextFileError("too-large")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise TextFileError("not-utf8", offset=exc.start, byte=raw[exc.start], line=line) from None
