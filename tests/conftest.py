@@ -7,6 +7,14 @@ import pytest
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
+try:  # property tests draw the same examples on every run, so CI is repeatable
+    from hypothesis import settings
+
+    settings.register_profile("repeatable", derandomize=True)
+    settings.load_profile("repeatable")
+except ImportError:
+    pass
+
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(tmp_path, monkeypatch):
