@@ -11,7 +11,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.nn_landscape import grid_slice, make_nn_landscape, roughness  # noqa: E402
+from core.nn_compare import grid_slice, roughness  # noqa: E402
+from core.nn_landscape import make_nn_landscape  # noqa: E402
 
 if __name__ == "__main__":
     for variant in ("plain", "skip"):

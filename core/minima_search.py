@@ -5,6 +5,8 @@ Used for landscapes whose minima are not known in closed form (user formulas, da
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from core.landscape import Landscape, Minimum
@@ -12,6 +14,7 @@ from core.minima import descend
 
 GRID_1D = 4001
 GRID_2D = 161
+GRID_PARTS = 20  # with a progress callback, the grid is evaluated in this many parts
 
 
 def _grid(domain: tuple[tuple[float, float], ...]) -> tuple[list[np.ndarray], np.ndarray]:
@@ -37,15 +40,29 @@ def _grid_local_minima(values: np.ndarray) -> np.ndarray:
     return np.flatnonzero((is_min & strictly).ravel())
 
 
-def find_minima(land: Landscape, max_minima: int = 200) -> tuple[Minimum, ...]:
+def _values_in_parts(land: Landscape, points: np.ndarray, progress) -> np.ndarray:
+    if progress is None:
+        return land.value_fn(points)
+    parts = np.array_split(points, GRID_PARTS)
+    out = []
+    for k, part in enumerate(parts):
+        out.append(land.value_fn(part))
+        progress(0.8 * (k + 1) / len(parts))  # the refinement after the grid takes the rest
+    return np.concatenate(out)
+
+
+def find_minima(
+    land: Landscape, max_minima: int = 200, progress: Callable[[float], None] | None = None
+) -> tuple[Minimum, ...]:
     """The local minima of ``land`` inside its domain, global ones marked, lowest first.
 
     Grid local minima are refined by a backtracking descent; refined points that leave the domain
-    or coincide are dropped. At most ``max_minima`` are kept (the lowest).
+    or coincide are dropped. At most ``max_minima`` are kept (the lowest). ``progress`` (fractions
+    0..1) is told after each part of the grid, for landscapes that are slow to evaluate.
     """
     axes, points = _grid(land.domain)
     with np.errstate(all="ignore"):
-        values = land.value_fn(points).reshape([len(a) for a in axes])
+        values = _values_in_parts(land, points, progress).reshape([len(a) for a in axes])
     candidates = points[_grid_local_minima(values)]
     if len(candidates) == 0:
         return ()

@@ -15,181 +15,109 @@ with the gradient from backpropagation. Variants (same width and depth):
 * ``plain``: ``h₁ = tanh(W₀x + b₀)``, ``h_{k+1} = tanh(W_k h_k + b_k)``.
 * ``skip``:  ``h₁ = tanh(W₀x + b₀)``, ``h_{k+1} = h_k + tanh(W_k h_k + b_k)`` for k ≥ 1 (residual).
 
-Parameters are a list ``[W₀, b₀, W₁, b₁, …, W_out, b_out]`` with ``W`` of shape (out, in); a flat
-vector concatenates them in that order (row-major).
+The network and the data are in ``core.mlp``; the roughness measures and the side-by-side
+comparison in ``core.nn_compare``.
 """
 
 from __future__ import annotations
 
-import time
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from core.basins import Cancelled
 from core.landscape import Landscape
-from core.minima_search import _grid_local_minima, find_minima
+from core.minima_search import find_minima
+from core.mlp import (
+    DEFAULT_DEPTH,
+    DEFAULT_NOISE,
+    DEFAULT_SAMPLES,
+    DEFAULT_WIDTH,
+    MLP,
+    VARIANTS,
+    _bce,
+    _sigmoid,
+    make_moons,
+)
 
-VARIANTS = ("plain", "skip")
-DEFAULT_DEPTH = 6
-DEFAULT_WIDTH = 12
-DEFAULT_SAMPLES = 200
-DEFAULT_NOISE = 0.15  # slightly overlapping moons: the trained loss stays above 0 (no flat zero plateau)
-TRAIN_STEPS = 400
-TRAIN_LR = 0.01
+__all__ = ["MLP", "VARIANTS", "NNConfig", "NNSliceLandscape", "make_moons", "make_nn_landscape"]
+
 MAX_CHUNK_ELEMENTS = 2_000_000  # points × samples × width per chunk of a batched evaluation
+
+ID_PREFIX = "nn-"
+# (name, min, max) of each editable setting
+SETTINGS = (("depth", 1, 10), ("width", 2, 32), ("seed", 0, 2**31 - 1), ("samples", 10, 2000))
+SETTING_NAMES = tuple(name for name, _, _ in SETTINGS)
 
 Progress = Callable[[float], None]
 
 
-# --- data ------------------------------------------------------------------------------------------
+def checked_progress(
+    progress: Progress | None, cancel: threading.Event | None, start: float = 0.0, end: float = 1.0
+) -> Progress:
+    """Progress for the part [start, end] of a task; raises Cancelled once ``cancel`` is set."""
 
+    def report(fraction: float) -> None:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+        if progress is not None:
+            progress(start + (end - start) * min(max(fraction, 0.0), 1.0))
 
-def make_moons(
-    n: int = DEFAULT_SAMPLES, noise: float = DEFAULT_NOISE, seed: int = 0
-) -> tuple[np.ndarray, np.ndarray]:
-    """Two interleaving half circles: X (n, 2) and labels y (n,) in {0, 1} (as floats), seeded.
-
-    Like scikit-learn's ``make_moons``: ``n // 2`` points on the upper arc (label 0), the rest on the
-    lower, shifted arc (label 1), plus Gaussian noise of standard deviation ``noise``.
-    """
-    if n < 2:
-        raise ValueError(f"n={n} must be at least 2")
-    rng = np.random.default_rng(seed)
-    n0 = n // 2
-    n1 = n - n0
-    t0 = np.linspace(0.0, np.pi, n0)
-    t1 = np.linspace(0.0, np.pi, n1)
-    upper = np.column_stack([np.cos(t0), np.sin(t0)])
-    lower = np.column_stack([1.0 - np.cos(t1), 0.5 - np.sin(t1)])
-    X = np.vstack([upper, lower]) + noise * rng.standard_normal((n, 2))
-    y = np.concatenate([np.zeros(n0), np.ones(n1)])
-    perm = rng.permutation(n)
-    return X[perm], y[perm]
-
-
-# --- the network -----------------------------------------------------------------------------------
-
-
-def _bce(logit: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Mean binary cross-entropy with logits over the last axis (numerically stable)."""
-    return np.mean(np.logaddexp(0.0, logit) - y * logit, axis=-1)
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+    return report
 
 
 @dataclass(frozen=True)
-class MLP:
-    """The architecture: ``depth`` hidden tanh layers of ``width`` units, ``plain`` or ``skip``."""
+class NNConfig:
+    """Which network slice: the variant, depth, width and seed (data, initial weights, directions).
+
+    Its ``id`` is ``nn-plain`` or ``nn-skip`` for the defaults, else e.g. ``nn-skip:depth=4,seed=2``
+    (only the settings that differ from the defaults): the landscape id that files and the CLI use.
+    """
 
     variant: str = "plain"
     depth: int = DEFAULT_DEPTH
     width: int = DEFAULT_WIDTH
-    n_in: int = 2
+    seed: int = 0
+    samples: int = DEFAULT_SAMPLES
 
     def __post_init__(self) -> None:
         if self.variant not in VARIANTS:
-            raise ValueError(f"unknown variant {self.variant!r}; valid: {', '.join(VARIANTS)}")
-        if self.depth < 1 or self.width < 1:
-            raise ValueError(f"depth={self.depth} and width={self.width} must be at least 1")
+            raise ValueError(f"unknown network variant {self.variant!r}; valid: {', '.join(VARIANTS)}")
+        for name, lo, hi in SETTINGS:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+                raise ValueError(
+                    f"network {name} {value!r} is out of range: expected a whole number {lo}..{hi}"
+                )
 
     @property
-    def n_layers(self) -> int:
-        """The number of weight matrices (hidden layers + the output layer)."""
-        return self.depth + 1
+    def id(self) -> str:
+        defaults = NNConfig(self.variant)
+        options = [
+            f"{n}={getattr(self, n)}" for n in SETTING_NAMES if getattr(self, n) != getattr(defaults, n)
+        ]
+        return ID_PREFIX + self.variant + (":" + ",".join(options) if options else "")
 
-    @property
-    def shapes(self) -> list[tuple[int, ...]]:
-        """The shapes of ``[W₀, b₀, …, W_out, b_out]``."""
-        sizes = [self.n_in] + [self.width] * self.depth + [1]
-        out: list[tuple[int, ...]] = []
-        for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
-            out += [(fan_out, fan_in), (fan_out,)]
-        return out
-
-    @property
-    def n_params(self) -> int:
-        return int(sum(np.prod(s) for s in self.shapes))
-
-    def residual(self, k: int) -> bool:
-        """Whether layer ``k`` (0 = input layer, depth = output layer) adds its input back."""
-        return self.variant == "skip" and 1 <= k < self.depth
-
-    def init(self, seed: int = 0) -> np.ndarray:
-        """Seeded initial parameters as a flat vector: W ~ N(0, 1/fan_in), b = 0."""
-        rng = np.random.default_rng(seed)
-        params = [rng.standard_normal(s) / np.sqrt(s[1]) if len(s) == 2 else np.zeros(s) for s in self.shapes]
-        return self.flatten(params)
-
-    def flatten(self, params: list[np.ndarray]) -> np.ndarray:
-        return np.concatenate([np.asarray(p, dtype=float).ravel() for p in params])
-
-    def unflatten(self, vec: np.ndarray) -> list[np.ndarray]:
-        vec = np.asarray(vec, dtype=float)
-        if vec.shape != (self.n_params,):
-            raise ValueError(f"expected a vector of {self.n_params} parameters, got shape {vec.shape}")
-        out, start = [], 0
-        for s in self.shapes:
-            size = int(np.prod(s))
-            out.append(vec[start : start + size].reshape(s).copy())
-            start += size
-        return out
-
-    def loss(self, vec: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
-        return self.loss_and_grad(vec, X, y, grad=False)[0]
-
-    def loss_and_grad(
-        self, vec: np.ndarray, X: np.ndarray, y: np.ndarray, grad: bool = True
-    ) -> tuple[float, np.ndarray | None]:
-        """The mean BCE over (X, y) at the flat parameters ``vec`` and its gradient (backprop)."""
-        params = self.unflatten(vec)
-        Ws, bs = params[0::2], params[1::2]
-        h, inputs, acts = np.asarray(X, dtype=float), [], []
-        for k in range(self.n_layers):
-            inputs.append(h)
-            z = h @ Ws[k].T + bs[k]
-            if k == self.depth:
-                logit = z[:, 0]
-                break
-            t = np.tanh(z)
-            acts.append(t)
-            h = h + t if self.residual(k) else t
-        loss = float(_bce(logit, y))
-        if not grad:
-            return loss, None
-        grads: list[np.ndarray] = [np.empty(0)] * (2 * self.n_layers)
-        gz = ((_sigmoid(logit) - y) / len(y))[:, None]  # dloss/dz of the output layer
-        gh_out = np.zeros(0)
-        for k in range(self.depth, -1, -1):
-            grads[2 * k] = gz.T @ inputs[k]
-            grads[2 * k + 1] = gz.sum(axis=0)
-            if k == 0:
-                break
-            gh = gz @ Ws[k]  # dloss/d(input of layer k) through the weights
-            if self.residual(k):
-                gh = gh + gh_out
-            gh_out = gh  # dloss/d(output of layer k - 1)
-            gz = gh * (1.0 - acts[k - 1] ** 2)
-        return loss, self.flatten(grads)
-
-    def train(
-        self, X: np.ndarray, y: np.ndarray, seed: int = 0, steps: int = TRAIN_STEPS, lr: float = TRAIN_LR
-    ) -> tuple[np.ndarray, list[float]]:
-        """Full-batch Adam (β₁ = 0.9, β₂ = 0.999, ε = 1e-8) from ``init(seed)``: w* and the loss history."""
-        w = self.init(seed)
-        m = np.zeros_like(w)
-        v = np.zeros_like(w)
-        history = []
-        for t in range(1, steps + 1):
-            loss, g = self.loss_and_grad(w, X, y)
-            history.append(loss)
-            m = 0.9 * m + 0.1 * g
-            v = 0.999 * v + 0.001 * g * g
-            w = w - lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
-        history.append(self.loss(w, X, y))
-        return w, history
+    @classmethod
+    def from_id(cls, landscape_id: str) -> NNConfig:
+        """Parse ``nn-VARIANT[:depth=D,width=W,seed=S]``; ValueError says what is wrong."""
+        head, _, rest = landscape_id.strip().partition(":")
+        if not head.startswith(ID_PREFIX):
+            raise ValueError(f"{landscape_id!r} is not a network landscape id (nn-plain or nn-skip)")
+        values: dict[str, int] = {}
+        for item in filter(None, (part.strip() for part in rest.split(","))):
+            name, eq, value = (part.strip() for part in item.partition("="))
+            if not eq or name not in SETTING_NAMES:
+                raise ValueError(
+                    f"bad network setting {item!r} in {landscape_id!r}: use {', '.join(SETTING_NAMES)}"
+                )
+            try:
+                values[name] = int(value)
+            except ValueError:
+                raise ValueError(f"network {name} {value!r} is not a whole number") from None
+        return cls(head.removeprefix(ID_PREFIX), **values)
 
 
 def filter_normalized_direction(mlp: MLP, center: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -330,8 +258,10 @@ class NNSliceLandscape(Landscape):
         return self.center + alpha * self.d1 + beta * self.d2
 
     def with_domain(self, domain: tuple[tuple[float, float], ...]) -> NNSliceLandscape:
-        """The same slice on another box, minima searched anew on it."""
+        """The same slice on another box, minima searched anew on it (a few seconds)."""
         land = super().with_domain(domain)
+        if land.domain == self.domain:
+            return self
         return replace(land, minima=find_minima(land))
 
 
@@ -343,24 +273,27 @@ def make_nn_landscape(
     n: int = DEFAULT_SAMPLES,
     progress: Progress | None = None,
     search_minima: bool = True,
+    cancel: threading.Event | None = None,
 ) -> NNSliceLandscape:
     """Train the ``variant`` MLP on two moons (seeded), slice its loss along two filter-normalized
     directions through w*, and find the slice's minima on [−1, 1]² (unless ``search_minima`` is False).
-    ``progress`` gets fractions 0..1."""
+
+    ``progress`` gets fractions 0..1; setting ``cancel`` stops the work with ``Cancelled``.
+    """
+    config = NNConfig(variant, depth, width, seed, n)
     mlp = MLP(variant, depth, width)
     X, y = make_moons(n, DEFAULT_NOISE, seed)
-    if progress is not None:
-        progress(0.0)
-    center, history = mlp.train(X, y, seed=seed)
-    if progress is not None:
-        progress(0.3)
+    train_share = 0.1 if search_minima else 1.0
+    report = checked_progress(progress, cancel, 0.0, train_share)
+    report(0.0)
+    center, history = mlp.train(X, y, seed=seed, progress=report)
     rng = np.random.default_rng([seed, 1])
     d1 = filter_normalized_direction(mlp, center, rng)
     d2 = filter_normalized_direction(mlp, center, rng)
     kind = "residual (skip) connections" if variant == "skip" else "no skip connections"
     land = NNSliceLandscape(
-        id=f"nn-{variant}",
-        name=f"Network slice: {variant} MLP, depth {depth}, width {width}",
+        id=config.id,
+        name=f"Network slice: {variant} MLP, depth {depth}, width {width}, seed {seed}",
         dim=2,
         domain=((-1.0, 1.0), (-1.0, 1.0)),
         description=(
@@ -379,66 +312,7 @@ def make_nn_landscape(
         seed=seed,
     )
     if search_minima:
-        land = replace(land, minima=find_minima(land))
-    if progress is not None:
-        progress(1.0)
+        search_progress = checked_progress(progress, cancel, train_share)
+        land = replace(land, minima=find_minima(land, progress=search_progress))
+    checked_progress(progress, cancel)(1.0)
     return land
-
-
-# --- analysis --------------------------------------------------------------------------------------
-
-
-def grid_slice(land: Landscape, n: int = 101) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """α (n,), β (n,) over the domain and the loss Z (n, n) with ``Z[i, j] = L(α_i, β_j)``."""
-    (a0, a1), (b0, b1) = land.domain
-    alphas, betas = np.linspace(a0, a1, n), np.linspace(b0, b1, n)
-    A, B = np.meshgrid(alphas, betas, indexing="ij")
-    Z = land.value(np.column_stack([A.ravel(), B.ravel()])).reshape(n, n)
-    return alphas, betas, Z
-
-
-def roughness(land: Landscape, grid: int = 101) -> dict[str, float]:
-    """How rough a 2-D slice is on a ``grid``×``grid`` grid over its domain.
-
-    * ``local_minima``: grid cells no higher than their 8 neighbours and strictly below one
-      (``core.minima_search._grid_local_minima``).
-    * ``curvature_ratio``: the mean over grid points of ``|λ_min| / |λ_max|``, where λ_min ≤ λ_max
-      are the eigenvalues of the 2×2 Hessian of the slice (central differences, step 1e-4 × domain,
-      of the analytic gradient, symmetrized). Near 0 where the slice is convex and one direction
-      dominates, ≈ 1 or more where negative curvature is as strong as positive (Li et al. use
-      |λ_min/λ_max| as a measure of non-convexity).
-    * ``nonconvex_fraction``: the fraction of grid points with λ_min < 0.
-    """
-    alphas, betas, Z = grid_slice(land, grid)
-    A, B = np.meshgrid(alphas, betas, indexing="ij")
-    pts = np.column_stack([A.ravel(), B.ravel()])
-    h = 1e-4 * land.scale
-    H = np.empty((len(pts), 2, 2))
-    for j in range(2):
-        e = np.zeros(2)
-        e[j] = h
-        H[:, :, j] = (land.grad(pts + e) - land.grad(pts - e)) / (2 * h)
-    H = 0.5 * (H + H.transpose(0, 2, 1))
-    lam = np.linalg.eigvalsh(H)  # ascending
-    lo, hi = lam[:, 0], lam[:, 1]
-    ratio = np.abs(lo) / np.maximum(np.abs(hi), 1e-300)
-    return {
-        "local_minima": int(len(_grid_local_minima(Z))),
-        "curvature_ratio": float(np.mean(ratio)),
-        "nonconvex_fraction": float(np.mean(lo < 0)),
-    }
-
-
-if __name__ == "__main__":  # timing and roughness for a few seeds
-    for s in range(3):
-        for var in VARIANTS:
-            t0 = time.perf_counter()
-            nl = make_nn_landscape(var, seed=s)
-            t1 = time.perf_counter()
-            grid_slice(nl, 101)
-            t2 = time.perf_counter()
-            r = roughness(nl)
-            print(
-                f"seed {s} {var:5s}: make {t1 - t0:5.2f}s, 101² slice {t2 - t1:5.2f}s, trained loss "
-                f"{nl.trained_loss:.3f}, {len(nl.minima)} minima, roughness {r}"
-            )

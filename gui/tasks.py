@@ -1,4 +1,4 @@
-"""Long computations (basin maps) in a worker thread, with progress, an estimate of time left and Cancel."""
+"""Long computations (basin maps, network slices, studies) in a worker thread, with progress, an estimate of time left and Cancel."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import traceback
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from core.basins import Cancelled
 
@@ -99,3 +100,52 @@ class TaskRunner(QObject):
             self._thread.quit()
             self._thread.wait()
             self._thread, self._worker = None, None
+
+
+class TaskProgress(QWidget):
+    """A progress bar, a status line (percent and time left) and a Cancel button, bound to a runner.
+
+    ``start(task, text)`` runs the task on the runner; the bar and Cancel show only while it runs.
+    The owner connects to the runner's ``succeeded``/``failed``/``cancelled`` for the outcome.
+    """
+
+    def __init__(self, runner: TaskRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.runner = runner
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.bar.setTextVisible(False)
+        self.bar.setMaximumHeight(12)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.cancel = QPushButton("Cancel")
+        self.cancel.setToolTip("Stop this computation (Esc); what is shown stays as it was")
+        self.cancel.setShortcut("Esc")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.bar, 1)
+        layout.addWidget(self.cancel)
+        self._busy_text = ""
+        self.cancel.clicked.connect(runner.cancel)
+        runner.progressed.connect(self._on_progress)
+        for signal in (runner.succeeded, runner.failed, runner.cancelled):
+            signal.connect(self._idle)
+        self._idle()
+
+    def start(self, task: Task, text: str = "Working…") -> None:
+        self._busy_text = text
+        self.bar.setValue(0)
+        self.bar.setVisible(True)
+        self.cancel.setVisible(True)
+        self.cancel.setEnabled(True)
+        self.label.setText(text)
+        self.runner.start(task)
+
+    def _on_progress(self, fraction: float, left: float) -> None:
+        self.bar.setValue(int(fraction * 1000))
+        eta = f", about {left:.0f} s left" if left >= 0 else ""
+        self.label.setText(f"{self._busy_text} {fraction:.0%}{eta}")
+
+    def _idle(self, *_args) -> None:
+        self.bar.setVisible(False)
+        self.cancel.setVisible(False)

@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 
 from core.minima_search import _grid_local_minima
+from core.nn_compare import grid_slice
 from core.nn_landscape import (
     MLP,
     VARIANTS,
     filter_normalized_direction,
-    grid_slice,
     make_moons,
     make_nn_landscape,
 )
