@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from core.landscape import Landscape
+
+GRID_PARTS = 20  # with a progress callback, a grid is evaluated in about this many parts
 
 
 def sample_curve(land: Landscape, n: int = 1000) -> tuple[np.ndarray, np.ndarray]:
@@ -16,14 +20,34 @@ def sample_curve(land: Landscape, n: int = 1000) -> tuple[np.ndarray, np.ndarray
     return xs, np.where(np.isfinite(ys), ys, np.nan)
 
 
-def evaluate_grid(land: Landscape, n: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """xs (n,), ys (n,) and Z (n, n) with ``Z[i, j] = f(xs[i], ys[j])`` over a 2-D domain."""
+def evaluate_grid(
+    land: Landscape, n: int = 200, progress: Callable[[float], None] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """xs (n,), ys (n,) and Z (n, n) with ``Z[i, j] = f(xs[i], ys[j])`` over a 2-D domain (NaN
+    where not finite). ``progress`` hears fractions 0..1 as rows are done. Landscapes with a
+    ``grid_cache`` dict keep the result there (read-only arrays), keyed by ``n`` and the domain."""
+    cache = getattr(land, "grid_cache", None)
+    key = (n, land.domain)
+    if cache is not None and key in cache:
+        return cache[key]
     (x0, x1), (y0, y1) = land.domain
     xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
-    gx, gy = np.meshgrid(xs, ys, indexing="ij")
-    with np.errstate(all="ignore"):
-        z = land.value_fn(np.column_stack([gx.ravel(), gy.ravel()])).reshape(n, n)
-    return xs, ys, np.where(np.isfinite(z), z, np.nan)
+    z = np.empty((n, n))
+    rows = n if progress is None else max(1, n // GRID_PARTS)
+    for start in range(0, n, rows):
+        gx, gy = np.meshgrid(xs[start : start + rows], ys, indexing="ij")
+        with np.errstate(all="ignore"):
+            z[start : start + rows] = land.value_fn(np.column_stack([gx.ravel(), gy.ravel()])).reshape(
+                gx.shape
+            )
+        if progress is not None:
+            progress(min(start + rows, n) / n)
+    result = (xs, ys, np.where(np.isfinite(z), z, np.nan))
+    if cache is not None:
+        for arr in result:
+            arr.setflags(write=False)
+        cache[key] = result
+    return result
 
 
 def needs_log_colours(z: np.ndarray) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import ClassVar
 
 import numpy as np
 
@@ -37,6 +38,9 @@ class Landscape:
     minima: tuple[Minimum, ...] = ()
     description: str = ""
     formula: str = ""
+    # Slow to evaluate (a network slice): the display and the basin labels reuse the minima search's
+    # grid (``core.grid.evaluate_grid`` caches it in the landscape's ``grid_cache``).
+    expensive: ClassVar[bool] = False
 
     def value(self, points: np.ndarray) -> np.ndarray:
         """f at each row of ``points`` (shape ``(N, dim)``) -> shape ``(N,)``."""

@@ -9,12 +9,12 @@ from collections.abc import Callable
 
 import numpy as np
 
+from core.grid import evaluate_grid
 from core.landscape import Landscape, Minimum
 from core.minima import descend
 
 GRID_1D = 4001
 GRID_2D = 161
-GRID_PARTS = 20  # with a progress callback, the grid is evaluated in this many parts
 
 
 def _grid(domain: tuple[tuple[float, float], ...]) -> tuple[list[np.ndarray], np.ndarray]:
@@ -40,17 +40,6 @@ def _grid_local_minima(values: np.ndarray) -> np.ndarray:
     return np.flatnonzero((is_min & strictly).ravel())
 
 
-def _values_in_parts(land: Landscape, points: np.ndarray, progress) -> np.ndarray:
-    if progress is None:
-        return land.value_fn(points)
-    parts = np.array_split(points, GRID_PARTS)
-    out = []
-    for k, part in enumerate(parts):
-        out.append(land.value_fn(part))
-        progress(0.8 * (k + 1) / len(parts))  # the refinement after the grid takes the rest
-    return np.concatenate(out)
-
-
 def find_minima(
     land: Landscape, max_minima: int = 200, progress: Callable[[float], None] | None = None
 ) -> tuple[Minimum, ...]:
@@ -61,8 +50,12 @@ def find_minima(
     0..1) is told after each part of the grid, for landscapes that are slow to evaluate.
     """
     axes, points = _grid(land.domain)
-    with np.errstate(all="ignore"):
-        values = _values_in_parts(land, points, progress).reshape([len(a) for a in axes])
+    if land.dim == 2:  # through the grid cache of expensive landscapes; the refinement is the last 20 %
+        grid_progress = None if progress is None else (lambda f: progress(0.8 * f))
+        values = evaluate_grid(land, GRID_2D, grid_progress)[2]
+    else:
+        with np.errstate(all="ignore"):
+            values = land.value_fn(points).reshape([len(a) for a in axes])
     candidates = points[_grid_local_minima(values)]
     if len(candidates) == 0:
         return ()

@@ -24,6 +24,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import ClassVar
 
 import numpy as np
 
@@ -231,6 +232,8 @@ class NNSliceLandscape(Landscape):
     y: np.ndarray | None = field(default=None, compare=False, repr=False)
     trained_loss: float | None = field(default=None, compare=False, repr=False)
     seed: int | None = field(default=None, compare=False, repr=False)
+    grid_cache: dict = field(default_factory=dict, compare=False, repr=False)
+    expensive: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         if not isinstance(self.mlp, MLP) or any(

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from core.data_landscapes import DataLandscape, load_csv_dataset, make_data_landscape
-from core.landscapes import FORMULA_PREFIX, get_landscape
+from core.landscapes import FORMULA_PREFIX, get_landscape, is_nn_id
 from gui.model import AppModel
+from gui.nn_box import NNBox
 
 ALLOWED_HELP = (
     "Variables x (and y for a surface), constants pi and e, + − * / ** and parentheses; "
@@ -151,17 +152,21 @@ class DatasetBox(QGroupBox):
 
 
 class LandscapeExtras(QWidget):
-    """Shows the formula box for typed formulas and the dataset box for data landscapes."""
+    """Shows the formula box for typed formulas, the dataset box for data landscapes and the network
+    box for network slices (also while one is being prepared)."""
 
     def __init__(self, model: AppModel, parent=None):
         super().__init__(parent)
         self.model = model
         self.formula = FormulaBox(model)
         self.dataset = DatasetBox(model)
+        self.nn = NNBox(model)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.formula)
         layout.addWidget(self.dataset)
+        layout.addWidget(self.nn)
+        self.nn.finished.connect(self.sync)
         model.landscapeChanged.connect(self.sync)
         self.sync()
 
@@ -172,6 +177,7 @@ class LandscapeExtras(QWidget):
         land = self.model.landscape
         self.dataset.setVisible(isinstance(land, DataLandscape))
         self.dataset.sync()
+        self.nn.setVisible(is_nn_id(land.id) or self.nn.busy)
         is_formula = land.id.startswith(FORMULA_PREFIX)
         if is_formula:
             self.formula.edit.setText(land.formula)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 
 from core.grid import contour_levels, display_values, evaluate_grid, needs_log_colours, sample_curve
+from core.minima_search import GRID_2D as SEARCH_GRID_2D
 from gui.batch_overlay import BatchOverlay
 from gui.model import AppModel
 from gui.style import GLOBAL_MIN_COLOR, LOCAL_MIN_COLOR, start_symbol, thin_indices
@@ -131,7 +132,7 @@ class LandscapeView(pg.PlotWidget):
 
     def _draw_surface(self) -> None:
         land = self.model.landscape
-        xs, ys, z = evaluate_grid(land, 200)
+        xs, ys, z = evaluate_grid(land, SEARCH_GRID_2D if land.expensive else 200)  # expensive: cached
         log = needs_log_colours(z)
         shown = display_values(z, log)
         self.image.setImage(shown, autoLevels=False)

@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.landscapes import FORMULA_PREFIX, LANDSCAPES, data_landscape_ids, get_landscape
+from core.landscapes import FORMULA_PREFIX, LANDSCAPES, data_landscape_ids, get_landscape, is_nn_id
 from core.methods import METHODS
 from gui.landscape_extras import LandscapeExtras
 from gui.model import AppModel
+from gui.nn_box import nn_items
 from gui.param_editor import ParamEditor
 from gui.style import method_color
 
@@ -52,6 +53,13 @@ class LandscapePanel(QWidget):
                 item.setData(0, Qt.ItemDataRole.UserRole, land.id)
                 item.setToolTip(0, f"{land.description}\n{land.formula}")
                 self.items[land.id] = item
+        group = QTreeWidgetItem(self.tree, ["Neural-network slices (two moons)"])
+        group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        for land_id, label, tooltip in nn_items():
+            item = QTreeWidgetItem(group, [label])
+            item.setData(0, Qt.ItemDataRole.UserRole, land_id)
+            item.setToolTip(0, tooltip)
+            self.items[land_id] = item
         custom = QTreeWidgetItem(self.tree, ["Custom formula…"])
         custom.setData(0, Qt.ItemDataRole.UserRole, CUSTOM)
         custom.setToolTip(0, "Type f(x) or f(x, y)")
@@ -76,6 +84,8 @@ class LandscapePanel(QWidget):
         self.extras = LandscapeExtras(model)
         self.extras.formula.message.connect(self.message)
         self.extras.dataset.message.connect(self.message)
+        self.extras.nn.message.connect(self.message)
+        self.extras.nn.finished.connect(self._sync)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.extras)
@@ -89,9 +99,15 @@ class LandscapePanel(QWidget):
 
     def _on_select(self, item: QTreeWidgetItem | None, _previous=None) -> None:
         landscape_id = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        if landscape_id and self.extras.nn.busy:
+            self.extras.nn.cancel()  # the latest choice wins
         if landscape_id == CUSTOM:
             self.extras.show_formula(True)
             self.extras.formula.edit.setFocus()
+        elif landscape_id and is_nn_id(landscape_id):
+            if _list_id(self.model.landscape.id) != landscape_id:
+                self.extras.show_formula(False)
+                self.extras.nn.prepare(landscape_id.removeprefix("nn-"))  # trains in the background
         elif landscape_id and landscape_id != self.model.landscape.id:
             self.extras.show_formula(False)
             self.model.set_landscape(landscape_id)
@@ -116,8 +132,8 @@ class LandscapePanel(QWidget):
 
     def _sync(self) -> None:
         land = self.model.landscape
-        item = self.items[CUSTOM if land.id.startswith(FORMULA_PREFIX) else land.id]
-        if self.tree.currentItem() is not item:
+        item = self.items[_list_id(land.id)]
+        if self.tree.currentItem() is not item and not self.extras.nn.busy:
             self.tree.blockSignals(True)
             self.tree.setCurrentItem(item)
             self.tree.blockSignals(False)
@@ -131,6 +147,13 @@ class LandscapePanel(QWidget):
             edit.setVisible(i < 2 * land.dim)
             if i < len(values):
                 edit.setText(f"{values[i]:g}")
+
+
+def _list_id(landscape_id: str) -> str:
+    """The landscape list's entry for a landscape id (formulas: Custom; networks: their variant)."""
+    if landscape_id.startswith(FORMULA_PREFIX):
+        return CUSTOM
+    return landscape_id.partition(":")[0] if is_nn_id(landscape_id) else landscape_id
 
 
 def _swatch(color: str) -> QIcon:

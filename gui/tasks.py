@@ -1,4 +1,5 @@
-"""Long computations (basin maps, network slices, studies) in a worker thread, with progress, an estimate of time left and Cancel."""
+"""Long computations (basin maps, network slices, studies) in a worker thread, with progress, an
+estimate of time left and Cancel."""
 
 from __future__ import annotations
 
@@ -16,17 +17,21 @@ Task = Callable[[Callable[[float], None], threading.Event], object]  # (progress
 
 
 class TaskWorker(QObject):
-    """Runs one task; reports progress (throttled), the result, a cancellation or an error."""
+    """Runs one task; reports progress (throttled), the result, a cancellation or an error.
 
-    progressed = Signal(float, float)  # fraction done, seconds left (or -1 while unknown)
-    succeeded = Signal(object)
-    cancelled = Signal()
-    failed = Signal(str)
-    finished = Signal()
+    Every signal carries the task's ``token``, so results of a task that was replaced are ignored.
+    """
 
-    def __init__(self, task: Task):
+    progressed = Signal(int, float, float)  # token, fraction done, seconds left (or -1 while unknown)
+    succeeded = Signal(int, object)
+    cancelled = Signal(int)
+    failed = Signal(int, str)
+    finished = Signal(int)
+
+    def __init__(self, task: Task, token: int):
         super().__init__()
         self.task = task
+        self.token = token
         self.cancel_event = threading.Event()
         self._started = 0.0
         self._last = 0.0
@@ -36,13 +41,13 @@ class TaskWorker(QObject):
         self._started = time.perf_counter()
         try:
             result = self.task(self._progress, self.cancel_event)
-            self.succeeded.emit(result)
+            self.succeeded.emit(self.token, result)
         except Cancelled:
-            self.cancelled.emit()
+            self.cancelled.emit(self.token)
         except Exception:  # shown to the user, never raised in the thread
-            self.failed.emit(traceback.format_exc(limit=4))
+            self.failed.emit(self.token, traceback.format_exc(limit=4))
         finally:
-            self.finished.emit()
+            self.finished.emit(self.token)
 
     def _progress(self, fraction: float) -> None:
         now = time.perf_counter()
@@ -51,11 +56,14 @@ class TaskWorker(QObject):
         self._last = now
         elapsed = now - self._started
         left = elapsed * (1 - fraction) / fraction if fraction > 0.02 else -1.0
-        self.progressed.emit(fraction, left)
+        self.progressed.emit(self.token, fraction, left)
 
 
 class TaskRunner(QObject):
-    """Owns at most one running task and its thread; ``cancel`` and ``stop`` never terminate()."""
+    """Owns at most one running task and its thread; ``cancel`` and ``stop`` never terminate().
+
+    Starting a task stops the previous one first; only the current task's signals are passed on.
+    """
 
     progressed = Signal(float, float)
     succeeded = Signal(object)
@@ -66,6 +74,7 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._thread: QThread | None = None
         self._worker: TaskWorker | None = None
+        self._token = 0
 
     @property
     def busy(self) -> bool:
@@ -73,12 +82,15 @@ class TaskRunner(QObject):
 
     def start(self, task: Task) -> None:
         self.stop()
-        self._worker = TaskWorker(task)
+        self._token += 1
+        self._worker = TaskWorker(task, self._token)
         self._thread = QThread()
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
-        for name in ("progressed", "succeeded", "cancelled", "failed"):
-            getattr(self._worker, name).connect(getattr(self, name))
+        self._worker.progressed.connect(self._on_progressed)
+        self._worker.succeeded.connect(self._on_succeeded)
+        self._worker.cancelled.connect(self._on_cancelled)
+        self._worker.failed.connect(self._on_failed)
         self._worker.finished.connect(self._on_finished)
         self._thread.start()
 
@@ -87,19 +99,50 @@ class TaskRunner(QObject):
             self._worker.cancel_event.set()
 
     def stop(self) -> None:
-        """Cancel and wait for the thread to end."""
+        """Cancel and wait for the thread to end (its late signals are then ignored)."""
         if self._thread is None:
             return
         self._worker.cancel_event.set()
         self._thread.quit()
         self._thread.wait()
         self._thread, self._worker = None, None
+        self._token += 1
 
-    def _on_finished(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            self._thread, self._worker = None, None
+    def _current(self, token: int) -> bool:
+        return token == self._token and self._thread is not None
+
+    @Slot(int, float, float)
+    def _on_progressed(self, token: int, fraction: float, left: float) -> None:
+        if self._current(token):
+            self.progressed.emit(fraction, left)
+
+    @Slot(int, object)
+    def _on_succeeded(self, token: int, result: object) -> None:
+        if self._end(token):
+            self.succeeded.emit(result)
+
+    @Slot(int)
+    def _on_cancelled(self, token: int) -> None:
+        if self._end(token):
+            self.cancelled.emit()
+
+    @Slot(int, str)
+    def _on_failed(self, token: int, text: str) -> None:
+        if self._end(token):
+            self.failed.emit(text)
+
+    @Slot(int)
+    def _on_finished(self, token: int) -> None:
+        self._end(token)
+
+    def _end(self, token: int) -> bool:
+        """Wind up the current task's thread (so ``busy`` is False for the listeners); False if stale."""
+        if not self._current(token):
+            return False
+        self._thread.quit()
+        self._thread.wait()  # the task has returned: only its last emissions remain
+        self._thread, self._worker = None, None
+        return True
 
 
 class TaskProgress(QWidget):

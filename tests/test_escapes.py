@@ -47,3 +47,16 @@ def test_gd_never_escapes_and_annealing_does():
     # The first event is where the run first leaves the local basin around π/2.
     k = events.steps[0]
     assert labeller.label(sa.positions[k - 1 : k]) != labeller.label(sa.positions[k : k + 1])
+
+
+def test_grid_flow_follows_the_grid_downhill():
+    from core.escapes import grid_flow_ends
+
+    x = np.linspace(-2, 2, 41)
+    X, Y = np.meshgrid(x, x, indexing="ij")
+    bowl = (X - 0.5) ** 2 + Y**2
+    assert set(grid_flow_ends(bowl)) == {25 * 41 + 20}  # every cell flows to the cell at (0.5, 0)
+    wells = (X**2 - 1) ** 2 + Y**2  # minima at (±1, 0)
+    ends = grid_flow_ends(wells).reshape(X.shape)
+    assert set(np.unique(ends)) == {10 * 41 + 20, 30 * 41 + 20}
+    assert np.all(ends[:20] == 10 * 41 + 20) and np.all(ends[21:] == 30 * 41 + 20)

@@ -1,0 +1,134 @@
+"""The settings of a network-slice landscape (depth, width, seed, samples), prepared in a worker thread.
+
+Training the network and searching the slice's minima takes a few seconds, so it runs through a
+``TaskRunner`` with a progress bar and Cancel; the window stays responsive, and the model's
+landscape changes only when the slice is ready (a cancel or an error leaves it as it was).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QPushButton, QSpinBox
+
+from core.landscapes import is_nn_id, nn_landscape
+from core.nn_landscape import SETTINGS, NNConfig
+from gui.model import AppModel
+from gui.tasks import TaskProgress, TaskRunner
+
+ERROR_STYLE = "color: #B00020;"
+TOOLTIPS = {
+    "depth": "Hidden layers of the network (the skip variant adds each layer's input back)",
+    "width": "Units per hidden layer",
+    "seed": "Seed of the two-moons data, the initial weights and the two slice directions",
+    "samples": "Two-moons training points",
+}
+
+
+class NNBox(QGroupBox):
+    """See the module docstring. ``finished`` fires after a preparation ends in any way."""
+
+    message = Signal(str)
+    finished = Signal()
+    compareRequested = Signal()
+
+    def __init__(self, model: AppModel, parent=None):
+        super().__init__("Network", parent)
+        self.model = model
+        self.variant = "plain"
+        self.runner = TaskRunner(self)
+        self.spins: dict[str, QSpinBox] = {}
+        form = QFormLayout(self)
+        defaults = NNConfig()
+        for name, lo, hi in SETTINGS:
+            spin = QSpinBox()
+            spin.setRange(lo, hi)
+            spin.setValue(getattr(defaults, name))
+            spin.setToolTip(TOOLTIPS[name])
+            self.spins[name] = spin
+            form.addRow(name.capitalize(), spin)
+        self.apply = QPushButton("Train && slice")
+        self.apply.setToolTip("Train the network with these settings and show its loss slice")
+        self.compare = QPushButton("Compare plain vs skip…")
+        self.compare.setToolTip("Both variants side by side on one colour scale, with roughness figures")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.apply)
+        buttons.addWidget(self.compare)
+        form.addRow(buttons)
+        self.progress = TaskProgress(self.runner)
+        form.addRow(self.progress)
+        self.status = self.progress.label
+        self.status.setStyleSheet("")
+        form.addRow(self.status)
+        self.apply.clicked.connect(lambda: self.prepare())
+        self.compare.clicked.connect(self.compareRequested)
+        self.runner.succeeded.connect(self._on_ready)
+        self.runner.cancelled.connect(
+            lambda: self._end("Cancelled; the landscape is unchanged.", error=False)
+        )
+        self.runner.failed.connect(lambda text: self._end(f"Could not prepare the slice: {text}", error=True))
+        model.landscapeChanged.connect(self.sync)
+        self.sync()
+
+    @property
+    def busy(self) -> bool:
+        return self.runner.busy
+
+    def config(self, variant: str | None = None) -> NNConfig:
+        """The settings in the fields, for ``variant`` (default: the one last chosen)."""
+        values = {name: spin.value() for name, spin in self.spins.items()}
+        return NNConfig(variant or self.variant, **values)
+
+    def prepare(self, variant: str | None = None) -> None:
+        """Build the slice for the fields' settings in the worker; the model gets it when ready."""
+        config = self.config(variant)
+        self.variant = config.variant
+        self.apply.setEnabled(False)
+        self.status.setStyleSheet("")
+        self.progress.start(
+            lambda progress, cancel: nn_landscape(config.id, progress, cancel),
+            f"Training the {config.variant} network and slicing its loss…",
+        )
+        self.setVisible(True)
+
+    def cancel(self) -> None:
+        self.runner.cancel()
+
+    def _on_ready(self, land) -> None:
+        self.model.set_landscape_object(land)
+        self._end(f"Ready: {land.name} (trained loss {land.trained_loss:.3g}).", error=False)
+
+    def _end(self, text: str, error: bool) -> None:
+        self.apply.setEnabled(True)
+        self.status.setText(text)
+        self.status.setStyleSheet(ERROR_STYLE if error else "")
+        self.message.emit(text)
+        self.finished.emit()
+
+    def sync(self) -> None:
+        """Show the current landscape's settings when it is a network slice."""
+        land_id = self.model.landscape.id
+        if not is_nn_id(land_id):
+            return
+        config = NNConfig.from_id(land_id)
+        self.variant = config.variant
+        for name, spin in self.spins.items():
+            spin.setValue(getattr(config, name))
+        self.setTitle(f"Network: {config.variant} MLP ({'with' if config.variant == 'skip' else 'no'} skips)")
+
+
+def nn_items() -> list[tuple[str, str, str]]:
+    """(id, list label, tooltip) of the network-slice entries of the landscape list."""
+    return [
+        (
+            "nn-plain",
+            "Network slice: plain MLP",
+            "The loss of a tanh MLP on two moons along two filter-normalized directions through the\n"
+            "trained weights (Li et al. 2018). Training takes a few seconds (progress shown).",
+        ),
+        (
+            "nn-skip",
+            "Network slice: MLP with skip connections",
+            "The same network with residual connections between hidden layers: a smoother slice.\n"
+            "Training takes a few seconds (progress shown).",
+        ),
+    ]
