@@ -302,7 +302,7 @@ def make_nn_landscape(
         description=(
             f"the training loss of a tanh MLP ({depth} hidden layers of {width} units, {kind}) on {n} "
             f"two-moons points, on the plane through the trained weights w* (α = β = 0, loss "
-            f"{history[-1]:.3f}) spanned by two filter-normalized random directions (Li et al. 2018)"
+            f"{history[-1]:.3g}) spanned by two filter-normalized random directions (Li et al. 2018)"
         ),
         formula="L(α, β) = mean BCE(net(w* + α·d₁ + β·d₂; xᵢ), yᵢ)",
         mlp=mlp,

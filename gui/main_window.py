@@ -7,7 +7,16 @@ import gc
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.escapes import BasinLabeller, escape_events
 from core.presets import PRESETS
@@ -44,6 +53,17 @@ def _action(parent, text: str, slot=None, shortcut=None, checkable: bool = False
     return action
 
 
+def _scrolling(widget: QWidget) -> QScrollArea:
+    """``widget`` in a scroll area: on a short screen it scrolls instead of squashing its boxes."""
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setMinimumWidth(widget.minimumSizeHint().width() + area.verticalScrollBar().sizeHint().width())
+    return area
+
+
 class MainWindow(QMainWindow):
     """The app's window. ``settings`` (QSettings) restores and saves layout and choices."""
 
@@ -69,6 +89,8 @@ class MainWindow(QMainWindow):
         self._dirty = False
         self.frames_drawn = 0
         self.escapes: list = []
+        self.nn_compare = None  # analysis windows, made on first use
+        self.highdim = None
         self._labeller: BasinLabeller | None = None
         self._labeller_key: tuple | None = None
         self._frame_timer = QTimer(self)
@@ -103,7 +125,7 @@ class MainWindow(QMainWindow):
         ):
             dock = QDockWidget(name, self)
             dock.setObjectName(f"dock-{name}")
-            dock.setWidget(widget)
+            dock.setWidget(_scrolling(widget) if name == "Landscape" else widget)
             self.addDockWidget(area, dock)
             self.docks[name] = dock
         # The basin maps share the right-hand area with the plots, as a tab; the plots show first.
@@ -144,6 +166,13 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
+        analysis = self.menuBar().addMenu("&Analysis")
+        analysis.addAction(
+            _action(self, "Compare &network slices: plain vs skip…", self.show_nn_compare, "Ctrl+Shift+N")
+        )
+        analysis.addAction(
+            _action(self, "&High dimensions: saddles and good minima…", self.show_highdim, "Ctrl+Shift+H")
+        )
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(_action(self, "About the &methods", self.show_about_methods))
         help_menu.addAction(_action(self, "&About Minima Lab", self._about))
@@ -159,6 +188,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.model.changed.connect(self.reload)
+        self.landscape_panel.extras.nn.compareRequested.connect(self.show_nn_compare)
         self.basins.mapsChanged.connect(lambda: self.view.show_basin_bands(self.basins.band_images()))
         self.controller.updated.connect(self.on_update)
         self.controller.stateChanged.connect(self._on_state)
@@ -319,6 +349,29 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
+    def show_nn_compare(self):
+        """The plain-vs-skip slice comparison window (one per main window, kept when closed)."""
+        from gui.nn_compare import NNCompareWindow
+
+        if self.nn_compare is None:
+            self.nn_compare = NNCompareWindow()
+            config = self.landscape_panel.extras.nn.config()
+            for name in ("depth", "width", "seed"):
+                self.nn_compare.spins[name].setValue(getattr(config, name))
+        self.nn_compare.show()
+        self.nn_compare.raise_()
+        return self.nn_compare
+
+    def show_highdim(self):
+        """The high-dimensional study window (one per main window, kept when closed)."""
+        from gui.highdim_window import HighDimWindow
+
+        if self.highdim is None:
+            self.highdim = HighDimWindow()
+        self.highdim.show()
+        self.highdim.raise_()
+        return self.highdim
+
     def _about(self) -> None:
         QMessageBox.about(
             self,
@@ -358,5 +411,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         self.controller.stop()
         self.basins.runner.stop()
+        self.landscape_panel.extras.nn.runner.stop()
+        for window in (self.nn_compare, self.highdim):
+            if window is not None:
+                window.close()
         self.save_settings()
         super().closeEvent(event)

@@ -8,7 +8,7 @@ landscape changes only when the slice is ready (a cancel or an error leaves it a
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QPushButton, QSpinBox
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox
 
 from core.landscapes import is_nn_id, nn_landscape
 from core.nn_landscape import SETTINGS, NNConfig
@@ -37,15 +37,19 @@ class NNBox(QGroupBox):
         self.variant = "plain"
         self.runner = TaskRunner(self)
         self.spins: dict[str, QSpinBox] = {}
-        form = QFormLayout(self)
+        grid = QGridLayout(self)
         defaults = NNConfig()
-        for name, lo, hi in SETTINGS:
+        for k, (name, lo, hi) in enumerate(SETTINGS):  # two settings a row: the panel is short
             spin = QSpinBox()
             spin.setRange(lo, hi)
             spin.setValue(getattr(defaults, name))
             spin.setToolTip(TOOLTIPS[name])
             self.spins[name] = spin
-            form.addRow(name.capitalize(), spin)
+            label = QLabel(name.capitalize())
+            label.setToolTip(TOOLTIPS[name])
+            grid.addWidget(label, k // 2, 2 * (k % 2))
+            grid.addWidget(spin, k // 2, 2 * (k % 2) + 1)
+        rows = (len(SETTINGS) + 1) // 2
         self.apply = QPushButton("Train && slice")
         self.apply.setToolTip("Train the network with these settings and show its loss slice")
         self.compare = QPushButton("Compare plain vs skip…")
@@ -53,12 +57,11 @@ class NNBox(QGroupBox):
         buttons = QHBoxLayout()
         buttons.addWidget(self.apply)
         buttons.addWidget(self.compare)
-        form.addRow(buttons)
+        grid.addLayout(buttons, rows, 0, 1, 4)
         self.progress = TaskProgress(self.runner)
-        form.addRow(self.progress)
+        grid.addWidget(self.progress, rows + 1, 0, 1, 4)
         self.status = self.progress.label
-        self.status.setStyleSheet("")
-        form.addRow(self.status)
+        grid.addWidget(self.status, rows + 2, 0, 1, 4)
         self.apply.clicked.connect(lambda: self.prepare())
         self.compare.clicked.connect(self.compareRequested)
         self.runner.succeeded.connect(self._on_ready)

@@ -29,7 +29,7 @@ def window(qtbot):
 def test_window_launches_with_panels_and_menus(window):
     assert window.isVisible()
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["&File", "&Run", "&Presets", "&View", "&Help"]
+    assert menus == ["&File", "&Run", "&Presets", "&View", "&Analysis", "&Help"]
     assert window.landscape_panel.items["rastrigin"].parent().text(0) == "2-D surfaces"
     assert window.methods_panel.list.count() == 13
 
