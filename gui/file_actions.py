@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -85,10 +86,13 @@ class FileActions(QObject):
 
     def open_path(self, path: str) -> str | None:
         """Open an experiment file; on any problem the current experiment stays as it was."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a network slice trains on first use
         try:
             state = load_state(path)
         except (OSError, ExperimentFileError, ValueError) as exc:
             return f"Could not open {path}: {exc}"
+        finally:
+            QApplication.restoreOverrideCursor()
         self.window.model.load_state(state)
         self.window.landscape_panel.show_minima.setChecked(bool(state.view.get("show_minima", True)))
         self.window.side.log_loss.setChecked(bool(state.view.get("log_loss", False)))

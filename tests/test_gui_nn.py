@@ -120,3 +120,20 @@ def test_closing_the_main_window_stops_the_analysis_windows(qtbot):
     win.landscape_panel.extras.nn.prepare("skip")
     win.close()  # the fixture checks that no QThread is left running
     assert not compare.runner.busy and not win.landscape_panel.extras.nn.busy
+
+
+def test_an_experiment_on_a_slice_saves_and_reopens(qtbot, window, tmp_path):
+    window.model.set_landscape_object(nn_landscape(SMALL_ID))
+    window.model.set_method_enabled("adam", True)
+    window.model.set_starts([(0.25, -0.5)])
+    path = str(tmp_path / "slice.json")
+    assert window.files.save_to(path) is None
+    window.model.set_landscape("rastrigin")
+    assert window.files.open_path(path) is None
+    assert window.model.landscape.id == SMALL_ID and window.model.starts == [(0.25, -0.5)]
+    assert window.landscape_panel.extras.nn.isVisible()
+    text = open(path, encoding="utf-8").read().replace(SMALL_ID, "nn-plain:depth=99")
+    bad = tmp_path / "bad.json"
+    bad.write_text(text, encoding="utf-8")
+    message = window.files.open_path(str(bad))
+    assert "network depth 99 is out of range" in message and window.model.landscape.id == SMALL_ID
