@@ -1,4 +1,4 @@
-"""Minima Lab: ``python main.py`` opens the app; ``python main.py list|run …`` is the headless CLI.
+"""Minima Lab: ``python main.py`` opens the app; ``python main.py list|run|basins|highdim …`` is the CLI.
 
 App options: ``--preset NAME`` opens with a preset loaded; ``--screenshot PNG [--steps N]`` renders
 the window offscreen after N steps and saves it.
@@ -7,7 +7,10 @@ the window offscreen after N steps and saves it.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before NumPy loads: see core/__init__.py
 
 CLI_COMMANDS = {"list", "run", "basins", "highdim"}
 
@@ -16,7 +19,14 @@ def main(argv: list[str]) -> int:
     if argv and argv[0] in CLI_COMMANDS:
         from core.cli import main as cli_main
 
-        return cli_main(argv)
+        renderer = None
+        if argv[0] == "highdim" and ("png" in argv or "--format=png" in argv):
+            try:  # Qt only when a PNG is asked for
+                from gui.highdim_window import render_png as renderer
+            except ImportError:  # no Qt: the CLI says the renderer is missing
+                renderer = None
+
+        return cli_main(argv, png_renderer=renderer)
     if argv and argv[0] == "export":
         from gui.export_cli import main as export_main
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the app does (core/__init__.py)
 
 import sys  # noqa: E402
 import time  # noqa: E402

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -87,8 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     highdim.add_argument("--dims", default="1,2,5,10,20", help="comma-separated dimensions, each 1..100")
     highdim.add_argument("--starts", type=int, default=100, help="random starts per dimension (2..1000)")
     highdim.add_argument("--seed", type=int, default=0)
-    highdim.add_argument("--format", choices=("summary", "csv"), default="summary")
-    highdim.add_argument("-o", "--output", default=None)
+    highdim.add_argument(
+        "--format", choices=("summary", "csv", "png"), default="summary", help="png: the window's plots"
+    )
+    highdim.add_argument("-o", "--output", default=None, help="the file to write (required for png)")
     return parser
 
 
@@ -196,19 +199,34 @@ def command_basins(args: argparse.Namespace) -> str | None:
     return summary_text(maps) if args.format == "summary" else csv_text(maps)
 
 
-def command_highdim(args: argparse.Namespace) -> str:
-    """Per dimension: share of minima among critical points, index–loss correlation, GD loss spread."""
-    from core.highdim import format_summary, study, to_csv
+PngRenderer = Callable[[list, str], None]  # (study results, path) -> None; draws with Qt, so it lives in gui/
+
+
+def command_highdim(args: argparse.Namespace, png_renderer: PngRenderer | None = None) -> str | None:
+    """Per dimension: share of minima among critical points, index–loss correlation, GD loss spread.
+
+    ``--format png`` draws the plots with ``png_renderer`` to ``-o`` and returns None.
+    """
+    from core.highdim import format_summary, parse_dims, study, to_csv
 
     try:
-        dims = tuple(int(v) for v in args.dims.split(","))
-    except ValueError:
-        raise CliError(f"--dims {args.dims!r}: expected comma-separated whole numbers") from None
-    if not dims or any(not 1 <= d <= 100 for d in dims):
-        raise CliError(f"--dims {args.dims!r}: each dimension must be 1..100")
+        dims = parse_dims(args.dims)
+    except ValueError as exc:
+        raise CliError(f"--dims: {exc}") from None
     if not 2 <= args.starts <= 1000 or args.seed < 0:
         raise CliError("--starts must be 2..1000 and --seed non-negative")
+    if args.format == "png":
+        if not args.output:
+            raise CliError("--format png needs -o FILE.png")
+        if png_renderer is None:
+            raise CliError("--format png needs the Qt renderer: run it as `python main.py highdim …`")
+        folder = os.path.dirname(os.path.abspath(args.output))
+        if not os.path.isdir(folder):
+            raise CliError(f"-o {args.output}: folder {folder} does not exist")
     results = study(dims, n_starts=args.starts, seed=args.seed)
+    if args.format == "png":
+        png_renderer(results, args.output)
+        return None
     text = format_summary(results) if args.format == "summary" else to_csv(results)
     return text if text.endswith("\n") else text + "\n"
 
@@ -242,8 +260,11 @@ def _merge_start_values(argv: list[str]) -> list[str]:
     return out
 
 
-def main(argv: Sequence[str]) -> int:
-    """Run the CLI; returns the exit status (2 for bad input, with a one-line message on stderr)."""
+def main(argv: Sequence[str], png_renderer: PngRenderer | None = None) -> int:
+    """Run the CLI; returns the exit status (2 for bad input, with a one-line message on stderr).
+
+    ``png_renderer(results, path)`` draws ``highdim --format png`` (core has no Qt; main.py passes one).
+    """
     try:
         args = build_parser().parse_args(_merge_start_values(list(argv)))
         if args.command == "list":
@@ -251,7 +272,9 @@ def main(argv: Sequence[str]) -> int:
         elif args.command == "run":
             text = command_run(args)
         elif args.command == "highdim":
-            text = command_highdim(args)
+            text = command_highdim(args, png_renderer)
+            if text is None:
+                return 0
         elif args.command == "basins":
             text = command_basins(args)
             if text is None:

@@ -25,10 +25,18 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
+
+from core.basins import Cancelled, Progress
+
+MAX_DIM = 100
+MAX_DIMS_LISTED = 20
 
 
 class RandomLandscape:
@@ -142,6 +150,8 @@ def find_critical_points(
     dedup_tol: float = 1e-4,
     start_scale: float = 1.0,
     starts: np.ndarray | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
 ) -> CriticalPoints:
     """Critical points of f found by minimizing ½‖∇f‖² from ``n_starts`` random starts.
 
@@ -149,6 +159,9 @@ def find_critical_points(
     Stage 2: damped Newton on ∇f = 0 (step −H⁻¹∇f, halved until ‖∇f‖ decreases), which converges to
     critical points of any index.  Points with ‖∇f‖ < tol are kept, duplicates (closer than
     ``dedup_tol`` · sqrt(d)) dropped; each is classified by its Hessian index.
+
+    ``progress`` gets the fraction done (Adam counts 60 %, Newton 40 %); ``cancel`` is checked every
+    few Adam steps and every Newton iteration (raises ``Cancelled``).  Neither changes the result.
     """
     rng = np.random.default_rng(seed)
     X = f.start_points(n_starts, rng, start_scale) if starts is None else np.array(starts, dtype=float)
@@ -158,6 +171,8 @@ def find_critical_points(
     v = np.zeros_like(X)
     b1, b2, eps = 0.9, 0.999, 1e-12
     for t in range(1, steps + 1):
+        if t % 10 == 1:
+            _report(progress, cancel, 0.6 * (t - 1) / steps)
         _, hg = _grad_hvp(f, X)
         m = b1 * m + (1 - b1) * hg
         v = b2 * v + (1 - b2) * hg * hg
@@ -165,7 +180,8 @@ def find_critical_points(
     # Stage 2: damped Newton on g = 0
     g = f.grad(X)
     gn = np.linalg.norm(g, axis=1)
-    for _ in range(newton_steps):
+    for k in range(newton_steps):
+        _report(progress, cancel, 0.6 + 0.4 * k / newton_steps)
         active = gn >= tol * 1e-2
         if not active.any():
             break
@@ -199,7 +215,16 @@ def find_critical_points(
     P = X[kept]
     indices = np.array([hessian_index(h) for h in _hessians(f, P)]) if kept else np.zeros(0)
     losses = f.value(P) / d if kept else np.zeros(0)
+    _report(progress, None, 1.0)
     return CriticalPoints(P, losses, indices, gn[kept], n, len(conv))
+
+
+def _report(progress: Progress | None, cancel: threading.Event | None, fraction: float) -> None:
+    """Raise ``Cancelled`` if ``cancel`` is set, else report ``fraction`` (if anyone listens)."""
+    if cancel is not None and cancel.is_set():
+        raise Cancelled()
+    if progress is not None:
+        progress(min(max(fraction, 0.0), 1.0))
 
 
 def _grad_hvp(f, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -212,14 +237,25 @@ def _grad_hvp(f, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 # --- gradient descent ("retrain N times") ---------------------------------------------------------
 def gradient_descent(
-    f: RandomLandscape, X0: np.ndarray, steps: int = 300, lr0: float = 1.0, tol: float = 1e-5
+    f: RandomLandscape,
+    X0: np.ndarray,
+    steps: int = 300,
+    lr0: float = 1.0,
+    tol: float = 1e-5,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """GD with Armijo backtracking from each row of X0; returns (final points, final losses per dim)."""
+    """GD with Armijo backtracking from each row of X0; returns (final points, final losses per dim).
+
+    ``progress``/``cancel`` as in ``find_critical_points`` (checked every 10 steps).
+    """
     X = np.array(X0, dtype=float)
     d = X.shape[1]
     fx = f.value(X)
     lr = np.full(len(X), lr0)
-    for _ in range(steps):
+    for step in range(steps):
+        if step % 10 == 0:
+            _report(progress, cancel, step / steps)
         g = f.grad(X)
         gg = np.sum(g * g, axis=1)
         if np.all(np.sqrt(gg) < tol):
@@ -236,6 +272,7 @@ def gradient_descent(
             if not len(pending):
                 break
             lr[pending] *= 0.5
+    _report(progress, None, 1.0)
     return X, fx / d
 
 
@@ -265,21 +302,43 @@ def study(
     curvature: float = 1.0,
     crit_steps: int = 200,
     gd_steps: int = 300,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
 ) -> list[DimResult]:
-    """Per dimension: critical points (index, loss), share of minima, and the spread of GD final losses."""
+    """Per dimension: critical points (index, loss), share of minima, and the spread of GD final losses.
+
+    ``progress`` gets the overall fraction done, each dimension weighted by ``d + 2`` (the cost grows
+    with d); ``cancel`` is checked between and within the stages (raises ``Cancelled``, nothing is
+    returned).  Neither changes the results.
+    """
+    dims = [int(d) for d in dims]
+    weights = np.array([d + 2.0 for d in dims])
+    before = np.concatenate([[0.0], np.cumsum(weights)])[:-1] / max(weights.sum(), 1.0)
+    shares = weights / max(weights.sum(), 1.0)
     out = []
-    for d in dims:
+    for k, d in enumerate(dims):
+
+        def part(fraction: float, lo: float = 0.0, hi: float = 1.0, k: int = k) -> None:
+            if progress is not None:
+                progress(float(before[k] + shares[k] * (lo + (hi - lo) * fraction)))
+
+        _report(part, cancel, 0.0)
         t0 = time.perf_counter()
         f = RandomLandscape(
             d, n_features=n_features, seed=seed, length_scale=length_scale, curvature=curvature
         )
-        cp = find_critical_points(f, n_starts, seed=seed, steps=crit_steps)
+        crit_progress = partial(part, lo=0.0, hi=0.75)
+        cp = find_critical_points(
+            f, n_starts, seed=seed, steps=crit_steps, progress=crit_progress, cancel=cancel
+        )
         share = float(np.mean(cp.indices == 0)) if len(cp.indices) else float("nan")
         corr = float("nan")
         if len(cp.indices) >= 3 and np.std(cp.indices) > 0 and np.std(cp.losses) > 0:
             corr = float(np.corrcoef(cp.indices, cp.losses)[0, 1])
         rng = np.random.default_rng([seed, d, 1])
-        _, losses = gradient_descent(f, f.start_points(n_starts, rng), steps=gd_steps)
+        starts = f.start_points(n_starts, rng)
+        gd_progress = partial(part, lo=0.75, hi=1.0)
+        _, losses = gradient_descent(f, starts, steps=gd_steps, progress=gd_progress, cancel=cancel)
         out.append(
             DimResult(
                 d=int(d),
@@ -294,7 +353,29 @@ def study(
                 seconds=time.perf_counter() - t0,
             )
         )
+    if progress is not None:
+        progress(1.0)
     return out
+
+
+def parse_dims(text: str) -> tuple[int, ...]:
+    """``"1,2,5,10"`` -> (1, 2, 5, 10): whole numbers 1..100, comma separated, sorted and deduplicated.
+
+    Raises ValueError with a message saying what is wrong.
+    """
+    parts = [p.strip() for p in str(text).split(",")]
+    parts = [p for p in parts if p]
+    if not parts:
+        raise ValueError("no dimensions given: expected comma-separated whole numbers, e.g. 1,2,5,10")
+    bad = [p for p in parts if not (p.isascii() and p.isdigit())]
+    if bad:
+        raise ValueError(f"{bad[0]!r} is not a whole number: expected comma-separated whole numbers")
+    dims = sorted({int(p) for p in parts})
+    if dims[0] < 1 or dims[-1] > MAX_DIM:
+        raise ValueError(f"{text.strip()!r}: each dimension must be 1..{MAX_DIM}")
+    if len(dims) > MAX_DIMS_LISTED:
+        raise ValueError(f"at most {MAX_DIMS_LISTED} dimensions at once (got {len(dims)})")
+    return tuple(dims)
 
 
 def format_summary(results: list[DimResult]) -> str:
@@ -309,6 +390,20 @@ def format_summary(results: list[DimResult]) -> str:
             f"({r.seconds:.1f} s)"
         )
     return "\n".join(lines)
+
+
+def format_short(results: Sequence[DimResult]) -> str:
+    """One line: the dimensions, critical points found, share of minima and GD spread, side by side."""
+    if not results:
+        return "No results yet."
+    parts = {
+        "d =": [str(r.d) for r in results],
+        "critical points": [str(r.n_critical) for r in results],
+        "share of minima": [f"{r.share_minima:.2f}" for r in results],
+        "GD loss/d std": [f"{r.gd_std:.2f}" for r in results],
+    }
+    text = "  ·  ".join(f"{name} {', '.join(values)}" for name, values in parts.items())
+    return f"{text}  ·  {sum(r.seconds for r in results):.1f} s"
 
 
 def to_csv(results: list[DimResult]) -> str:

@@ -6,6 +6,7 @@ import os
 import pytest
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the app does (core/__init__.py)
 
 try:  # property tests draw the same examples on every run, so CI is repeatable
     from hypothesis import settings

@@ -90,3 +90,84 @@ def test_highdim_command(capsys):
     assert out.count("\n") >= 2
     assert cli_main(["highdim", "--dims", "1,500"]) == 2
     assert "each dimension must be 1..100" in capsys.readouterr().err
+
+
+def test_study_reports_progress_and_gives_the_same_results():
+    seen: list[float] = []
+    quiet = study(dims=(1, 3), n_starts=20, seed=1, n_features=64)
+    loud = study(dims=(1, 3), n_starts=20, seed=1, n_features=64, progress=seen.append)
+    for a, b in zip(quiet, loud, strict=True):
+        np.testing.assert_array_equal(a.crit_indices, b.crit_indices)
+        np.testing.assert_array_equal(a.crit_losses, b.crit_losses)
+        np.testing.assert_array_equal(a.gd_losses, b.gd_losses)
+    assert seen[0] == 0.0 and seen[-1] == 1.0
+    assert all(later >= earlier for earlier, later in zip(seen, seen[1:], strict=False))
+    # weights d + 2: d = 1 is 3/8 of the work, so the progress passes 3/8 when d = 3 starts
+    assert any(abs(v - 3 / 8) < 1e-12 for v in seen)
+
+
+def test_study_cancels_between_and_within_stages():
+    import threading
+
+    from core.basins import Cancelled
+
+    event = threading.Event()
+    event.set()
+    with pytest.raises(Cancelled):
+        study(dims=(2,), n_starts=10, n_features=32, cancel=event)
+    event = threading.Event()
+    calls = []
+
+    def cancel_midway(fraction: float) -> None:
+        calls.append(fraction)
+        if fraction > 0.3:
+            event.set()
+
+    with pytest.raises(Cancelled):
+        study(dims=(2, 3), n_starts=10, n_features=32, progress=cancel_midway, cancel=event)
+    assert 0.3 < calls[-1] < 0.5  # stopped soon after, not at the end
+
+
+@pytest.mark.parametrize(("text", "dims"), [("1,2,5", (1, 2, 5)), (" 10, 2 ,2,", (2, 10)), ("100", (100,))])
+def test_parse_dims(text, dims):
+    from core.highdim import parse_dims
+
+    assert parse_dims(text) == dims
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "no dimensions given"),
+        ("1,x", "'x' is not a whole number"),
+        ("2.5", "'2.5' is not a whole number"),
+        ("-3", "'-3' is not a whole number"),
+        ("0,4", "each dimension must be 1..100"),
+        ("1,101", "each dimension must be 1..100"),
+        (",".join(map(str, range(1, 22))), "at most 20 dimensions"),
+    ],
+)
+def test_parse_dims_refuses(text, message):
+    from core.highdim import parse_dims
+
+    with pytest.raises(ValueError, match=message):
+        parse_dims(text)
+
+
+def test_highdim_png_needs_output_and_renderer(capsys, tmp_path):
+    from core.cli import main as cli_main
+
+    assert cli_main(["highdim", "--dims", "1", "--starts", "5", "--format", "png"]) == 2
+    assert "--format png needs -o FILE.png" in capsys.readouterr().err
+    out = str(tmp_path / "x.png")
+    assert cli_main(["highdim", "--dims", "1", "--starts", "5", "--format", "png", "-o", out]) == 2
+    assert "needs the Qt renderer" in capsys.readouterr().err
+    drawn = []
+    code = cli_main(
+        ["highdim", "--dims", "1,2", "--starts", "5", "--format", "png", "-o", out],
+        png_renderer=lambda results, path: drawn.append(([r.d for r in results], path)),
+    )
+    assert code == 0 and drawn == [([1, 2], out)]
+    missing = str(tmp_path / "no" / "x.png")
+    assert cli_main(["highdim", "--dims", "1", "--format", "png", "-o", missing], png_renderer=print) == 2
+    assert "does not exist" in capsys.readouterr().err
