@@ -239,6 +239,12 @@ def command_list() -> str:
     lines.append(
         "  expr:FORMULA         a formula in x (and y), e.g. -f 'expr:sin(x) + 0.5*sin(3*x)' --domain -5,5"
     )
+    lines.append(
+        "  nn-plain, nn-skip    2-D  [-1, 1] × [-1, 1]  the loss slice of a small MLP on two moons, "
+        "plain or with skip connections;\n"
+        "                       settings after a colon, e.g. nn-skip:depth=4,width=8,seed=2,samples=300 "
+        "(trains in a few seconds)"
+    )
     lines.append("\nMethods (parameter = default, range: description):")
     for cls in METHODS.values():
         lines.append(f"  {cls.id:<14} {cls.description}")

@@ -123,7 +123,8 @@ def test_summary_has_one_line_per_run(capsys):
 def test_list_names_every_landscape_method_and_parameter(capsys):
     assert cli_main(["list"]) == 0
     out = capsys.readouterr().out
-    for word in ("sine-mix", "rosenbrock", "monkey-saddle", "basin-hopping", "t0 = 50", "beta = 0.9"):
+    words = ("sine-mix", "rosenbrock", "monkey-saddle", "nn-skip:depth=", "basin-hopping", "t0 = 50")
+    for word in (*words, "beta = 0.9"):
         assert word in out
 
 
