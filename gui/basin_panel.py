@@ -79,11 +79,14 @@ class BasinPanel(QWidget):
         self.bars.setMaximumHeight(160)
         self.maps_view = pg.GraphicsLayoutWidget()
         self.hover = QLabel()
-        controls = QHBoxLayout()
-        for widget in (QLabel("Grid"), self.grid, QLabel("Seeds"), self.seeds, self.compute, self.cancel):
-            controls.addWidget(widget)
         layout = QVBoxLayout(self)
-        layout.addLayout(controls)
+        rows = ((QLabel("Grid"), self.grid, QLabel("Seeds"), self.seeds), (self.compute, self.cancel))
+        for widgets in rows:
+            row = QHBoxLayout()  # two short rows keep the dock narrow
+            for widget in widgets:
+                row.addWidget(widget)
+            row.addStretch(1)
+            layout.addLayout(row)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(self.maps_view, 2)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox, QVBoxLayout, QWidget
 
 from gui.model import MAX_STEPS_RANGE, AppModel
 
@@ -40,7 +40,7 @@ class RunControls(QWidget):
         self.speed.setRange(0, len(SPEEDS) - 1)
         self.speed.setValue(DEFAULT_SPEED_INDEX)
         self.speed.setToolTip("Steps per second, from one step at a time to as fast as possible")
-        self.speed.setMinimumWidth(160)
+        self.speed.setMinimumWidth(100)
         self.speed_label = QLabel(speed_text(SPEEDS[DEFAULT_SPEED_INDEX]))
         self.speed_label.setMinimumWidth(50)
         self.max_steps = QSpinBox()
@@ -49,21 +49,21 @@ class RunControls(QWidget):
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setToolTip("Random seed: the same seed gives the same runs")
-        layout = QHBoxLayout(self)
-        for widget in (
-            self.play,
-            self.step,
-            self.reset,
-            self.clear,
-            QLabel("Speed"),
-            self.speed,
-            self.speed_label,
-            QLabel("Max steps"),
-            self.max_steps,
-            QLabel("Seed"),
-            self.seed,
-        ):
-            layout.addWidget(widget)
+        # Two rows, so the window fits a 1280-pixel-wide screen: transport and speed, then run settings.
+        rows = (
+            (self.play, self.step, self.reset, self.clear, QLabel("Speed"), self.speed, self.speed_label),
+            (QLabel("Max steps"), self.max_steps, QLabel("Seed"), self.seed),
+        )
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        for widgets in rows:
+            row = QHBoxLayout()
+            for widget in widgets:
+                row.addWidget(widget)
+            if len(widgets) < len(rows[0]):
+                row.addStretch(1)
+            layout.addLayout(row)
         self.play.clicked.connect(self.playPauseRequested)
         self.step.clicked.connect(self.stepRequested)
         self.reset.clicked.connect(self.resetRequested)

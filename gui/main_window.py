@@ -131,6 +131,10 @@ class MainWindow(QMainWindow):
         # The basin maps share the right-hand area with the plots, as a tab; the plots show first.
         self.tabifyDockWidget(self.docks["Plots"], self.docks["Basins"])
         self.docks["Plots"].raise_()
+        # The view gets the room: side columns at their working widths (a saved layout overrides this).
+        docks = self.docks
+        self.resizeDocks([docks["Landscape"], docks["Plots"]], [290, 380], Qt.Orientation.Horizontal)
+        self.resizeDocks([docks["Landscape"], docks["Methods"]], [400, 300], Qt.Orientation.Vertical)
         self.statusBar().addPermanentWidget(self.state_label)
 
     def _build_menus(self) -> None:
