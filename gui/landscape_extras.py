@@ -166,9 +166,12 @@ class LandscapeExtras(QWidget):
         layout.addWidget(self.formula)
         layout.addWidget(self.dataset)
         layout.addWidget(self.nn)
-        self.nn.finished.connect(self.sync)
+        self.nn.finished.connect(self._sync_nn)
         model.landscapeChanged.connect(self.sync)
         self.sync()
+
+    def _sync_nn(self) -> None:
+        self.nn.setVisible(is_nn_id(self.model.landscape.id) or self.nn.busy)
 
     def show_formula(self, visible: bool = True) -> None:
         self.formula.setVisible(visible)
@@ -177,7 +180,7 @@ class LandscapeExtras(QWidget):
         land = self.model.landscape
         self.dataset.setVisible(isinstance(land, DataLandscape))
         self.dataset.sync()
-        self.nn.setVisible(is_nn_id(land.id) or self.nn.busy)
+        self._sync_nn()
         is_formula = land.id.startswith(FORMULA_PREFIX)
         if is_formula:
             self.formula.edit.setText(land.formula)

@@ -25,7 +25,8 @@ TOOLTIPS = {
 
 
 class NNBox(QGroupBox):
-    """See the module docstring. ``finished`` fires after a preparation ends in any way."""
+    """See the module docstring. ``finished`` fires after a preparation ends in any way (``superseded``
+    tells whether a cancel came from a newer choice)."""
 
     message = Signal(str)
     finished = Signal()
@@ -35,6 +36,7 @@ class NNBox(QGroupBox):
         super().__init__("Network", parent)
         self.model = model
         self.variant = "plain"
+        self.superseded = False
         self.runner = TaskRunner(self)
         self.spins: dict[str, QSpinBox] = {}
         grid = QGridLayout(self)
@@ -44,6 +46,7 @@ class NNBox(QGroupBox):
             spin.setRange(lo, hi)
             spin.setValue(getattr(defaults, name))
             spin.setToolTip(TOOLTIPS[name])
+            spin.setMaximumWidth(90)  # the panel is narrow; a seed of ten digits still shows
             self.spins[name] = spin
             label = QLabel(name.capitalize())
             label.setToolTip(TOOLTIPS[name])
@@ -85,6 +88,7 @@ class NNBox(QGroupBox):
         """Build the slice for the fields' settings in the worker; the model gets it when ready."""
         config = self.config(variant)
         self.variant = config.variant
+        self.superseded = False
         self.apply.setEnabled(False)
         self.status.setStyleSheet("")
         self.progress.start(
@@ -93,7 +97,10 @@ class NNBox(QGroupBox):
         )
         self.setVisible(True)
 
-    def cancel(self) -> None:
+    def cancel(self, superseded: bool = False) -> None:
+        """Stop the preparation; ``superseded``: the user chose something else meanwhile, so the
+        landscape list keeps that choice instead of going back to the current landscape."""
+        self.superseded = superseded
         self.runner.cancel()
 
     def _on_ready(self, land) -> None:

@@ -85,7 +85,7 @@ class LandscapePanel(QWidget):
         self.extras.formula.message.connect(self.message)
         self.extras.dataset.message.connect(self.message)
         self.extras.nn.message.connect(self.message)
-        self.extras.nn.finished.connect(self._sync)
+        self.extras.nn.finished.connect(self._on_nn_finished)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.extras)
@@ -100,7 +100,7 @@ class LandscapePanel(QWidget):
     def _on_select(self, item: QTreeWidgetItem | None, _previous=None) -> None:
         landscape_id = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
         if landscape_id and self.extras.nn.busy:
-            self.extras.nn.cancel()  # the latest choice wins
+            self.extras.nn.cancel(superseded=True)  # the latest choice wins
         if landscape_id == CUSTOM:
             self.extras.show_formula(True)
             self.extras.formula.edit.setFocus()
@@ -111,6 +111,10 @@ class LandscapePanel(QWidget):
         elif landscape_id and landscape_id != self.model.landscape.id:
             self.extras.show_formula(False)
             self.model.set_landscape(landscape_id)
+
+    def _on_nn_finished(self) -> None:
+        if not self.extras.nn.superseded:  # back to the landscape shown, unless the user moved on
+            self._sync()
 
     def _apply_domain(self) -> None:
         land = self.model.landscape

@@ -137,3 +137,20 @@ def test_an_experiment_on_a_slice_saves_and_reopens(qtbot, window, tmp_path):
     bad.write_text(text, encoding="utf-8")
     message = window.files.open_path(str(bad))
     assert "network depth 99 is out of range" in message and window.model.landscape.id == SMALL_ID
+
+
+def test_the_latest_choice_in_the_list_wins(qtbot, window):
+    box, panel = window.landscape_panel.extras.nn, window.landscape_panel
+    select(window, "nn-plain")
+    select(window, "nn-skip")  # replaces the plain preparation
+    qtbot.waitUntil(lambda: window.model.landscape.id == SMALL_ID.replace("plain", "skip"), timeout=30_000)
+    qtbot.wait(200)
+    assert window.model.landscape.id.startswith("nn-skip") and not box.busy
+    box.spins["seed"].setValue(6)
+    select(window, "nn-plain")
+    select(window, "rastrigin")  # a built-in landscape while the network trains: it stays
+    assert window.model.landscape.id == "rastrigin"
+    qtbot.waitUntil(lambda: not box.busy, timeout=10_000)
+    qtbot.wait(200)
+    assert window.model.landscape.id == "rastrigin" and not box.isVisible()
+    assert panel.tree.currentItem() is panel.items["rastrigin"]
