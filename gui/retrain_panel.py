@@ -7,6 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -32,6 +33,7 @@ from gui.tasks import TaskProgress, TaskRunner
 
 ERROR_STYLE = "color: #B00020; font-weight: bold;"
 HIST_COLOR = "#332288"
+PREVIOUS_COLOR = "#CC6677"
 MAX_SEED = 999_999
 
 
@@ -65,6 +67,7 @@ class RetrainPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.result: RetrainResult | None = None
+        self.previous: RetrainResult | None = None  # drawn as an outline, to compare two runs
         self.runner = TaskRunner(self)
         self.progress = TaskProgress(self.runner)
         self.d = spin_box(1, MAX_DIM, 20, "Dimension d of the random landscape (1..100)")
@@ -114,8 +117,23 @@ class RetrainPanel(QWidget):
             angle=90, pen=pg.mkPen("#CC3311", width=2, style=Qt.PenStyle.DashLine)
         )
         self.mean_line.setVisible(False)
+        self.previous_hist = pg.PlotCurveItem(
+            x=np.array([0.0, 1.0]),
+            y=np.zeros(1),
+            stepMode="center",
+            pen=pg.mkPen(PREVIOUS_COLOR, width=2, style=Qt.PenStyle.DashLine),
+        )
+        self.previous_hist.setVisible(False)
+        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="9pt")
         self.plot.addItem(self.hist)
+        self.plot.addItem(self.previous_hist)
         self.plot.addItem(self.mean_line)
+        self.compare = QCheckBox("Overlay the previous run")
+        self.compare.setChecked(True)
+        self.compare.setToolTip(
+            "Draw the previous run's histogram as a dashed outline: e.g. d = 2 against d = 50"
+        )
+        self.compare.toggled.connect(self._draw_previous)
         self.stats = QLabel("Pick d, N and a method, then press “Retrain N times”.")
         self.stats.setWordWrap(True)
         self.stats.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -141,6 +159,7 @@ class RetrainPanel(QWidget):
         method.addWidget(self.method_box)
         method.addWidget(self.method, 1)
         method.addWidget(self.run_button)
+        method.addWidget(self.compare)
         layout = QVBoxLayout(self)
         layout.addLayout(numbers)
         layout.addLayout(method)
@@ -185,7 +204,10 @@ class RetrainPanel(QWidget):
 
     # ---- showing ---------------------------------------------------------------------------------
     def show_result(self, result: RetrainResult) -> None:
-        """Show the histogram of ``result``'s finite final losses per dimension and its statistics."""
+        """Show the histogram of ``result``'s finite final losses per dimension and its statistics; the
+        result shown before becomes the dashed outline (unless "Overlay the previous run" is off)."""
+        if self.result is not None:
+            self.previous = self.result
         self.result = result
         edges, counts = result.histogram()
         self.hist.setData(edges, counts.astype(float))
@@ -194,5 +216,21 @@ class RetrainPanel(QWidget):
         if finite:
             self.mean_line.setValue(result.mean)
         self.plot.setTitle(f"Final loss / d of {finite} runs: {result.method}, d = {result.d} (dashed: mean)")
+        self._draw_previous()
         self.plot.enableAutoRange()
-        self.stats.setText(format_retrain(result))
+
+    def _draw_previous(self) -> None:
+        shown = self.compare.isChecked() and self.previous is not None
+        self.previous_hist.setVisible(shown)
+        self.legend.clear()
+        if self.result is None:
+            return
+        text = format_retrain(self.result)
+        if shown:
+            edges, counts = self.previous.histogram()
+            self.previous_hist.setData(edges, counts.astype(float))
+            now, before = self.result, self.previous
+            self.legend.addItem(self.hist, f"{now.method}, d = {now.d}")
+            self.legend.addItem(self.previous_hist, f"previous: {before.method}, d = {before.d}")
+            text += "<br><span style='color:#555'>previous: " + format_retrain(self.previous) + "</span>"
+        self.stats.setText(text)

@@ -140,6 +140,24 @@ def test_retrain_histogram_counts_the_finite_runs(window):
     assert panel.mean_line.value() == pytest.approx(-0.9)
 
 
+def test_retrain_overlays_the_previous_run_for_comparison(window):
+    panel = window.retrain
+    low, high = retrain(1, "gd:lr=0.1", 60, steps=300), retrain(20, "gd:lr=0.1", 60, steps=300)
+    panel.show_result(low)
+    assert not panel.previous_hist.isVisible()  # nothing to compare with yet
+    panel.show_result(high)
+    edges, counts = low.histogram()
+    x, y = panel.previous_hist.getData()
+    np.testing.assert_allclose(x, edges)
+    np.testing.assert_allclose(y, counts)
+    assert panel.previous_hist.isVisible() and panel.previous is low and panel.result is high
+    assert "previous: " in panel.stats.text()
+    labels = [label.text for _, label in panel.legend.items]
+    assert labels == ["gd:lr=0.1, d = 20", "previous: gd:lr=0.1, d = 1"]
+    panel.compare.setChecked(False)
+    assert not panel.previous_hist.isVisible() and "previous" not in panel.stats.text()
+
+
 def test_retrain_button_runs_in_the_worker(window, qtbot):
     panel = window.retrain
     window.tabs.setCurrentWidget(panel)

@@ -1,6 +1,7 @@
-"""Render the network-slice screenshots of the README, offscreen.
+"""Render the issue #7 screenshots of the README and docs, offscreen.
 
-Run: ``python docs/make_nn_screenshots.py`` (writes docs/images/nn-slice.png and nn-compare.png).
+Run: ``python docs/make_screenshots.py`` (writes docs/images/nn-slice.png, nn-compare.png and
+highdim_retrain.png; highdim.png comes from ``python main.py highdim --format png``, see docs/highdim.md).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from core.highdim_retrain import retrain  # noqa: E402
 from core.landscapes import nn_landscape  # noqa: E402
 from core.nn_compare import compare_slices  # noqa: E402
 from gui.app import configure_pyqtgraph  # noqa: E402
@@ -50,6 +52,14 @@ def main() -> None:
     compare.show_comparison(compare_slices(seed=0))
     app.processEvents()
     compare.grab().save(str(IMAGES / "nn-compare.png"))
+    highdim = window.show_highdim()
+    highdim.resize(1200, 800)
+    highdim.tabs.setCurrentWidget(highdim.retrain)
+    for d in (2, 50):  # the second run is drawn over the first: the spread shrinks with d
+        highdim.retrain.d.setValue(d)
+        highdim.retrain.show_result(retrain(d, "momentum", 200, steps=1000, seed=0))
+    app.processEvents()
+    highdim.grab().save(str(IMAGES / "highdim_retrain.png"))
     window.close()
 
 
