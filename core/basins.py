@@ -8,7 +8,6 @@ run that ended near no known minimum and ``DIVERGED`` one that diverged.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +17,7 @@ from core.engine import Engine
 from core.landscape import Landscape, Minimum
 from core.methods import get_method
 from core.minima import MATCH_RADIUS, match_minimum
+from core.progress import Progress, check_cancel
 from core.spec import Experiment, MethodSpec
 
 # Labels besides minimum indices: no minimum, diverged, and an unlisted minimum (outside the
@@ -25,13 +25,6 @@ from core.spec import Experiment, MethodSpec
 NONE, DIVERGED, GLOBAL_ELSEWHERE, LOCAL_ELSEWHERE = -1, -2, -3, -4
 MAX_GRID_1D, MAX_GRID_2D, MAX_SEEDS = 5000, 256, 100
 CHUNK_STEPS = 50
-
-Progress = Callable[[float], None]  # fraction done, 0..1
-
-
-class Cancelled(Exception):
-    """The computation was cancelled; nothing was produced."""
-
 
 @dataclass(frozen=True)
 class BasinMap:
@@ -123,8 +116,7 @@ def compute_basin_map(
     for r in range(seeds):
         engine = Engine(Experiment(land, (spec,), starts, max_steps, seed + r), record="final")
         while not engine.done:
-            if cancel is not None and cancel.is_set():
-                raise Cancelled()
+            check_cancel(cancel)
             engine.advance(CHUNK_STEPS)
             if progress is not None:
                 progress((r + engine.t / max_steps) / seeds)

@@ -33,7 +33,7 @@ from functools import partial
 
 import numpy as np
 
-from core.basins import Cancelled, Progress
+from core.progress import Progress, report
 
 MAX_DIM = 100
 MAX_DIMS_LISTED = 20
@@ -172,7 +172,7 @@ def find_critical_points(
     b1, b2, eps = 0.9, 0.999, 1e-12
     for t in range(1, steps + 1):
         if t % 10 == 1:
-            _report(progress, cancel, 0.6 * (t - 1) / steps)
+            report(progress, cancel, 0.6 * (t - 1) / steps)
         _, hg = _grad_hvp(f, X)
         m = b1 * m + (1 - b1) * hg
         v = b2 * v + (1 - b2) * hg * hg
@@ -181,7 +181,7 @@ def find_critical_points(
     g = f.grad(X)
     gn = np.linalg.norm(g, axis=1)
     for k in range(newton_steps):
-        _report(progress, cancel, 0.6 + 0.4 * k / newton_steps)
+        report(progress, cancel, 0.6 + 0.4 * k / newton_steps)
         active = gn >= tol * 1e-2
         if not active.any():
             break
@@ -215,16 +215,9 @@ def find_critical_points(
     P = X[kept]
     indices = np.array([hessian_index(h) for h in _hessians(f, P)]) if kept else np.zeros(0)
     losses = f.value(P) / d if kept else np.zeros(0)
-    _report(progress, None, 1.0)
+    report(progress, None, 1.0)
     return CriticalPoints(P, losses, indices, gn[kept], n, len(conv))
 
-
-def _report(progress: Progress | None, cancel: threading.Event | None, fraction: float) -> None:
-    """Raise ``Cancelled`` if ``cancel`` is set, else report ``fraction`` (if anyone listens)."""
-    if cancel is not None and cancel.is_set():
-        raise Cancelled()
-    if progress is not None:
-        progress(min(max(fraction, 0.0), 1.0))
 
 
 def _grad_hvp(f, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -255,7 +248,7 @@ def gradient_descent(
     lr = np.full(len(X), lr0)
     for step in range(steps):
         if step % 10 == 0:
-            _report(progress, cancel, step / steps)
+            report(progress, cancel, step / steps)
         g = f.grad(X)
         gg = np.sum(g * g, axis=1)
         if np.all(np.sqrt(gg) < tol):
@@ -272,7 +265,7 @@ def gradient_descent(
             if not len(pending):
                 break
             lr[pending] *= 0.5
-    _report(progress, None, 1.0)
+    report(progress, None, 1.0)
     return X, fx / d
 
 
@@ -322,7 +315,7 @@ def study(
             if progress is not None:
                 progress(float(before[k] + shares[k] * (lo + (hi - lo) * fraction)))
 
-        _report(part, cancel, 0.0)
+        report(part, cancel, 0.0)
         t0 = time.perf_counter()
         f = RandomLandscape(
             d, n_features=n_features, seed=seed, length_scale=length_scale, curvature=curvature

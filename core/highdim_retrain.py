@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.basins import Cancelled
 from core.engine import DIVERGED, Engine
 from core.highdim import MAX_DIM, Progress, RandomLandscape
 from core.landscape import Landscape
+from core.progress import check_cancel
 from core.spec import Experiment, MethodSpec, parse_method_spec
 
 MAX_RUNS, MAX_RETRAIN_STEPS = 2000, 100_000
@@ -143,8 +143,7 @@ def retrain(
     starts = f.start_points(n, np.random.default_rng([seed, d, 2]))
     engine = Engine(Experiment(land, (spec,), starts, steps, seed), record="final", keep_chunks=False)
     while not engine.done:
-        if cancel is not None and cancel.is_set():
-            raise Cancelled()
+        check_cancel(cancel)
         engine.advance(CHUNK_STEPS)
         if progress is not None:
             progress(min(engine.t / steps, 1.0))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.grid import evaluate_grid
 from core.landscape import Landscape
 from core.minima_search import _grid_local_minima
 from core.nn_landscape import (
@@ -25,25 +26,15 @@ from core.nn_landscape import (
 )
 
 CURVATURE_GRID = 51  # the Hessian ratio is averaged over at most this many points per axis
-ROWS_PER_PART = 8  # progress is reported after this many grid rows
+ROWS_PER_PART = 8  # the curvature grid reports progress after this many rows
 
 
 def grid_slice(
     land: Landscape, n: int = 101, progress: Progress | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """α (n,), β (n,) over the domain and the loss Z (n, n) with ``Z[i, j] = L(α_i, β_j)``."""
-    (a0, a1), (b0, b1) = land.domain
-    alphas, betas = np.linspace(a0, a1, n), np.linspace(b0, b1, n)
-    Z = np.empty((n, n))
-    for start in range(0, n, ROWS_PER_PART):
-        rows = alphas[start : start + ROWS_PER_PART]
-        A, B = np.meshgrid(rows, betas, indexing="ij")
-        Z[start : start + len(rows)] = land.value(np.column_stack([A.ravel(), B.ravel()])).reshape(
-            len(rows), n
-        )
-        if progress is not None:
-            progress((start + len(rows)) / n)
-    return alphas, betas, Z
+    """α (n,), β (n,) over the domain and the loss Z (n, n) with ``Z[i, j] = L(α_i, β_j)`` (read-only
+    arrays, kept in the slice's grid cache: ``core.grid.evaluate_grid``)."""
+    return evaluate_grid(land, n, progress)
 
 
 def hessian_eigenvalues(land: Landscape, points: np.ndarray) -> np.ndarray:

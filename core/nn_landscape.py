@@ -28,7 +28,6 @@ from typing import ClassVar
 
 import numpy as np
 
-from core.basins import Cancelled
 from core.landscape import Landscape
 from core.minima_search import find_minima
 from core.mlp import (
@@ -42,6 +41,7 @@ from core.mlp import (
     _sigmoid,
     make_moons,
 )
+from core.progress import Progress, checked_progress
 
 __all__ = ["MLP", "VARIANTS", "NNConfig", "NNSliceLandscape", "make_moons", "make_nn_landscape"]
 
@@ -52,21 +52,6 @@ ID_PREFIX = "nn-"
 SETTINGS = (("depth", 1, 10), ("width", 2, 32), ("seed", 0, 2**31 - 1), ("samples", 10, 2000))
 SETTING_NAMES = tuple(name for name, _, _ in SETTINGS)
 
-Progress = Callable[[float], None]
-
-
-def checked_progress(
-    progress: Progress | None, cancel: threading.Event | None, start: float = 0.0, end: float = 1.0
-) -> Progress:
-    """Progress for the part [start, end] of a task; raises Cancelled once ``cancel`` is set."""
-
-    def report(fraction: float) -> None:
-        if cancel is not None and cancel.is_set():
-            raise Cancelled()
-        if progress is not None:
-            progress(start + (end - start) * min(max(fraction, 0.0), 1.0))
-
-    return report
 
 
 @dataclass(frozen=True)

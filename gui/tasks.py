@@ -11,7 +11,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from core.basins import Cancelled
+from core.progress import Cancelled
 
 Task = Callable[[Callable[[float], None], threading.Event], object]  # (progress, cancel) -> result
 

@@ -5,8 +5,9 @@ import threading
 import numpy as np
 import pytest
 
-from core.basins import DIVERGED, GLOBAL_ELSEWHERE, Cancelled, compute_basin_map, grid_starts, success_row
+from core.basins import DIVERGED, GLOBAL_ELSEWHERE, compute_basin_map, grid_starts, success_row
 from core.landscapes import get_landscape
+from core.progress import Cancelled
 from core.spec import parse_method_spec
 
 SINE_MAXIMA = (-3.8432667774, -1.5707963268, 0.7016741238, 2.4399185298, 4.7123889804)

@@ -109,7 +109,7 @@ def test_study_reports_progress_and_gives_the_same_results():
 def test_study_cancels_between_and_within_stages():
     import threading
 
-    from core.basins import Cancelled
+    from core.progress import Cancelled
 
     event = threading.Event()
     event.set()

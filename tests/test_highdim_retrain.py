@@ -5,9 +5,9 @@ import threading
 import numpy as np
 import pytest
 
-from core.basins import Cancelled
 from core.highdim import RandomLandscape
 from core.highdim_retrain import format_retrain, random_landscape, retrain, summarize
+from core.progress import Cancelled
 
 
 def test_random_landscape_wraps_the_random_field():
