@@ -192,7 +192,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.model.changed.connect(self.reload)
-        self.landscape_panel.extras.nn.compareRequested.connect(self.show_nn_compare)
+        self.landscape_panel.extras.nn.compareRequested.connect(lambda: self.show_nn_compare(True))
         self.basins.mapsChanged.connect(lambda: self.view.show_basin_bands(self.basins.band_images()))
         self.controller.updated.connect(self.on_update)
         self.controller.stateChanged.connect(self._on_state)
@@ -353,12 +353,15 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
-    def show_nn_compare(self):
-        """The plain-vs-skip slice comparison window (one per main window, kept when closed)."""
+    def show_nn_compare(self, from_network_box: bool = False):
+        """The plain-vs-skip slice comparison window (one per main window, kept when closed). It takes
+        the Network box's depth, width and seed when first made, or when opened from that box."""
         from gui.nn_compare import NNCompareWindow
 
-        if self.nn_compare is None:
+        fresh = self.nn_compare is None
+        if fresh:
             self.nn_compare = NNCompareWindow()
+        if (fresh or from_network_box) and not self.nn_compare.runner.busy:
             config = self.landscape_panel.extras.nn.config()
             for name in ("depth", "width", "seed"):
                 self.nn_compare.spins[name].setValue(getattr(config, name))

@@ -110,6 +110,12 @@ def test_side_by_side_view_shares_one_colour_scale(qtbot, window):
     qtbot.waitUntil(lambda: not compare.runner.busy, timeout=10_000)
     assert compare.comparison is cmp and "Cancelled" in compare.status.text()
     assert compare.compute.isEnabled()
+    # opened again from the Network box, it takes the box's settings; from the menu it keeps its own
+    window.landscape_panel.extras.nn.spins["depth"].setValue(4)
+    window.show_nn_compare()
+    assert compare.settings()["depth"] == 3
+    qtbot.mouseClick(window.landscape_panel.extras.nn.compare, Qt.MouseButton.LeftButton)
+    assert compare.settings() == {"depth": 4, "width": 4, "seed": 5, "grid": 301}
 
 
 def test_closing_the_main_window_stops_the_analysis_windows(qtbot):
