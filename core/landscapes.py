@@ -41,6 +41,18 @@ def is_nn_id(landscape_id: str) -> bool:
     return landscape_id.startswith(NN_PREFIX)
 
 
+def nn_is_cached(landscape_id: str) -> bool:
+    """Whether the network slice ``landscape_id`` is ready (no training needed); False for a bad id."""
+    from core.nn_landscape import NNConfig
+
+    try:
+        key = NNConfig.from_id(landscape_id).id
+    except ValueError:
+        return False
+    with _NN_LOCK:
+        return key in _NN_CACHE
+
+
 def nn_landscape(
     landscape_id: str,
     progress: Callable[[float], None] | None = None,

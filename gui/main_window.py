@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -19,6 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.escapes import BasinLabeller, escape_events
+from core.landscapes import is_nn_id, nn_is_cached
+from core.nn_landscape import NNConfig
 from core.presets import PRESETS
 from gui.about import AboutMethodsDialog
 from gui.basin_panel import BasinPanel
@@ -399,12 +402,36 @@ class MainWindow(QMainWindow):
         if speed is not None:
             self.controls.set_speed(int(speed))
         saved = self.settings.value("model")
+        if saved and self._restore_network_later(str(saved)):
+            return None
         if saved:
             try:
                 self.model.restore_json(str(saved))
             except ValueError as exc:
                 return f"Last session's choices could not be restored: {exc}"
         return None
+
+    def _restore_network_later(self, saved: str) -> bool:
+        """If the last session ended on a network slice that needs training, train it in the worker
+        (the window opens at once, with a progress bar) and restore the choices when it is ready."""
+        try:
+            data = json.loads(saved)
+            land_id = str(data["landscape"])
+            domain = tuple(tuple(float(v) for v in pair) for pair in data["domain"])
+            config = NNConfig.from_id(land_id) if is_nn_id(land_id) else None
+        except (ValueError, KeyError, TypeError):
+            return False  # restore_json reports it
+        if config is None or nn_is_cached(land_id):
+            return False
+
+        def restore(land) -> None:
+            try:
+                self.model.restore_json(saved, land)
+            except ValueError as exc:
+                self.statusBar().showMessage(f"Last session's choices could not be restored: {exc}", 15000)
+
+        self.landscape_panel.extras.nn.prepare(config=config, domain=domain, on_ready=restore)
+        return True
 
     def save_settings(self) -> None:
         if self.settings is None:

@@ -206,11 +206,17 @@ class AppModel(QObject):
             }
         )
 
-    def restore_json(self, text: str) -> None:
-        """Restore ``to_json`` output; ValueError (state unchanged) if anything in it is invalid."""
+    def restore_json(self, text: str, landscape: Landscape | None = None) -> None:
+        """Restore ``to_json`` output; ValueError (state unchanged) if anything in it is invalid.
+
+        ``landscape``: the saved landscape, already built (a network slice prepared in the worker)."""
         try:
             data = json.loads(text)
-            land = get_landscape(data["landscape"], tuple(tuple(d) for d in data["domain"]))
+            domain = tuple(tuple(d) for d in data["domain"])
+            if landscape is not None and landscape.id == data["landscape"]:
+                land = landscape.with_domain(domain)
+            else:
+                land = get_landscape(data["landscape"], domain)
             specs = [
                 method_spec(mid, entry["params"])
                 for mid, entry in data["methods"].items()

@@ -7,9 +7,12 @@ landscape changes only when the slice is ready (a cancel or an error leaves it a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox
 
+from core.landscape import Landscape
 from core.landscapes import is_nn_id, nn_landscape
 from core.nn_landscape import SETTINGS, NNConfig
 from gui.model import AppModel
@@ -37,6 +40,7 @@ class NNBox(QGroupBox):
         self.model = model
         self.variant = "plain"
         self.superseded = False
+        self._on_ready_hook: Callable[[Landscape], None] | None = None
         self.runner = TaskRunner(self)
         self.spins: dict[str, QSpinBox] = {}
         grid = QGridLayout(self)
@@ -84,17 +88,27 @@ class NNBox(QGroupBox):
         values = {name: spin.value() for name, spin in self.spins.items()}
         return NNConfig(variant or self.variant, **values)
 
-    def prepare(self, variant: str | None = None) -> None:
-        """Build the slice for the fields' settings in the worker; the model gets it when ready."""
-        config = self.config(variant)
+    def prepare(
+        self,
+        variant: str | None = None,
+        config: NNConfig | None = None,
+        domain: tuple[tuple[float, float], ...] | None = None,
+        on_ready: Callable[[Landscape], None] | None = None,
+    ) -> None:
+        """Build the slice in the worker (for ``config``, else the fields' settings for ``variant``; on
+        ``domain`` if given); when ready the model gets it, or ``on_ready`` does if given."""
+        config = config or self.config(variant)
         self.variant = config.variant
         self.superseded = False
+        self._on_ready_hook = on_ready
         self.apply.setEnabled(False)
         self.status.setStyleSheet("")
-        self.progress.start(
-            lambda progress, cancel: nn_landscape(config.id, progress, cancel),
-            f"Training the {config.variant} network and slicing its loss…",
-        )
+
+        def task(progress, cancel) -> Landscape:
+            land = nn_landscape(config.id, progress, cancel)
+            return land.with_domain(domain) if domain is not None else land
+
+        self.progress.start(task, f"Training the {config.variant} network and slicing its loss…")
         self.setVisible(True)
 
     def cancel(self, superseded: bool = False) -> None:
@@ -103,8 +117,8 @@ class NNBox(QGroupBox):
         self.superseded = superseded
         self.runner.cancel()
 
-    def _on_ready(self, land) -> None:
-        self.model.set_landscape_object(land)
+    def _on_ready(self, land: Landscape) -> None:
+        (self._on_ready_hook or self.model.set_landscape_object)(land)
         self._end(f"Ready: {land.name} (trained loss {land.trained_loss:.3g}).", error=False)
 
     def _end(self, text: str, error: bool) -> None:

@@ -160,3 +160,29 @@ def test_the_latest_choice_in_the_list_wins(qtbot, window):
     qtbot.wait(200)
     assert window.model.landscape.id == "rastrigin" and not box.isVisible()
     assert panel.tree.currentItem() is panel.items["rastrigin"]
+
+
+def test_a_session_that_ended_on_a_slice_reopens_at_once_and_trains_it_in_the_worker(qtbot):
+    from PySide6.QtCore import QSettings
+
+    from gui.main_window import MainWindow
+
+    settings = QSettings("minima-lab-test", "restore-network")
+    first = MainWindow(settings=settings)
+    qtbot.addWidget(first)
+    land_id = "nn-skip:depth=2,width=3,seed=11,samples=30"
+    first.model.set_landscape_object(nn_landscape(land_id))
+    first.model.set_method_enabled("adam", True)
+    first.model.set_starts([(0.5, -0.25)])
+    first.close()  # saves the choices
+    from core import landscapes
+
+    landscapes._NN_CACHE.clear()  # as on a fresh launch: the network must be trained again
+    second = MainWindow(settings=settings)
+    qtbot.addWidget(second)
+    box = second.landscape_panel.extras.nn
+    assert box.busy and second.model.landscape.id != land_id  # the window is up while it trains
+    qtbot.waitUntil(lambda: second.model.landscape.id == land_id, timeout=30_000)
+    assert second.model.starts == [(0.5, -0.25)] and second.model.methods["adam"].enabled
+    assert not box.busy
+    second.close()
