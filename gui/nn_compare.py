@@ -32,7 +32,10 @@ class SlicePlot(pg.PlotWidget):
     def __init__(self, title: str):
         super().__init__(title=title)
         self.setLabels(bottom="α (direction d₁)", left="β (direction d₂)")
+        for side in ("bottom", "left"):
+            self.getAxis(side).enableAutoSIPrefix(False)  # no "(x0.001)" on an empty plot
         self.setAspectLocked(True)
+        self.setRange(xRange=(-1, 1), yRange=(-1, 1))  # the slice's box, before anything is computed
         self.image = pg.ImageItem()
         self.addItem(self.image)
         self.minima = pg.ScatterPlotItem(
