@@ -6,12 +6,12 @@ error message (or None), so the behaviour is testable; the menu wrappers add the
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Qt
+from PySide6.QtCore import QObject, QSettings
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -25,7 +25,10 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
-from core.experiment_file import ExperimentFileError, ExperimentState, load_state, save_state
+from core.experiment_file import MAX_FILE_BYTES, ExperimentFileError, ExperimentState, load_state, save_state
+from core.files import read_text_limited
+from core.landscapes import is_nn_id, nn_is_cached
+from core.nn_landscape import NNConfig
 from gui.export import export_animation, export_data
 from gui.figure import FigureLayout, caption_text, save_png, save_svg
 
@@ -85,14 +88,23 @@ class FileActions(QObject):
         return None
 
     def open_path(self, path: str) -> str | None:
-        """Open an experiment file; on any problem the current experiment stays as it was."""
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a network slice trains on first use
+        """Open an experiment file; on any problem the current experiment stays as it was.
+
+        A file on a network slice that is not trained yet is opened once the Network box has trained
+        it in the worker (progress and Cancel there); problems are then reported when they show."""
+        config = _untrained_network(path)
+        if config is not None:
+            self.window.landscape_panel.extras.nn.prepare(
+                config=config, on_ready=lambda _land: self._report(self._open_now(path))
+            )
+            return None
+        return self._open_now(path)
+
+    def _open_now(self, path: str) -> str | None:
         try:
             state = load_state(path)
         except (OSError, ExperimentFileError, ValueError) as exc:
             return f"Could not open {path}: {exc}"
-        finally:
-            QApplication.restoreOverrideCursor()
         self.window.model.load_state(state)
         self.window.landscape_panel.show_minima.setChecked(bool(state.view.get("show_minima", True)))
         self.window.side.log_loss.setChecked(bool(state.view.get("log_loss", False)))
@@ -238,6 +250,17 @@ class FileActions(QObject):
             action = self.recent_menu.addAction(path)
             action.triggered.connect(lambda _=False, p=path: self._report(self.open_path(p)))
         self.recent_menu.setEnabled(bool(self.recent_files()))
+
+
+def _untrained_network(path: str) -> NNConfig | None:
+    """The network-slice settings of the experiment file ``path`` if they still need training, else
+    None (also for any problem with the file: opening it reports that)."""
+    try:
+        land_id = json.loads(read_text_limited(path, MAX_FILE_BYTES))["landscape"]["id"]
+        config = NNConfig.from_id(land_id) if is_nn_id(land_id) else None
+    except (OSError, ValueError, KeyError, TypeError):  # the file is checked properly when opened
+        return None
+    return config if config is not None and not nn_is_cached(land_id) else None
 
 
 class _OptionsDialog(QDialog):

@@ -186,3 +186,21 @@ def test_a_session_that_ended_on_a_slice_reopens_at_once_and_trains_it_in_the_wo
     assert second.model.starts == [(0.5, -0.25)] and second.model.methods["adam"].enabled
     assert not box.busy
     second.close()
+
+
+def test_opening_a_file_on_an_untrained_slice_trains_it_in_the_worker(qtbot, window, tmp_path):
+    from core import landscapes
+
+    land_id = "nn-plain:depth=2,width=3,seed=12,samples=30"
+    window.model.set_landscape_object(nn_landscape(land_id))
+    window.model.set_method_enabled("gd", True)
+    window.model.set_starts([(-0.5, 0.5)])
+    path = str(tmp_path / "slice.json")
+    assert window.files.save_to(path) is None
+    window.model.set_landscape("himmelblau")
+    landscapes._NN_CACHE.clear()  # as in a new session
+    assert window.files.open_path(path) is None  # returns at once; the network trains meanwhile
+    box = window.landscape_panel.extras.nn
+    assert box.busy and window.model.landscape.id == "himmelblau"
+    qtbot.waitUntil(lambda: window.model.landscape.id == land_id, timeout=30_000)
+    assert window.model.starts == [(-0.5, 0.5)] and window.files.path == path
