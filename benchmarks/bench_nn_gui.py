@@ -70,7 +70,7 @@ def main() -> None:
     window.model.set_landscape("himmelblau")
     window.model.set_landscape("nn-plain")  # cached now: what the GUI thread spends on showing it
     print(f"switching the window to the prepared nn-plain slice: {1000 * (time.perf_counter() - t0):.0f} ms")
-    compare = window.show_nn_compare()
+    compare = window.analysis.show_nn_compare()
     compare.start()
     seconds, late = watch(app, lambda: not compare.runner.busy)
     report("plain-vs-skip comparison (101² grids)", seconds, late)

@@ -24,6 +24,7 @@ from core.landscapes import is_nn_id, nn_is_cached
 from core.nn_landscape import NNConfig
 from core.presets import PRESETS
 from gui.about import AboutMethodsDialog
+from gui.analysis import AnalysisWindows
 from gui.basin_panel import BasinPanel
 from gui.controls import RunControls
 from gui.file_actions import FileActions
@@ -92,8 +93,6 @@ class MainWindow(QMainWindow):
         self._dirty = False
         self.frames_drawn = 0
         self.escapes: list = []
-        self.nn_compare = None  # analysis windows, made on first use
-        self.highdim = None
         self._labeller: BasinLabeller | None = None
         self._labeller_key: tuple | None = None
         self._frame_timer = QTimer(self)
@@ -173,13 +172,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
-        analysis = self.menuBar().addMenu("&Analysis")
-        analysis.addAction(
-            _action(self, "Compare &network slices: plain vs skip…", self.show_nn_compare, "Ctrl+Shift+N")
-        )
-        analysis.addAction(
-            _action(self, "&High dimensions: saddles and good minima…", self.show_highdim, "Ctrl+Shift+H")
-        )
+        self.analysis = AnalysisWindows(self.menuBar().addMenu("&Analysis"), self.landscape_panel.extras.nn)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(_action(self, "About the &methods", self.show_about_methods))
         help_menu.addAction(_action(self, "&About Minima Lab", self._about))
@@ -195,7 +188,6 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.model.changed.connect(self.reload)
-        self.landscape_panel.extras.nn.compareRequested.connect(lambda: self.show_nn_compare(True))
         self.basins.mapsChanged.connect(lambda: self.view.show_basin_bands(self.basins.band_images()))
         self.controller.updated.connect(self.on_update)
         self.controller.stateChanged.connect(self._on_state)
@@ -356,32 +348,6 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
-    def show_nn_compare(self, from_network_box: bool = False):
-        """The plain-vs-skip slice comparison window (one per main window, kept when closed). It takes
-        the Network box's depth, width and seed when first made, or when opened from that box."""
-        from gui.nn_compare import NNCompareWindow
-
-        fresh = self.nn_compare is None
-        if fresh:
-            self.nn_compare = NNCompareWindow()
-        if (fresh or from_network_box) and not self.nn_compare.runner.busy:
-            config = self.landscape_panel.extras.nn.config()
-            for name in ("depth", "width", "seed"):
-                self.nn_compare.spins[name].setValue(getattr(config, name))
-        self.nn_compare.show()
-        self.nn_compare.raise_()
-        return self.nn_compare
-
-    def show_highdim(self):
-        """The high-dimensional study window (one per main window, kept when closed)."""
-        from gui.highdim_window import HighDimWindow
-
-        if self.highdim is None:
-            self.highdim = HighDimWindow()
-        self.highdim.show()
-        self.highdim.raise_()
-        return self.highdim
-
     def _about(self) -> None:
         QMessageBox.about(
             self,
@@ -446,8 +412,6 @@ class MainWindow(QMainWindow):
         self.controller.stop()
         self.basins.runner.stop()
         self.landscape_panel.extras.nn.runner.stop()
-        for window in (self.nn_compare, self.highdim):
-            if window is not None:
-                window.close()
+        self.analysis.close()
         self.save_settings()
         super().closeEvent(event)

@@ -211,11 +211,11 @@ def test_the_analysis_menu_opens_the_window_and_closing_the_app_stops_it(qtbot):
     action = next(a for a in menu.actions() if a.text().startswith("&High dimensions"))
     assert action.shortcut().toString() == "Ctrl+Shift+H"
     action.trigger()
-    win = main.highdim
+    win = main.analysis.highdim
     qtbot.addWidget(win)
     assert isinstance(win, HighDimWindow) and win.isVisible()
     action.trigger()
-    assert main.highdim is win  # one window, raised again
+    assert main.analysis.highdim is win  # one window, raised again
     win.dims.setText("1,2,3,4,5,6,7,8,9,10")
     win.start_study()
     assert win.runner.busy

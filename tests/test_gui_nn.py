@@ -82,7 +82,7 @@ def test_settings_box_follows_the_landscape_and_retrains_on_apply(qtbot, window)
 
 
 def test_side_by_side_view_shares_one_colour_scale(qtbot, window):
-    compare = window.show_nn_compare()
+    compare = window.analysis.show_nn_compare()
     qtbot.addWidget(compare)
     assert compare.isVisible()
     assert compare.settings() == {"depth": 2, "width": 4, "seed": 5, "grid": 101}  # from the settings box
@@ -112,7 +112,7 @@ def test_side_by_side_view_shares_one_colour_scale(qtbot, window):
     assert compare.compute.isEnabled()
     # opened again from the Network box, it takes the box's settings; from the menu it keeps its own
     window.landscape_panel.extras.nn.spins["depth"].setValue(4)
-    window.show_nn_compare()
+    window.analysis.show_nn_compare()
     assert compare.settings()["depth"] == 3
     qtbot.mouseClick(window.landscape_panel.extras.nn.compare, Qt.MouseButton.LeftButton)
     assert compare.settings() == {"depth": 4, "width": 4, "seed": 5, "grid": 301}
@@ -120,7 +120,7 @@ def test_side_by_side_view_shares_one_colour_scale(qtbot, window):
 
 def test_closing_the_main_window_stops_the_analysis_windows(qtbot):
     win = make_window(qtbot)
-    compare = win.show_nn_compare()
+    compare = win.analysis.show_nn_compare()
     compare.spins["grid"].setValue(301)
     compare.start()
     win.landscape_panel.extras.nn.prepare("skip")
