@@ -207,7 +207,8 @@ def command_highdim(args: argparse.Namespace, png_renderer: PngRenderer | None =
 
     ``--format png`` draws the plots with ``png_renderer`` to ``-o`` and returns None.
     """
-    from core.highdim import format_summary, parse_dims, study, to_csv
+    from core.highdim import parse_dims, study
+    from core.highdim_report import format_summary, to_csv
 
     try:
         dims = parse_dims(args.dims)

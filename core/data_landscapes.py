@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from core.files import TextFileError, read_text_limited
-from core.landscape import Landscape
+from core.landscape import Landscape, in_chunks
 from core.minima_search import find_minima
 
 MAX_CHUNK_ELEMENTS = 5_000_000  # the full loss evaluates N×n predictions in chunks at most this big
@@ -90,12 +90,7 @@ class _FullLoss:
         points = np.asarray(points, dtype=float)
         rows = max(1, MAX_CHUNK_ELEMENTS // max(1, self.x.size))
         x, y = self.x[None, :], self.y[None, :]
-        if len(points) <= rows:
-            return _loss(self.model, points, x, y, self.grad)
-        parts = [
-            _loss(self.model, points[s : s + rows], x, y, self.grad) for s in range(0, len(points), rows)
-        ]
-        return np.concatenate(parts)
+        return in_chunks(lambda block: _loss(self.model, block, x, y, self.grad), points, rows)
 
 
 @dataclass(frozen=True, eq=False)

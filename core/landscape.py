@@ -88,3 +88,11 @@ class Landscape:
                     f"invalid domain [{lo:g}, {hi:g}]: the lower bound must be below the upper one"
                 )
         return replace(self, domain=domain)
+
+
+def in_chunks(fn: ArrayFn, points: np.ndarray, rows: int) -> np.ndarray:
+    """``fn`` over consecutive blocks of at most ``rows`` points, concatenated: bounds the memory of
+    batched evaluations (a data loss over all samples, a network per point)."""
+    if len(points) <= rows:
+        return fn(points)
+    return np.concatenate([fn(points[s : s + rows]) for s in range(0, len(points), rows)])

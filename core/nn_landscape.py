@@ -28,7 +28,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from core.landscape import Landscape
+from core.landscape import Landscape, in_chunks
 from core.minima_search import find_minima
 from core.mlp import (
     DEFAULT_DEPTH,
@@ -194,10 +194,7 @@ class _SliceLoss:
         per_point = len(self.X) * self.mlp.width * (3 * self.mlp.depth if self.grad else 2)
         rows = max(1, MAX_CHUNK_ELEMENTS * (4 if not self.grad else 1) // per_point)
         args = (self.mlp, self.center, self.d1, self.d2, self.X, self.y)
-        parts = [_slice_eval(*args, points[s : s + rows], self.grad) for s in range(0, len(points), rows)]
-        if not parts:
-            return np.zeros((0, 2)) if self.grad else np.zeros(0)
-        return np.concatenate(parts)
+        return in_chunks(lambda block: _slice_eval(*args, block, self.grad), points, rows)
 
 
 @dataclass(frozen=True)

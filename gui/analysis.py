@@ -3,10 +3,10 @@ window of its own, made on first use, one of each per main window, kept (hidden)
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
 from gui.nn_box import NNBox
+from gui.qt_helpers import make_action
 
 
 class AnalysisWindows:
@@ -20,10 +20,7 @@ class AnalysisWindows:
             ("Compare &network slices: plain vs skip…", lambda: self.show_nn_compare(), "Ctrl+Shift+N"),
             ("&High dimensions: saddles and good minima…", self.show_highdim, "Ctrl+Shift+H"),
         ):
-            action = QAction(text, menu)
-            action.setShortcut(QKeySequence(key))
-            action.triggered.connect(slot)
-            menu.addAction(action)
+            menu.addAction(make_action(menu, text, slot, key))
         network_box.compareRequested.connect(lambda: self.show_nn_compare(from_network_box=True))
 
     def show_nn_compare(self, from_network_box: bool = False) -> QWidget:

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,6 +31,7 @@ from core.landscapes import is_nn_id, nn_is_cached
 from core.nn_landscape import NNConfig
 from gui.export import export_animation, export_data
 from gui.figure import FigureLayout, caption_text, save_png, save_svg
+from gui.qt_helpers import make_action
 
 MAX_RECENT = 8
 
@@ -57,11 +58,7 @@ class FileActions(QObject):
             if text is None:
                 menu.insertSeparator(first)
                 continue
-            action = QAction(text, window)
-            action.triggered.connect(slot)
-            if shortcut is not None:
-                action.setShortcut(shortcut)
-            menu.insertAction(first, action)
+            menu.insertAction(first, make_action(window, text, slot, shortcut))
             if text == "Save &As…":
                 menu.insertMenu(first, self.recent_menu)
         menu.insertSeparator(first)

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.files import atomic_write
-from core.highdim import DimResult, format_short, format_summary, parse_dims, study
+from core.highdim import DimResult, parse_dims, study
+from core.highdim_report import format_short, format_summary
 from gui.retrain_panel import MAX_SEED, RetrainPanel, error_label, set_error, spin_box
 from gui.tasks import TaskProgress, TaskRunner
 

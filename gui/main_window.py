@@ -7,14 +7,12 @@ import json
 
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +29,7 @@ from gui.file_actions import FileActions
 from gui.landscape_view import LandscapeView
 from gui.model import AppModel
 from gui.panels import LandscapePanel, MethodsPanel
+from gui.qt_helpers import make_action, scrolling
 from gui.results_table import ResultsTable
 from gui.run_buffer import RunBuffer
 from gui.runner import RunController, Update
@@ -43,29 +42,6 @@ FRAME_HZ = 35  # the view redraws at most this often while streaming
 SLOW_PANEL_EVERY = 8  # each side plot and the table refresh once per 8 frames (~4 Hz)
 SIDE_PLOT_PHASES = {1: "loss", 3: "lr", 5: "noise"}
 TABLE_PHASE = 7
-
-
-def _action(parent, text: str, slot=None, shortcut=None, checkable: bool = False) -> QAction:
-    """A QAction set up with method calls (PySide6 keyword properties have refcount trouble with bools)."""
-    action = QAction(text, parent)
-    if checkable:
-        action.setCheckable(True)
-    if shortcut is not None:
-        action.setShortcut(QKeySequence(shortcut))
-    if slot is not None:
-        action.triggered.connect(slot)
-    return action
-
-
-def _scrolling(widget: QWidget) -> QScrollArea:
-    """``widget`` in a scroll area: on a short screen it scrolls instead of squashing its boxes."""
-    area = QScrollArea()
-    area.setWidget(widget)
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    area.setMinimumWidth(widget.minimumSizeHint().width() + area.verticalScrollBar().sizeHint().width())
-    return area
 
 
 class MainWindow(QMainWindow):
@@ -127,7 +103,7 @@ class MainWindow(QMainWindow):
         ):
             dock = QDockWidget(name, self)
             dock.setObjectName(f"dock-{name}")
-            dock.setWidget(_scrolling(widget) if name == "Landscape" else widget)
+            dock.setWidget(scrolling(widget) if name == "Landscape" else widget)
             self.addDockWidget(area, dock)
             self.docks[name] = dock
         # The basin maps share the right-hand area with the plots, as a tab; the plots show first.
@@ -141,32 +117,32 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        quit_action = _action(self, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        quit_action = make_action(self, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         file_menu.addAction(quit_action)
         self.files = FileActions(self, file_menu, self.settings)
         run_menu = self.menuBar().addMenu("&Run")
-        self.play_action = _action(self, "Play / Pause", self.toggle_play)
-        self.step_action = _action(self, "Step", lambda: self.controller.step(1))
-        self.chunk_action = _action(self, f"Step {CHUNK_STEP}", lambda: self.controller.step(CHUNK_STEP))
-        self.reset_action = _action(self, "Reset", self.reload)
+        self.play_action = make_action(self, "Play / Pause", self.toggle_play)
+        self.step_action = make_action(self, "Step", lambda: self.controller.step(1))
+        self.chunk_action = make_action(self, f"Step {CHUNK_STEP}", lambda: self.controller.step(CHUNK_STEP))
+        self.reset_action = make_action(self, "Reset", self.reload)
         for action in (self.play_action, self.step_action, self.chunk_action, self.reset_action):
             run_menu.addAction(action)
         presets_menu = self.menuBar().addMenu("&Presets")
         for preset in PRESETS.values():
-            action = _action(self, preset.title, lambda _=False, p=preset: self.model.load_preset(p))
+            action = make_action(self, preset.title, lambda _=False, p=preset: self.model.load_preset(p))
             action.setToolTip(preset.description)
             action.setStatusTip(preset.description)
             presets_menu.addAction(action)
         view_menu = self.menuBar().addMenu("&View")
-        minima = _action(self, "Show known minima", checkable=True)
+        minima = make_action(self, "Show known minima", checkable=True)
         minima.setChecked(True)
         minima.toggled.connect(self.landscape_panel.show_minima.setChecked)
         self.landscape_panel.show_minima.toggled.connect(minima.setChecked)
-        log_loss = _action(self, "Log-scale loss", checkable=True)
+        log_loss = make_action(self, "Log-scale loss", checkable=True)
         log_loss.toggled.connect(self.side.log_loss.setChecked)
         self.side.log_loss.toggled.connect(log_loss.setChecked)
-        fit = _action(self, "&Fit view to the domain", self.view.fit_view, "Ctrl+0")
-        contours = _action(self, "Minibatch contours (2-D data landscapes)", checkable=True)
+        fit = make_action(self, "&Fit view to the domain", self.view.fit_view, "Ctrl+0")
+        contours = make_action(self, "Minibatch contours (2-D data landscapes)", checkable=True)
         contours.toggled.connect(self._set_batch_contours)
         view_menu.addActions([minima, log_loss, fit, contours])
         view_menu.addSeparator()
@@ -174,8 +150,8 @@ class MainWindow(QMainWindow):
             view_menu.addAction(dock.toggleViewAction())
         self.analysis = AnalysisWindows(self.menuBar().addMenu("&Analysis"), self.landscape_panel.extras.nn)
         help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(_action(self, "About the &methods", self.show_about_methods))
-        help_menu.addAction(_action(self, "&About Minima Lab", self._about))
+        help_menu.addAction(make_action(self, "About the &methods", self.show_about_methods))
+        help_menu.addAction(make_action(self, "&About Minima Lab", self._about))
         # Window-wide keys that also work while a button or the plot has focus.
         for key, slot in (
             ("Space", self.toggle_play),

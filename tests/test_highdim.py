@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from core.highdim import RandomLandscape, format_summary, hessian_index, study, to_csv
+from core.highdim import RandomLandscape, hessian_index, study
+from core.highdim_report import format_summary, to_csv
 
 
 @pytest.mark.parametrize("d", [1, 3, 10])
