@@ -22,13 +22,13 @@ def main(argv: list[str]) -> int:
         renderer = None
         if argv[0] == "highdim" and ("png" in argv or "--format=png" in argv):
             try:  # Qt only when a PNG is asked for
-                from gui.highdim_window import render_png as renderer
+                from gui.windows.highdim_window import render_png as renderer
             except ImportError:  # no Qt: the CLI says the renderer is missing
                 renderer = None
 
         return cli_main(argv, png_renderer=renderer)
     if argv and argv[0] == "export":
-        from gui.export_cli import main as export_main
+        from gui.export.cli import main as export_main
 
         return export_main(argv[1:])
     parser = argparse.ArgumentParser(

@@ -12,9 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.basins import compute_basin_map  # noqa: E402
-from core.landscapes import get_landscape  # noqa: E402
-from core.spec import parse_method_spec  # noqa: E402
+from core.experiment.spec import parse_method_spec  # noqa: E402
+from core.landscapes.registry import get_landscape  # noqa: E402
+from core.studies.basins import compute_basin_map  # noqa: E402
 
 SEVEN = (
     "gd:lr=0.1",

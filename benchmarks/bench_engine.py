@@ -13,9 +13,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.engine import Engine, Tolerances  # noqa: E402
-from core.landscapes import get_landscape  # noqa: E402
-from core.spec import Experiment, parse_method_spec  # noqa: E402
+from core.experiment.spec import Experiment, parse_method_spec  # noqa: E402
+from core.landscapes.registry import get_landscape  # noqa: E402
+from core.runs.engine import Engine, Tolerances  # noqa: E402
 
 
 def best_of(repeats: int, fn) -> float:

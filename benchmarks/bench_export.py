@@ -18,10 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from core.landscapes import get_landscape  # noqa: E402
-from core.spec import Experiment, parse_method_spec  # noqa: E402
+from core.experiment.spec import Experiment, parse_method_spec  # noqa: E402
+from core.landscapes.registry import get_landscape  # noqa: E402
 from gui.app import configure_pyqtgraph  # noqa: E402
-from gui.export import export_animation, export_image  # noqa: E402
+from gui.export.exporters import export_animation, export_image  # noqa: E402
 
 METHODS = (
     "gd:lr=0.001",

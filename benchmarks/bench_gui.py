@@ -61,7 +61,7 @@ def startup_child() -> None:
     t0 = time.perf_counter()
     from PySide6.QtWidgets import QApplication
 
-    from core.presets import get_preset
+    from core.experiment.presets import get_preset
     from gui.app import DEFAULT_PRESET, configure_pyqtgraph
     from gui.main_window import MainWindow
 
@@ -154,7 +154,7 @@ def stream(window, landscape: str, seconds: float, profile: bool) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from core.presets import Preset
+    from core.experiment.presets import Preset
 
     dim, methods, starts = CASES[landscape]
     window.model.load_preset(Preset(f"bench-{landscape}", "bench", "", landscape, methods, starts, MAX_STEPS))

@@ -11,8 +11,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.nn_compare import grid_slice, roughness  # noqa: E402
-from core.nn_landscape import make_nn_landscape  # noqa: E402
+from core.landscapes.network import make_nn_landscape  # noqa: E402
+from core.studies.slice_compare import grid_slice, roughness  # noqa: E402
 
 if __name__ == "__main__":
     for variant in ("plain", "skip"):
@@ -23,5 +23,7 @@ if __name__ == "__main__":
         grid_slice(land, 101)
         sliced = time.perf_counter() - t0
         r = roughness(land)
-        print(f"nn-{variant}: train + directions + minima {built:.2f} s; 101x101 slice {sliced:.2f} s "
-              f"(together {built + sliced:.2f} s, target < 10 s); grid local minima {r['local_minima']}")
+        print(
+            f"nn-{variant}: train + directions + minima {built:.2f} s; 101x101 slice {sliced:.2f} s "
+            f"(together {built + sliced:.2f} s, target < 10 s); grid local minima {r['local_minima']}"
+        )

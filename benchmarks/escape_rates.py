@@ -10,15 +10,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.engine import Engine  # noqa: E402
-from core.landscapes import get_landscape  # noqa: E402
-from core.presets import SGDR_NOISY_SGD  # noqa: E402
-from core.results import collect_results  # noqa: E402
-from core.spec import Experiment, parse_method_spec  # noqa: E402
+from core.experiment.presets import SGDR_NOISY_SGD  # noqa: E402
+from core.experiment.spec import Experiment, parse_method_spec  # noqa: E402
+from core.landscapes.registry import get_landscape  # noqa: E402
+from core.runs.engine import Engine  # noqa: E402
+from core.runs.results import collect_results  # noqa: E402
 
-DEFAULT_SPECS = ("gd:lr=0.1", "annealing", "restarts", SGDR_NOISY_SGD,
-                 "sgd:lr=0.1,noise=4,noise_decay=0,patience=100000", "basin-hopping:stepsize=1.5",
-                 "langevin", "metropolis", "perturbed-gd:radius=1.5")
+DEFAULT_SPECS = (
+    "gd:lr=0.1",
+    "annealing",
+    "restarts",
+    SGDR_NOISY_SGD,
+    "sgd:lr=0.1,noise=4,noise_decay=0,patience=100000",
+    "basin-hopping:stepsize=1.5",
+    "langevin",
+    "metropolis",
+    "perturbed-gd:radius=1.5",
+)
 
 
 def rates(spec_text: str, start: float = 1.0, seeds: int = 20, steps: int = 1000) -> tuple[int, int]:

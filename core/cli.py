@@ -10,14 +10,20 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from core.engine import Engine
+from core.experiment.spec import Experiment, MethodSpec, parse_method_spec
 from core.files import atomic_write_text
 from core.landscape import Landscape
-from core.landscapes import DEFAULT_LANDSCAPE, FORMULA_PREFIX, LANDSCAPES, data_landscape_ids, get_landscape
+from core.landscapes.registry import (
+    DEFAULT_LANDSCAPE,
+    FORMULA_PREFIX,
+    LANDSCAPES,
+    data_landscape_ids,
+    get_landscape,
+)
 from core.methods import METHODS
 from core.params import ParamError
-from core.results import collect_results, results_to_csv, results_to_json, results_to_summary
-from core.spec import Experiment, MethodSpec, parse_method_spec
+from core.runs.engine import Engine
+from core.runs.results import collect_results, results_to_csv, results_to_json, results_to_summary
 
 MAX_STEPS_LIMIT = 10_000_000
 START_MARGIN = 10.0  # starts may lie this many domain widths outside the domain, no further
@@ -140,7 +146,7 @@ def load_landscape(function: str, domain: str | None, data: str | None) -> Lands
         if domain:
             land = land.with_domain(parse_domain(domain, land.dim))
     if data:
-        from core.data_landscapes import DataLandscape, load_csv_dataset
+        from core.landscapes.data import DataLandscape, load_csv_dataset
 
         if not isinstance(land, DataLandscape):
             raise CliError(
@@ -181,8 +187,8 @@ def command_run(args: argparse.Namespace) -> str:
 
 def command_basins(args: argparse.Namespace) -> str | None:
     """The success table (summary), per-start CSV, or a PNG of the maps (written to -o)."""
-    from core.basin_report import csv_text, render_png, summary_text
-    from core.basins import compute_basin_map
+    from core.studies.basin_report import csv_text, render_png, summary_text
+    from core.studies.basins import compute_basin_map
 
     land = load_landscape(args.function, args.domain, None)
     if not args.method:
@@ -207,8 +213,8 @@ def command_highdim(args: argparse.Namespace, png_renderer: PngRenderer | None =
 
     ``--format png`` draws the plots with ``png_renderer`` to ``-o`` and returns None.
     """
-    from core.highdim import parse_dims, study
-    from core.highdim_report import format_summary, to_csv
+    from core.studies.highdim import parse_dims, study
+    from core.studies.highdim_report import format_summary, to_csv
 
     try:
         dims = parse_dims(args.dims)

@@ -39,7 +39,7 @@ class Landscape:
     description: str = ""
     formula: str = ""
     # Slow to evaluate (a network slice): the display and the basin labels reuse the minima search's
-    # grid (``core.grid.evaluate_grid`` caches it in the landscape's ``grid_cache``).
+    # grid (``core.minima.grid.evaluate_grid`` caches it in the landscape's ``grid_cache``).
     expensive: ClassVar[bool] = False
 
     def value(self, points: np.ndarray) -> np.ndarray:

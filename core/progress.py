@@ -2,7 +2,7 @@
 
 A long function takes ``progress`` (told fractions 0..1) and ``cancel`` (a ``threading.Event``); when the
 event is set it raises ``Cancelled`` at its next check and produces nothing. The GUI's task runner
-(``gui/tasks.py``) passes both.
+(``gui/workers/tasks.py``) passes both.
 """
 
 from __future__ import annotations

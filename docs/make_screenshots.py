@@ -18,9 +18,9 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from core.highdim_retrain import retrain  # noqa: E402
-from core.landscapes import nn_landscape  # noqa: E402
-from core.nn_compare import compare_slices  # noqa: E402
+from core.landscapes.registry import nn_landscape  # noqa: E402
+from core.studies.highdim_retrain import retrain  # noqa: E402
+from core.studies.slice_compare import compare_slices  # noqa: E402
 from gui.app import configure_pyqtgraph  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from core.presets import PRESETS, get_preset
+from core.experiment.presets import PRESETS, get_preset
 
 DEFAULT_PRESET = "seed-lecture"
 

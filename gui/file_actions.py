@@ -25,12 +25,18 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
-from core.experiment_file import MAX_FILE_BYTES, ExperimentFileError, ExperimentState, load_state, save_state
+from core.experiment.file_format import (
+    MAX_FILE_BYTES,
+    ExperimentFileError,
+    ExperimentState,
+    load_state,
+    save_state,
+)
 from core.files import read_text_limited
-from core.landscapes import is_nn_id, nn_is_cached
-from core.nn_landscape import NNConfig
-from gui.export import export_animation, export_data
-from gui.figure import FigureLayout, caption_text, save_png, save_svg
+from core.landscapes.network import NNConfig
+from core.landscapes.registry import is_nn_id, nn_is_cached
+from gui.export.exporters import export_animation, export_data
+from gui.export.figure import FigureLayout, caption_text, save_png, save_svg
 from gui.qt_helpers import make_action
 
 MAX_RECENT = 8

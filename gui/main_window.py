@@ -17,24 +17,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.escapes import BasinLabeller, escape_events
-from core.landscapes import is_nn_id, nn_is_cached
-from core.nn_landscape import NNConfig
-from core.presets import PRESETS
-from gui.about import AboutMethodsDialog
-from gui.analysis import AnalysisWindows
-from gui.basin_panel import BasinPanel
-from gui.controls import RunControls
+from core.experiment.presets import PRESETS
+from core.landscapes.network import NNConfig
+from core.landscapes.registry import is_nn_id, nn_is_cached
+from core.runs.escapes import BasinLabeller, escape_events
 from gui.file_actions import FileActions
-from gui.landscape_view import LandscapeView
 from gui.model import AppModel
-from gui.panels import LandscapePanel, MethodsPanel
+from gui.panels.basin_panel import BasinPanel
+from gui.panels.controls import RunControls
+from gui.panels.landscape_panel import LandscapePanel
+from gui.panels.methods_panel import MethodsPanel
 from gui.qt_helpers import make_action, scrolling
-from gui.results_table import ResultsTable
-from gui.run_buffer import RunBuffer
-from gui.runner import RunController, Update
-from gui.side_plots import SidePlots
 from gui.style import display_label, method_color
+from gui.view.landscape_view import LandscapeView
+from gui.view.results_table import ResultsTable
+from gui.view.run_buffer import RunBuffer
+from gui.view.side_plots import SidePlots
+from gui.windows.about import AboutMethodsDialog
+from gui.windows.analysis import AnalysisWindows
+from gui.workers.engine_runner import RunController, Update
 
 CHUNK_STEP = 50  # Shift+→
 MAX_ESCAPE_MARKERS = 20  # per run

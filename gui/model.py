@@ -13,13 +13,13 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from core.data_landscapes import DataLandscape
+from core.experiment.presets import Preset
+from core.experiment.spec import Experiment, MethodSpec, method_spec, parse_method_spec
 from core.landscape import Landscape
-from core.landscapes import DEFAULT_LANDSCAPE, FORMULA_PREFIX, get_landscape
+from core.landscapes.data import DataLandscape
+from core.landscapes.registry import DEFAULT_LANDSCAPE, FORMULA_PREFIX, get_landscape
 from core.methods import METHODS, get_method
 from core.params import resolve_params
-from core.presets import Preset
-from core.spec import Experiment, MethodSpec, method_spec, parse_method_spec
 
 MAX_STEPS_RANGE = (1, 1_000_000)
 
@@ -159,7 +159,7 @@ class AppModel(QObject):
         self._apply(exp.landscape, list(exp.methods), [tuple(p) for p in exp.starts], exp.seed, exp.max_steps)
 
     def load_state(self, state) -> None:
-        """Show a loaded experiment file (``core.experiment_file.ExperimentState``)."""
+        """Show a loaded experiment file (``core.experiment.file_format.ExperimentState``)."""
         self._apply(
             state.landscape,
             list(state.methods),

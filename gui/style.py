@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.experiment.spec import MethodSpec
 from core.methods import METHODS, get_method
-from core.spec import MethodSpec
 
 PALETTE = (
     "#CC6677",

@@ -7,8 +7,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from core.landscape import Landscape
+from core.methods.schedules import SCHEDULE_PARAMS
 from core.params import ParamSpec
-from core.schedules import SCHEDULE_PARAMS
 
 State = dict[str, Any]
 Params = dict[str, Any]

@@ -1,0 +1,275 @@
+"""Per-run results of a finished (or stopped) engine, and their JSON / CSV / summary forms."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from core.experiment.spec import MethodSpec
+from core.minima.match import MinimumMatch, basins_of, match_minima
+from core.runs.engine import Engine
+
+JSON_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """One (method, start) run. Trajectory arrays are present only for ``record="full"`` engines.
+
+    ``positions`` and ``losses`` have ``steps + 1`` rows (the start first); ``learning_rates`` and
+    each extra have ``steps`` rows (the value used by step 1, 2, …).
+    """
+
+    index: int
+    method_index: int
+    start_index: int
+    spec: MethodSpec
+    start: tuple[float, ...]
+    status: str
+    steps: int
+    final: tuple[float, ...]
+    final_loss: float
+    best_loss: float
+    minimum: MinimumMatch
+    basin: MinimumMatch
+    positions: np.ndarray | None = field(default=None, repr=False)
+    losses: np.ndarray | None = field(default=None, repr=False)
+    learning_rates: np.ndarray | None = field(default=None, repr=False)
+    extras: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+
+def collect_results(engine: Engine) -> list[RunResult]:
+    """A RunResult for every run of ``engine`` (finished or not), in run order."""
+    exp = engine.exp
+    n_starts = len(exp.starts)
+    traj = _stacked_trajectories(engine) if engine.record == "full" else None
+    finals = np.where((engine.status != "running")[:, None], engine.final_x, engine.current_x)
+    minima, basins = match_minima(exp.landscape, finals), basins_of(exp.landscape, finals)
+    results = []
+    for r in range(engine.n_runs):
+        m, s = divmod(r, n_starts)
+        finished = engine.status[r] != "running"
+        steps = int(engine.steps[r]) if finished else engine.t
+        final = engine.final_x[r] if finished else engine.current_x[r]
+        final_loss = float(engine.final_f[r] if finished else engine.current_f[r])
+        method_extras = _method_extra_names(exp.methods[m])
+        kwargs = {}
+        if traj is not None:
+            pos, losses, lrs, extras = traj
+            kwargs = dict(
+                positions=pos[: steps + 1, r],
+                losses=losses[: steps + 1, r],
+                learning_rates=lrs[:steps, r],
+                extras={k: extras[k][:steps, r] for k in method_extras},
+            )
+        results.append(
+            RunResult(
+                index=r,
+                method_index=m,
+                start_index=s,
+                spec=exp.methods[m],
+                start=tuple(map(float, exp.starts[s])),
+                status=str(engine.status[r]),
+                steps=steps,
+                final=tuple(map(float, final)),
+                final_loss=final_loss,
+                best_loss=float(min(engine.best_f[r], final_loss)),
+                minimum=minima[r],
+                basin=basins[r],
+                **kwargs,
+            )
+        )
+    return results
+
+
+def _method_extra_names(spec: MethodSpec) -> tuple[str, ...]:
+    from core.methods import get_method
+
+    return get_method(spec.method).extras
+
+
+def _stacked_trajectories(engine: Engine):
+    chunks = engine.chunks
+    pos = np.concatenate([engine.start_positions[None]] + [c.positions for c in chunks])
+    losses = np.concatenate([engine.start_losses[None]] + [c.losses for c in chunks])
+    empty = np.empty((0, engine.n_runs))
+    lrs = np.concatenate([empty] + [c.learning_rates for c in chunks])
+    extras = {
+        name: np.concatenate([empty] + [c.extras[name] for c in chunks]) for name in engine._extra_names
+    }
+    return pos, losses, lrs, extras
+
+
+# ---- output formats -------------------------------------------------------------------------------------
+def _num(x: float) -> float | None:
+    """JSON has no NaN/inf: they become null."""
+    return float(x) if math.isfinite(x) else None
+
+
+def _nums(a: np.ndarray) -> list:
+    if a.dtype == bool:
+        return [bool(v) for v in a]
+    return [_num(v) for v in a.tolist()] if not np.isfinite(a).all() else a.tolist()
+
+
+def results_to_dict(engine: Engine, results: list[RunResult]) -> dict:
+    """The documented JSON document (README, "JSON output")."""
+    land = engine.exp.landscape
+    runs = []
+    for res in results:
+        run = {
+            "method": res.spec.method,
+            "params": dict(res.spec.params),
+            "start": list(res.start),
+            "start_index": res.start_index,
+            "status": res.status,
+            "steps": res.steps,
+            "final": list(res.final),
+            "final_loss": _num(res.final_loss),
+            "best_loss": _num(res.best_loss),
+            "minimum": res.minimum.to_dict(),
+        }
+        if res.positions is not None:
+            run["positions"] = res.positions.tolist()
+            run["losses"] = _nums(res.losses)
+            run["learning_rates"] = _nums(res.learning_rates)
+            for name, values in res.extras.items():
+                run[name] = _nums(values.astype(bool) if name == "accepted" else values)
+        runs.append(run)
+    return {
+        "version": JSON_SCHEMA_VERSION,
+        "landscape": {
+            "id": land.id,
+            "name": land.name,
+            "dim": land.dim,
+            "formula": land.formula,
+            "domain": [list(d) for d in land.domain],
+            "minima": [
+                {"location": list(m.location), "value": m.value, "kind": m.kind}
+                for m in land.minima_in_domain()
+            ],
+        },
+        "seed": engine.exp.seed,
+        "max_steps": engine.exp.max_steps,
+        "runs": runs,
+    }
+
+
+def results_to_json(engine: Engine, results: list[RunResult]) -> str:
+    """JSON text; floats are written with full precision (they round-trip exactly)."""
+    return json.dumps(results_to_dict(engine, results), indent=1)
+
+
+def results_to_csv(engine: Engine, results: list[RunResult]) -> str:
+    """One row per run and step: method, params, start id, step, position, loss, rate, extras."""
+    dim = engine.exp.landscape.dim
+    extra_names = sorted({name for r in results for name in r.extras})
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    axes = ["x", "y"][:dim]
+    writer.writerow(
+        ["run", "method", "params", "start_id", "step", *axes, "loss", "learning_rate", *extra_names]
+    )
+    for res in results:
+        if res.positions is None:
+            continue
+        label = res.spec.to_text()
+        for step in range(res.steps + 1):
+            lr = res.learning_rates[step - 1] if step else math.nan
+            extra = [
+                _csv_value(res.extras[n][step - 1]) if (step and n in res.extras) else "" for n in extra_names
+            ]
+            writer.writerow(
+                [
+                    res.index,
+                    res.spec.method,
+                    label,
+                    res.start_index,
+                    step,
+                    *map(repr, map(float, res.positions[step])),
+                    repr(float(res.losses[step])),
+                    "" if math.isnan(lr) else repr(float(lr)),
+                    *extra,
+                ]
+            )
+    return out.getvalue()
+
+
+def _csv_value(v) -> str:
+    if isinstance(v, (bool, np.bool_)):
+        return str(int(v))
+    return "" if math.isnan(v) else repr(float(v))
+
+
+def format_point(p: tuple[float, ...]) -> str:
+    return "(" + ", ".join(f"{v:.8f}" for v in p) + ")" if len(p) > 1 else f"{p[0]:.8f}"
+
+
+def results_to_summary(engine: Engine, results: list[RunResult]) -> str:
+    """One line per run: method, start, final point and loss, status, steps, minimum reached."""
+    lines = []
+    for res in results:
+        where = res.minimum.kind
+        if res.minimum.location is not None:
+            where += f" min at {format_point(res.minimum.location)}"
+        if res.basin.kind != res.minimum.kind or res.minimum.kind == "none":
+            where += f"; in a {res.basin.kind} minimum's basin"
+        lines.append(
+            f"{res.spec.label:<28} start {format_point(res.start):<26} -> {format_point(res.final)}"
+            f"  f={res.final_loss:.8f}  {res.status} after {res.steps} steps  [{where}]"
+        )
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class RunStatus:
+    """A live snapshot of one run for the results table (cheap enough to send many times a second)."""
+
+    status: str
+    steps: int
+    final: tuple[float, ...]
+    final_loss: float
+    best_loss: float
+    minimum: str  # "global" / "local" / "none", or "" while running
+    basin: str
+
+
+class StatusTracker:
+    """Builds RunStatus snapshots of an engine; minimum matching is done once per finished run."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._matches: dict[int, tuple[str, str]] = {}
+
+    def snapshot(self) -> tuple[RunStatus, ...]:
+        e = self.engine
+        land = e.exp.landscape
+        newly = [r for r in range(e.n_runs) if e.status[r] != "running" and r not in self._matches]
+        if newly:
+            points = e.final_x[newly]
+            for r, m, b in zip(newly, match_minima(land, points), basins_of(land, points), strict=True):
+                self._matches[r] = (m.kind, b.kind)
+        out = []
+        for r in range(e.n_runs):
+            done = r in self._matches
+            x = e.final_x[r] if done else e.current_x[r]
+            f = float(e.final_f[r] if done else e.current_f[r])
+            minimum, basin = self._matches.get(r, ("", ""))
+            steps = int(e.steps[r]) if done else e.t
+            out.append(
+                RunStatus(
+                    str(e.status[r]),
+                    steps,
+                    tuple(map(float, x)),
+                    f,
+                    float(min(e.best_f[r], f)),
+                    minimum,
+                    basin,
+                )
+            )
+        return tuple(out)

@@ -1,0 +1,155 @@
+"""Basins of attraction, measured: run a method from a dense grid of starts (and many seeds for
+stochastic methods), label where each run ends, and summarise the success rates.
+
+Labels index the landscape's known minima in the domain (``BasinMap.minima``); ``NONE`` marks a
+run that ended near no known minimum and ``DIVERGED`` one that diverged.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.experiment.spec import Experiment, MethodSpec
+from core.landscape import Landscape, Minimum
+from core.methods import get_method
+from core.minima.match import MATCH_RADIUS, match_minimum
+from core.progress import Progress, check_cancel
+from core.runs.engine import DIVERGED as DIVERGED_STATUS
+from core.runs.engine import Engine
+
+# Labels besides minimum indices: no minimum, diverged, and an unlisted minimum (outside the
+# domain, e.g. a periodic function's next one) as deep as the global one / shallower.
+NONE, DIVERGED, GLOBAL_ELSEWHERE, LOCAL_ELSEWHERE = -1, -2, -3, -4
+MAX_GRID_1D, MAX_GRID_2D, MAX_SEEDS = 5000, 256, 100
+CHUNK_STEPS = 50
+
+
+@dataclass(frozen=True)
+class BasinMap:
+    """Where one method ends from every grid start, for every seed."""
+
+    landscape: Landscape
+    spec: MethodSpec
+    shape: tuple[int, ...]  # grid shape: (G,) or (G, G) with axis 0 = x
+    starts: np.ndarray  # (S, dim), S = prod(shape)
+    labels: np.ndarray  # (S, R) minimum index, NONE or DIVERGED
+    steps: np.ndarray  # (S, R) steps taken
+    statuses: np.ndarray  # (S, R) status strings
+    final_loss: np.ndarray  # (S, R)
+    minima: tuple[Minimum, ...]
+
+    @property
+    def seeds(self) -> int:
+        return self.labels.shape[1]
+
+    def global_mask(self) -> np.ndarray:
+        """(S, R): which runs ended in a global minimum."""
+        # Negative labels index from the end: NONE -1, DIVERGED -2, GLOBAL_ELSEWHERE -3, LOCAL_ELSEWHERE -4.
+        is_global = np.array([m.kind == "global" for m in self.minima] + [False, True, False, False])
+        return is_global[self.labels]
+
+    def global_fraction(self) -> np.ndarray:
+        """(S,): the share of seeds that reached a global minimum from each start."""
+        return self.global_mask().mean(axis=1)
+
+    def majority_label(self) -> np.ndarray:
+        """(S,): the most frequent label of each start over the seeds (ties: the lowest index)."""
+        if self.seeds == 1:
+            return self.labels[:, 0]
+        shifted = self.labels + 4  # LOCAL_ELSEWHERE → 0, …, NONE → 3, minima from 4
+        counts = np.apply_along_axis(np.bincount, 1, shifted, minlength=len(self.minima) + 4)
+        return counts.argmax(axis=1) - 4
+
+
+def grid_starts(land: Landscape, size: int) -> tuple[np.ndarray, tuple[int, ...]]:
+    """Evenly spaced starts over the domain: ``size`` points in 1-D, ``size × size`` in 2-D."""
+    limit = MAX_GRID_1D if land.dim == 1 else MAX_GRID_2D
+    if not 2 <= size <= limit:
+        raise ValueError(
+            f"grid size {size} is out of range: expected 2..{limit} for a {land.dim}-D landscape"
+        )
+    axes = [np.linspace(lo, hi, size) for lo, hi in land.domain]
+    mesh = np.meshgrid(*axes, indexing="ij")
+    return np.column_stack([m.ravel() for m in mesh]), tuple(len(a) for a in axes)
+
+
+def label_points(land: Landscape, points: np.ndarray, minima: tuple[Minimum, ...]) -> np.ndarray:
+    """Index of the known minimum within 1 % of the domain's size of each point, else NONE."""
+    labels = np.full(len(points), NONE)
+    if minima:
+        locations = np.array([m.location for m in minima])
+        dist = np.linalg.norm(points[:, None, :] - locations[None, :, :], axis=2)
+        nearest = np.argmin(dist, axis=1)
+        close = dist[np.arange(len(points)), nearest] <= MATCH_RADIUS * land.scale
+        labels = np.where(close & np.isfinite(points).all(axis=1), nearest, NONE)
+    for i in np.flatnonzero(labels == NONE):  # few: check for an unlisted minimum
+        kind = match_minimum(land, points[i]).kind
+        labels[i] = {"global": GLOBAL_ELSEWHERE, "local": LOCAL_ELSEWHERE}.get(kind, NONE)
+    return labels
+
+
+def compute_basin_map(
+    land: Landscape,
+    spec: MethodSpec,
+    size: int,
+    seeds: int = 1,
+    seed: int = 0,
+    max_steps: int = 1000,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> BasinMap:
+    """Run ``spec`` from every grid start (``seeds`` times if it is stochastic) and label the ends.
+
+    Checks ``cancel`` between chunks of steps (raises ``Cancelled``) and reports ``progress``.
+    """
+    if not 1 <= seeds <= MAX_SEEDS:
+        raise ValueError(f"seeds must be 1..{MAX_SEEDS}")
+    if not get_method(spec.method).stochastic:
+        seeds = 1  # deterministic: every seed gives the same run
+    starts, shape = grid_starts(land, size)
+    minima = land.minima_in_domain()
+    shape2 = (len(starts), seeds)
+    labels, steps = np.empty(shape2, dtype=int), np.empty(shape2, dtype=int)
+    statuses, final_loss = np.empty(shape2, dtype=object), np.empty(shape2)
+    for r in range(seeds):
+        engine = Engine(Experiment(land, (spec,), starts, max_steps, seed + r), record="final")
+        while not engine.done:
+            check_cancel(cancel)
+            engine.advance(CHUNK_STEPS)
+            if progress is not None:
+                progress((r + engine.t / max_steps) / seeds)
+        diverged = engine.status == DIVERGED_STATUS
+        labels[:, r] = np.where(diverged, DIVERGED, label_points(land, engine.final_x, minima))
+        steps[:, r], statuses[:, r], final_loss[:, r] = engine.steps, engine.status, engine.final_f
+    if progress is not None:
+        progress(1.0)
+    return BasinMap(land, spec, shape, starts, labels, steps, statuses, final_loss, minima)
+
+
+@dataclass(frozen=True)
+class SuccessRow:
+    """One method's summary over all starts × seeds."""
+
+    method: str
+    global_share: float
+    median_steps: float  # over runs that converged (NaN if none did)
+    median_final_loss: float
+    diverged_share: float
+    runs: int
+
+
+def success_row(bmap: BasinMap) -> SuccessRow:
+    converged = bmap.statuses == "converged"
+    steps = bmap.steps[converged]
+    finite = bmap.final_loss[np.isfinite(bmap.final_loss)]
+    return SuccessRow(
+        bmap.spec.to_text(),
+        float(bmap.global_mask().mean()),
+        float(np.median(steps)) if steps.size else float("nan"),
+        float(np.median(finite)) if finite.size else float("nan"),
+        float((bmap.labels == DIVERGED).mean()),
+        int(bmap.labels.size),
+    )

@@ -1,0 +1,149 @@
+"""Exports of an experiment: images (PNG/SVG), animations (GIF) and data (CSV/JSON).
+
+``ExperimentFigure`` builds its own offscreen view of an experiment's complete runs, so the same
+code serves the window's File ▸ Export menu and the headless ``python main.py export``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from core.experiment.spec import Experiment
+from core.files import atomic_write_text
+from core.runs.engine import Engine
+from core.runs.results import collect_results, results_to_csv, results_to_json
+from gui.export.figure import (
+    FigureLayout,
+    ProgressFn,
+    caption_text,
+    frame_steps,
+    qimage_to_pil,
+    render_image,
+    save_gif,
+    save_png,
+    save_svg,
+    trails_at,
+)
+from gui.model import AppModel
+from gui.style import display_label, method_color
+from gui.view.landscape_view import LandscapeView
+from gui.view.run_buffer import RunBuffer
+from gui.view.side_plots import SidePlots
+
+VIEW_SIZE = (1000, 700)
+SIDE_SIZE = (420, 233)
+IMAGE_FORMATS = (".png", ".svg")
+ANIMATION_FORMATS = (".gif",)
+DATA_FORMATS = (".csv", ".json")
+
+
+class ExperimentFigure:
+    """An offscreen landscape view (and side plots) showing an experiment's runs at any step."""
+
+    def __init__(self, exp: Experiment, side_plots: bool = False, view_size: tuple[int, int] = VIEW_SIZE):
+        self.exp = exp
+        self.engine = Engine(exp, record="full").run()
+        self.results = collect_results(self.engine)
+        self.model = AppModel()
+        self.model.load_experiment(exp)
+        self.view = LandscapeView(self.model)
+        _show_offscreen(self.view, view_size)
+        runs = [(spec, i) for spec in exp.methods for i in range(len(exp.starts))]
+        colors = [method_color(spec.method) for spec, _ in runs]
+        self.view.prepare_runs(
+            colors, [i for _, i in runs], [display_label(s) for s, _ in runs], exp.landscape.dim
+        )
+        self.side: SidePlots | None = None
+        if side_plots:
+            self.side = SidePlots()
+            self.side.log_loss.hide()
+            _show_offscreen(self.side, (SIDE_SIZE[0], view_size[1]))
+            self.side.prepare_runs(colors, exp.landscape.global_value)
+            buffer = RunBuffer(self.engine)
+            for chunk in self.engine.chunks:
+                buffer.append(chunk)
+            self.side.refresh(buffer)
+
+    @property
+    def last_step(self) -> int:
+        return self.engine.t
+
+    def show_step(self, step: int) -> None:
+        """Draw every run up to ``step``."""
+        trails, diverged = trails_at(self.results, self.exp.landscape.dim, step)
+        self.view.show_runs(trails, diverged)
+        QApplication.processEvents()
+
+    def layout(self, step: int) -> FigureLayout:
+        self.show_step(step)
+        side = [self.side.loss_plot, self.side.lr_plot, self.side.noise_plot] if self.side else []
+        return FigureLayout(self.view, side, caption_text(self.exp, step))
+
+    def close(self) -> None:
+        self.view.close()
+        if self.side is not None:
+            self.side.close()
+
+
+def _show_offscreen(widget, size: tuple[int, int]) -> None:
+    """Lay the widget out at ``size`` without putting a window on the screen."""
+    widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    widget.resize(*size)
+    widget.show()
+    QApplication.processEvents()
+
+
+def export_image(
+    exp: Experiment, path: str | Path, scale: int = 1, side_plots: bool = False, step: int | None = None
+) -> None:
+    """PNG (at ``scale``×) or SVG of the runs at ``step`` (default: the end)."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in IMAGE_FORMATS:
+        raise ValueError(f"image export writes {', '.join(IMAGE_FORMATS)}, not {suffix or 'no extension'}")
+    figure = ExperimentFigure(exp, side_plots)
+    try:
+        layout = figure.layout(figure.last_step if step is None else min(step, figure.last_step))
+        if suffix == ".png":
+            save_png(layout, path, scale)
+        else:
+            save_svg(layout, path)
+    finally:
+        figure.close()
+
+
+def export_animation(
+    exp: Experiment, path: str | Path, frames: int = 60, fps: float = 15, progress: ProgressFn | None = None
+) -> bool:
+    """An animated GIF of the runs from step 0 to the end; False if cancelled (nothing written)."""
+    if Path(path).suffix.lower() not in ANIMATION_FORMATS:
+        raise ValueError(f"animation export writes .gif, not {Path(path).suffix or 'no extension'}")
+    if not 2 <= frames <= 2000 or not 0.5 <= fps <= 60:
+        raise ValueError("frames must be 2–2000 and frames per second 0.5–60")
+    figure = ExperimentFigure(exp)
+    try:
+        steps = frame_steps(figure.last_step, frames)
+        images = []
+        for done, step in enumerate(steps):
+            images.append(qimage_to_pil(render_image(figure.layout(step))))
+            if progress is not None and not progress(done + 1, len(steps) + 1):
+                return False
+        save_gif(images, path, fps)
+        if progress is not None:
+            progress(len(steps) + 1, len(steps) + 1)
+        return True
+    finally:
+        figure.close()
+
+
+def export_data(exp: Experiment, path: str | Path) -> None:
+    """Every step of every run as CSV, or the CLI's JSON document, of the complete runs."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in DATA_FORMATS:
+        raise ValueError(f"data export writes .csv or .json, not {suffix or 'no extension'}")
+    engine = Engine(exp, record="full").run()
+    results = collect_results(engine)
+    text = results_to_csv(engine, results) if suffix == ".csv" else results_to_json(engine, results)
+    atomic_write_text(path, text)

@@ -1,0 +1,189 @@
+"""Extra landscape controls: a typed formula ("Custom…") and the dataset of a data landscape."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.landscapes.data import DataLandscape, load_csv_dataset, make_data_landscape
+from core.landscapes.registry import FORMULA_PREFIX, get_landscape, is_nn_id
+from gui.model import AppModel
+from gui.panels.nn_box import NNBox
+
+ALLOWED_HELP = (
+    "Variables x (and y for a surface), constants pi and e, + − * / ** and parentheses; "
+    "functions sin cos tan exp log sqrt abs tanh sinh cosh arctan."
+)
+ERROR_STYLE = "color: #B00020;"
+
+
+class FormulaBox(QGroupBox):
+    """Type f(x) or f(x, y); Apply builds it (exact gradient by SymPy). Errors show inline."""
+
+    message = Signal(str)
+
+    def __init__(self, model: AppModel, parent=None):
+        super().__init__("Custom formula", parent)
+        self.model = model
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(
+            "e.g. sin(x) + 0.5*sin(3*x)   or   (x**2 + y - 11)**2 + (x + y**2 - 7)**2"
+        )
+        self.edit.setToolTip(ALLOWED_HELP)
+        self.apply = QPushButton("Apply")
+        self.apply.setToolTip("Build the landscape from the formula (Enter)")
+        self.help = QLabel(ALLOWED_HELP)
+        self.help.setWordWrap(True)
+        self.help.setStyleSheet("color: #555;")
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.edit, 1)
+        row.addWidget(self.apply)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.help)
+        layout.addWidget(self.error)
+        self.apply.clicked.connect(self.apply_formula)
+        self.edit.returnPressed.connect(self.apply_formula)
+
+    def apply_formula(self) -> bool:
+        """Build the typed formula; on an error show it and keep the current landscape."""
+        text = self.edit.text().strip()
+        domain = self.model.landscape.domain
+        try:
+            land = get_landscape(FORMULA_PREFIX + text)
+            if land.dim == len(domain):
+                land = get_landscape(FORMULA_PREFIX + text, domain)
+            self.model.set_landscape_object(land)
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            self.message.emit(f"Formula refused: {exc}")
+            return False
+        self.error.clear()
+        return True
+
+
+class DatasetBox(QGroupBox):
+    """The dataset of a data landscape: generated (size, noise, seed) or loaded from a CSV file."""
+
+    message = Signal(str)
+
+    def __init__(self, model: AppModel, parent=None):
+        super().__init__("Dataset", parent)
+        self.model = model
+        self.size = QSpinBox()
+        self.size.setRange(2, 10_000)
+        self.size.setValue(64)
+        self.size.setToolTip("Number of generated samples")
+        self.noise = QDoubleSpinBox()
+        self.noise.setRange(0.0, 10.0)
+        self.noise.setSingleStep(0.05)
+        self.noise.setValue(0.1)
+        self.noise.setToolTip("Standard deviation of the noise added to the targets")
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setToolTip("Seed of the generated data")
+        self.generate = QPushButton("Generate")
+        self.load = QPushButton("Load CSV…")
+        self.load.setToolTip("x,y pairs, one per line (a header line is allowed)")
+        self.source = QLabel()
+        self.source.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow("Samples", self.size)
+        form.addRow("Noise", self.noise)
+        form.addRow("Data seed", self.seed)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.generate)
+        buttons.addWidget(self.load)
+        form.addRow(buttons)
+        form.addRow(self.source)
+        form.addRow(self.error)
+        self.generate.clicked.connect(self.regenerate)
+        self.load.clicked.connect(self._load_dialog)
+
+    def regenerate(self) -> None:
+        land = self.model.landscape
+        new = make_data_landscape(
+            land.id, n=self.size.value(), noise=self.noise.value(), seed=self.seed.value()
+        )
+        self.model.set_landscape_object(new.with_domain(land.domain))
+        self.error.clear()
+
+    def load_csv(self, path: str) -> bool:
+        """Use the x,y pairs of ``path``; a bad file shows its problem and changes nothing."""
+        try:
+            dataset = load_csv_dataset(path)
+            self.model.set_landscape_object(self.model.landscape.with_dataset(dataset))
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            self.message.emit(f"Data file refused: {exc}")
+            return False
+        self.error.clear()
+        return True
+
+    def _load_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Load x,y data", "", "CSV files (*.csv *.txt);;All files (*)"
+        )
+        if path:
+            self.load_csv(path)
+
+    def sync(self) -> None:
+        land = self.model.landscape
+        if isinstance(land, DataLandscape):
+            self.source.setText(f"{land.n_samples} samples · {land.dataset.source}")
+
+
+class LandscapeExtras(QWidget):
+    """Shows the formula box for typed formulas, the dataset box for data landscapes and the network
+    box for network slices (also while one is being prepared)."""
+
+    def __init__(self, model: AppModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.formula = FormulaBox(model)
+        self.dataset = DatasetBox(model)
+        self.nn = NNBox(model)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.formula)
+        layout.addWidget(self.dataset)
+        layout.addWidget(self.nn)
+        self.nn.finished.connect(self._sync_nn)
+        model.landscapeChanged.connect(self.sync)
+        self.sync()
+
+    def _sync_nn(self) -> None:
+        self.nn.setVisible(is_nn_id(self.model.landscape.id) or self.nn.busy)
+
+    def show_formula(self, visible: bool = True) -> None:
+        self.formula.setVisible(visible)
+
+    def sync(self) -> None:
+        land = self.model.landscape
+        self.dataset.setVisible(isinstance(land, DataLandscape))
+        self.dataset.sync()
+        self._sync_nn()
+        is_formula = land.id.startswith(FORMULA_PREFIX)
+        if is_formula:
+            self.formula.edit.setText(land.formula)
+        self.formula.setVisible(
+            is_formula or self.formula.isVisible() and not isinstance(land, DataLandscape)
+        )

@@ -1,0 +1,154 @@
+"""The Landscape panel: choosing the landscape, its domain and the minima toggle."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.landscapes.registry import FORMULA_PREFIX, LANDSCAPES, data_landscape_ids, get_landscape, is_nn_id
+from gui.model import AppModel
+from gui.panels.landscape_extras import LandscapeExtras
+from gui.panels.nn_box import nn_items
+
+CUSTOM = "__custom__"
+
+
+class LandscapePanel(QWidget):
+    """Landscapes grouped 1-D / 2-D, a description, the domain fields and the minima toggle."""
+
+    message = Signal(str)
+
+    def __init__(self, model: AppModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.items: dict[str, QTreeWidgetItem] = {}
+        data = [get_landscape(i) for i in data_landscape_ids()]
+        groups = (
+            ("1-D curves", [la for la in LANDSCAPES.values() if la.dim == 1]),
+            ("2-D surfaces", [la for la in LANDSCAPES.values() if la.dim == 2]),
+            ("Data: a model's loss (minibatches)", data),
+        )
+        for title, lands in groups:
+            group = QTreeWidgetItem(self.tree, [title])
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            for land in lands:
+                item = QTreeWidgetItem(group, [land.name])
+                item.setData(0, Qt.ItemDataRole.UserRole, land.id)
+                item.setToolTip(0, f"{land.description}\n{land.formula}")
+                self.items[land.id] = item
+        group = QTreeWidgetItem(self.tree, ["Neural-network slices (two moons)"])
+        group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        for land_id, label, tooltip in nn_items():
+            item = QTreeWidgetItem(group, [label])
+            item.setData(0, Qt.ItemDataRole.UserRole, land_id)
+            item.setToolTip(0, tooltip)
+            self.items[land_id] = item
+        custom = QTreeWidgetItem(self.tree, ["Custom formula…"])
+        custom.setData(0, Qt.ItemDataRole.UserRole, CUSTOM)
+        custom.setToolTip(0, "Type f(x) or f(x, y)")
+        self.items[CUSTOM] = custom
+        self.tree.expandAll()
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.domain_edits = [QLineEdit() for _ in range(4)]
+        domain = QGridLayout()
+        for i, (edit, name) in enumerate(
+            zip(self.domain_edits, ("x min", "x max", "y min", "y max"), strict=True)
+        ):
+            edit.setToolTip(f"Domain: {name} (press Enter to apply)")
+            edit.setPlaceholderText(name)
+            edit.editingFinished.connect(self._apply_domain)
+            domain.addWidget(edit, i // 2, i % 2)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #B00020;")
+        self.error.setWordWrap(True)
+        self.show_minima = QCheckBox("Show known minima (★ global, ▲ local)")
+        self.show_minima.setChecked(True)
+        self.extras = LandscapeExtras(model)
+        self.extras.formula.message.connect(self.message)
+        self.extras.dataset.message.connect(self.message)
+        self.extras.nn.message.connect(self.message)
+        self.extras.nn.finished.connect(self._on_nn_finished)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.extras)
+        layout.addWidget(self.description)
+        layout.addLayout(domain)
+        layout.addWidget(self.error)
+        layout.addWidget(self.show_minima)
+        self.tree.currentItemChanged.connect(self._on_select)
+        model.landscapeChanged.connect(self._sync)
+        self._sync()
+
+    def _on_select(self, item: QTreeWidgetItem | None, _previous=None) -> None:
+        landscape_id = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        if landscape_id and self.extras.nn.busy:
+            self.extras.nn.cancel(superseded=True)  # the latest choice wins
+        if landscape_id == CUSTOM:
+            self.extras.show_formula(True)
+            self.extras.formula.edit.setFocus()
+        elif landscape_id and is_nn_id(landscape_id):
+            if _list_id(self.model.landscape.id) != landscape_id:
+                self.extras.show_formula(False)
+                self.extras.nn.prepare(landscape_id.removeprefix("nn-"))  # trains in the background
+        elif landscape_id and landscape_id != self.model.landscape.id:
+            self.extras.show_formula(False)
+            self.model.set_landscape(landscape_id)
+
+    def _on_nn_finished(self) -> None:
+        if not self.extras.nn.superseded:  # back to the landscape shown, unless the user moved on
+            self._sync()
+
+    def _apply_domain(self) -> None:
+        land = self.model.landscape
+        texts = [e.text().strip() for e in self.domain_edits[: 2 * land.dim]]
+        try:
+            values = [float(t) for t in texts]
+            domain = tuple((values[2 * i], values[2 * i + 1]) for i in range(land.dim))
+            if domain != land.domain:
+                self.model.set_domain(domain)
+        except ValueError as exc:
+            text = (
+                str(exc) if "domain" in str(exc) else f"invalid domain {texts}: enter numbers with min < max"
+            )
+            self.error.setText(text)
+            self.message.emit(text)
+            self._sync_domain()
+            return
+        self.error.clear()
+
+    def _sync(self) -> None:
+        land = self.model.landscape
+        item = self.items[_list_id(land.id)]
+        if self.tree.currentItem() is not item and not self.extras.nn.busy:
+            self.tree.blockSignals(True)
+            self.tree.setCurrentItem(item)
+            self.tree.blockSignals(False)
+        self.description.setText(f"<b>{land.name}</b>: {land.description}<br><code>{land.formula}</code>")
+        self._sync_domain()
+
+    def _sync_domain(self) -> None:
+        land = self.model.landscape
+        values = [v for pair in land.domain for v in pair]
+        for i, edit in enumerate(self.domain_edits):
+            edit.setVisible(i < 2 * land.dim)
+            if i < len(values):
+                edit.setText(f"{values[i]:g}")
+
+
+def _list_id(landscape_id: str) -> str:
+    """The landscape list's entry for a landscape id (formulas: Custom; networks: their variant)."""
+    if landscape_id.startswith(FORMULA_PREFIX):
+        return CUSTOM
+    return landscape_id.partition(":")[0] if is_nn_id(landscape_id) else landscape_id

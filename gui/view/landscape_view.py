@@ -1,0 +1,347 @@
+"""The central view: the landscape (curve or heat map with contours) with start points and runs.
+
+Clicks edit the model's start points: click places one (replacing the others), Shift+click adds,
+right-click on a start removes it. Hover shows the coordinates and f.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
+
+from core.minima.grid import contour_levels, display_values, evaluate_grid, needs_log_colours, sample_curve
+from core.minima.search import GRID_2D as SEARCH_GRID_2D
+from gui.model import AppModel
+from gui.style import GLOBAL_MIN_COLOR, LOCAL_MIN_COLOR, start_symbol, thin_indices
+from gui.view.batch_overlay import BatchOverlay
+from gui.view.trail_item import TrailItem
+
+# Points drawn per run: painting cost grows with them (measured in docs/benchmarks.md).
+MAX_PATH_POINTS = 400
+MAX_DOTS = 250
+REMOVE_RADIUS_PX = 12
+
+
+class LandscapeView(pg.PlotWidget):
+    """See the module docstring. ``message`` reports refused clicks; ``hovered`` the hover text."""
+
+    message = Signal(str)
+    hovered = Signal(str)
+    painted = Signal()
+
+    def __init__(self, model: AppModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.plot_item = self.getPlotItem()
+        self.vb = self.plot_item.getViewBox()
+        self.vb.setMenuEnabled(False)
+        # Trails change every frame: repainting the viewport whole beats tracking dirty regions.
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        legend = self.plot_item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 200))
+        legend.setZValue(200)
+        self.curve = pg.PlotDataItem(pen=pg.mkPen("#444444", width=2))
+        # The landscape is static while runs stream: cache its rendering instead of repainting it.
+        self.curve.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.image = pg.ImageItem()
+        self.image.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.colorbar: pg.ColorBarItem | None = None
+        self.isocurves: list[pg.IsocurveItem] = []
+        self.minima = pg.ScatterPlotItem(size=14, pxMode=True)
+        self.start_markers = pg.ScatterPlotItem(
+            size=13, pxMode=True, pen=pg.mkPen("k", width=1.5), brush=pg.mkBrush(255, 255, 255, 200)
+        )
+        self.heads = pg.ScatterPlotItem(size=12, pxMode=True)
+        self.escapes = pg.ScatterPlotItem(
+            size=9, pxMode=True, symbol="d", pen=pg.mkPen("#FFFFFF"), brush=pg.mkBrush("#CC3311")
+        )
+        self.trails: list[TrailItem] = []
+        self.hover_label = pg.TextItem(anchor=(0, 1), color="#222222", fill=pg.mkBrush(255, 255, 255, 200))
+        self.hover_label.setZValue(100)
+        for item in (self.minima, self.start_markers, self.heads, self.escapes):
+            item.setZValue(50)
+        self.minima.setZValue(40)
+        self.show_minima = True
+        self.overlay = BatchOverlay(self.plot_item)
+        self._band_items: list = []
+        self._run_colors: list[str] = []
+        self._run_starts: list[int] = []
+        self._dots = True
+        self.scene().sigMouseClicked.connect(self._on_click)
+        self.scene().sigMouseMoved.connect(self._on_move)
+        model.landscapeChanged.connect(self.redraw_landscape)
+        model.startsChanged.connect(self.redraw_starts)
+        self.redraw_landscape()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().paintEvent(event)
+        self.painted.emit()
+
+    # ---- landscape ----------------------------------------------------------------------------------
+    def redraw_landscape(self) -> None:
+        land = self.model.landscape
+        for item in (
+            self.curve,
+            self.image,
+            *self.isocurves,
+            self.minima,
+            self.start_markers,
+            self.heads,
+            self.escapes,
+            self.hover_label,
+        ):
+            if item.scene() is not None:
+                self.plot_item.removeItem(item)
+        self.isocurves = []
+        self.overlay.clear()
+        self.show_basin_bands([])
+        if self.colorbar is not None:
+            self.plot_item.layout.removeItem(self.colorbar)
+            self.colorbar.scene().removeItem(self.colorbar)
+            self.colorbar = None
+        if land.dim == 1:
+            xs, ys = sample_curve(land)
+            self.curve.setData(xs, ys)
+            self.plot_item.addItem(self.curve)
+            self.plot_item.setLabels(left="f(x)", bottom="x")
+        else:
+            self._draw_surface()
+            self.plot_item.setLabels(left="y", bottom="x")
+        for item in (self.minima, self.start_markers, self.heads, self.escapes):
+            self.plot_item.addItem(item)
+        self.plot_item.addItem(self.hover_label, ignoreBounds=True)
+        self.hover_label.hide()
+        self.plot_item.setTitle(f"{land.name}   <span style='color:#666'>({land.id})</span>")
+        self._draw_minima()
+        self.redraw_starts()
+        self.fit_view()
+
+    def fit_view(self) -> None:
+        """Show the domain (and, on a curve, the curve's range); trails never rescale the view."""
+        land = self.model.landscape
+        (x0, x1) = land.domain[0]
+        if land.dim == 1:
+            ys = self.curve.getData()[1]
+            finite = ys[np.isfinite(ys)] if ys is not None else np.array([0.0, 1.0])
+            y0, y1 = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        else:
+            (y0, y1) = land.domain[1]
+        self.vb.disableAutoRange()
+        self.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.05)
+
+    def _draw_surface(self) -> None:
+        land = self.model.landscape
+        xs, ys, z = evaluate_grid(land, SEARCH_GRID_2D if land.expensive else 200)  # expensive: cached
+        log = needs_log_colours(z)
+        shown = display_values(z, log)
+        self.image.setImage(shown, autoLevels=False)
+        (x0, x1), (y0, y1) = land.domain
+        self.image.setRect(x0, y0, x1 - x0, y1 - y0)
+        self.plot_item.addItem(self.image)
+        finite = shown[np.isfinite(shown)]
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        self.colorbar = pg.ColorBarItem(
+            values=(lo, hi),
+            colorMap=pg.colormap.get("viridis"),
+            interactive=False,
+            label="log10(1 + f − min f)" if log else "f",
+        )
+        self.colorbar.setImageItem(self.image, insert_in=self.plot_item)
+        for level in contour_levels(shown):
+            iso = pg.IsocurveItem(data=shown, level=float(level), pen=pg.mkPen(255, 255, 255, 90))
+            iso.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            iso.setParentItem(self.image)
+            self.isocurves.append(iso)
+
+    def _draw_minima(self) -> None:
+        land = self.model.landscape
+        spots = []
+        minima = land.minima_in_domain()
+        small = len(minima) > 30  # e.g. Rastrigin's lattice: keep the surface visible
+        for m in minima:
+            x = m.location[0]
+            y = m.value if land.dim == 1 else m.location[1]
+            is_global = m.kind == "global"
+            spots.append(
+                {
+                    "pos": (x, y),
+                    "symbol": "star" if is_global else "t1",
+                    "size": 18 if is_global else (7 if small else 12),
+                    "brush": pg.mkBrush(GLOBAL_MIN_COLOR if is_global else LOCAL_MIN_COLOR),
+                    "pen": pg.mkPen("k"),
+                }
+            )
+        self.minima.setData(spots)
+        self.minima.setVisible(self.show_minima)
+
+    def set_minima_visible(self, visible: bool) -> None:
+        self.show_minima = visible
+        self.minima.setVisible(visible)
+
+    # ---- starts and runs ----------------------------------------------------------------------------
+    def _start_xy(self, point: tuple[float, ...]) -> tuple[float, float]:
+        if self.model.landscape.dim == 1:
+            return point[0], float(self.model.landscape.value([point])[0])
+        return point[0], point[1]
+
+    def redraw_starts(self) -> None:
+        spots = [
+            {"pos": self._start_xy(p), "symbol": start_symbol(i)} for i, p in enumerate(self.model.starts)
+        ]
+        self.start_markers.setData(spots)
+
+    def prepare_runs(self, colors: list[str], start_indices: list[int], labels: list[str], dim: int) -> None:
+        """Create the trail items (once; updates only call setData): one item per method.
+
+        All runs of a method share one item (a ``connect`` array keeps them apart), which keeps
+        redraws cheap. On a curve a trail is dots on the curve (lines between far-apart points
+        would cut through the air); on a surface it is the path as a line.
+        """
+        for item in self.trails:
+            self.plot_item.removeItem(item)
+        self.plot_item.legend.clear()
+        self._run_colors, self._run_starts = colors, start_indices
+        self._dots = dim == 1
+        self.trails, self._groups = [], []
+        by_label: dict[str, list[int]] = {}
+        for run, label in enumerate(labels):
+            by_label.setdefault(label, []).append(run)
+        for label, runs in by_label.items():
+            faded = pg.mkColor(colors[runs[0]])
+            faded.setAlpha(150)
+            if self._dots:  # dots drawn as tiny round-capped segments: one cheap path
+                pen = pg.mkPen(faded, width=5, cap=Qt.PenCapStyle.RoundCap)
+            else:
+                faded.setAlpha(255)  # a 1-pixel path: opaque to stand out (wider paths cost a lot)
+                pen = pg.mkPen(faded, width=1)
+            item = TrailItem(pen)
+            item.setZValue(30)
+            self.plot_item.addItem(item)
+            self.plot_item.legend.addItem(pg.PlotDataItem(pen=pg.mkPen(faded, width=3)), label)
+            self.trails.append(item)
+            self._groups.append(runs)
+        self.heads.setData([])
+        self.escapes.setData([])
+
+    def show_basin_bands(self, bands: list[tuple[str, np.ndarray]]) -> None:
+        """1-D: one coloured band per method under the curve; ``bands`` are (label, (G, 3) RGB) pairs."""
+        for item in self._band_items:
+            self.plot_item.removeItem(item)
+        self._band_items = []
+        land = self.model.landscape
+        if land.dim != 1 or not bands:
+            return
+        ((x0, x1),) = land.domain
+        ys = self.curve.getData()[1]
+        finite = ys[np.isfinite(ys)] if ys is not None else np.array([0.0, 1.0])
+        low, span = float(finite.min()), float(np.ptp(finite)) or 1.0
+        height = 0.06 * span
+        for k, (label, rgb) in enumerate(bands):
+            top = low - 0.03 * span - k * (height * 1.25)
+            image = pg.ImageItem(rgb[:, None, :])
+            image.setRect(x0, top - height, x1 - x0, height)
+            text = pg.TextItem(label, color="#333333", anchor=(1, 0.5))
+            text.setPos(x0, top - height / 2)
+            for item in (image, text):
+                self.plot_item.addItem(item)
+                self._band_items.append(item)
+        self.fit_view()
+        self.vb.setYRange(low - 0.03 * span - len(bands) * height * 1.25, float(finite.max()), padding=0.05)
+
+    def show_escapes(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Mark the points where runs entered a new basin."""
+        self.escapes.setData(x, y)
+
+    def show_runs(self, trails_xy: list[tuple[np.ndarray, np.ndarray]], diverged: list[bool]) -> None:
+        """Draw each run's trail (x, y) and its head; diverged runs get a cross."""
+        for item, runs in zip(self.trails, self._groups, strict=True):
+            limit = MAX_DOTS if self._dots else MAX_PATH_POINTS
+            parts = []
+            for r in runs:
+                x, y = trails_xy[r]
+                idx = thin_indices(len(x), limit)
+                parts.append(np.column_stack([x[idx], y[idx]]))
+            xy, connect = self._joined(parts)
+            item.set_data(xy[:, 0], xy[:, 1], connect)
+        spots = []
+        for i, (x, y) in enumerate(trails_xy):
+            if len(x):
+                symbol = "x" if diverged[i] else start_symbol(self._run_starts[i])
+                spots.append(
+                    {
+                        "pos": (x[-1], y[-1]),
+                        "brush": pg.mkBrush(self._run_colors[i]),
+                        "symbol": symbol,
+                        "pen": pg.mkPen("k", width=1),
+                    }
+                )
+        self.heads.setData(spots)
+
+    def _joined(self, parts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """Concatenate the runs' points with a connect array that never joins two runs."""
+        if self._dots:
+            parts = [np.repeat(p, 2, axis=0) for p in parts]
+        xy = np.concatenate(parts) if parts else np.empty((0, 2))
+        if self._dots:  # Qt draws nothing for a zero-length segment: nudge each copy a hair
+            xy[1::2, 0] += 1e-9 * self.model.landscape.scale
+        if self._dots:
+            connect = np.zeros(len(xy), dtype=bool)
+            connect[0::2] = True  # each point to its own copy: a dot
+        else:
+            connect = np.ones(len(xy), dtype=bool)
+            connect[np.cumsum([len(p) for p in parts]) - 1] = False
+        return xy, connect
+
+    # ---- mouse --------------------------------------------------------------------------------------
+    def _view_point(self, scene_pos) -> QPointF | None:
+        if not self.vb.sceneBoundingRect().contains(scene_pos):
+            return None
+        return self.vb.mapSceneToView(scene_pos)
+
+    def _on_click(self, event) -> None:
+        p = self._view_point(event.scenePos())
+        if p is None:
+            return
+        land = self.model.landscape
+        point = (p.x(),) if land.dim == 1 else (p.x(), p.y())
+        try:
+            if event.button() == Qt.MouseButton.RightButton:
+                self._remove_start_near(event.scenePos())
+            elif event.button() == Qt.MouseButton.LeftButton:
+                if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                    self.model.add_start(point)
+                else:
+                    self.model.set_starts([point])
+            event.accept()
+        except ValueError as exc:
+            self.message.emit(str(exc))
+
+    def _remove_start_near(self, scene_pos) -> None:
+        best, best_d = None, REMOVE_RADIUS_PX
+        for i, start in enumerate(self.model.starts):
+            sp = self.vb.mapViewToScene(QPointF(*self._start_xy(start)))
+            d = ((sp.x() - scene_pos.x()) ** 2 + (sp.y() - scene_pos.y()) ** 2) ** 0.5
+            if d <= best_d:
+                best, best_d = i, d
+        if best is not None:
+            self.model.remove_start(best)
+
+    def _on_move(self, scene_pos) -> None:
+        p = self._view_point(scene_pos)
+        if p is None:
+            self.hover_label.hide()
+            return
+        land = self.model.landscape
+        point = (p.x(),) if land.dim == 1 else (p.x(), p.y())
+        with np.errstate(all="ignore"):
+            f = float(land.value([point])[0])
+        text = (
+            f"x = {p.x():.4g}, f = {f:.6g}"
+            if land.dim == 1
+            else f"x = {p.x():.4g}, y = {p.y():.4g}, f = {f:.6g}"
+        )
+        self.hover_label.setText(text)
+        self.hover_label.setPos(p)
+        self.hover_label.show()
+        self.hovered.emit(text)

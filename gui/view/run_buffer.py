@@ -1,0 +1,123 @@
+"""Accumulates the engine's streamed chunks into per-run arrays for drawing (storage only, no maths).
+
+Up to ``MAX_ROWS`` steps every step is kept; past that the stored history is thinned to every
+2nd, 4th, … step (the view draws at most a few thousand points per run anyway), so a long run
+keeps bounded memory and constant cost. The latest row is always kept exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from core.runs.engine import Chunk, Engine
+
+MAX_ROWS = 20_000
+
+
+class RunBuffer:
+    """Stored rows (steps 0, s, 2s, … for stride s) of every run, plus the latest row.
+
+    ``steps[r]`` is how many steps run r really took; a finished run's later rows repeat its end.
+    """
+
+    def __init__(self, engine: Engine, max_rows: int = MAX_ROWS):
+        n_runs, dim = engine.n_runs, engine.land.dim
+        self.max_rows = max_rows
+        self.stride = 1
+        self.positions = np.empty((max_rows, n_runs, dim))
+        self.losses = np.empty((max_rows, n_runs))
+        self.learning_rates = np.full((max_rows, n_runs), np.nan)
+        self.extras: dict[str, np.ndarray] = {}
+        self.positions[0] = engine.start_positions
+        self.losses[0] = engine.start_losses
+        self.stored = 1  # rows in use
+        self.step = 0  # the latest step received
+        self.last = {
+            "positions": self.positions[0].copy(),
+            "losses": self.losses[0].copy(),
+            "learning_rates": np.full(n_runs, np.nan),
+        }
+        self.batches: dict[int, np.ndarray] = {}  # run -> its latest minibatch (data landscapes)
+        self.ends: dict[str, dict[int, np.ndarray]] = {}  # series -> run -> its value at its last step
+        self.steps = np.zeros(n_runs, dtype=np.int64)
+        self.status: tuple[str, ...] = ("running",) * n_runs
+
+    @property
+    def rows(self) -> int:
+        """Steps received so far, the start included (the number of rows of an unthinned history)."""
+        return self.step + 1
+
+    def append(self, chunk: Chunk) -> None:
+        steps = np.arange(chunk.first_step, chunk.first_step + chunk.n)
+        keep = np.flatnonzero(steps % self.stride == 0)
+        while self.stored + keep.size > self.max_rows:
+            self._thin()
+            keep = np.flatnonzero(steps % self.stride == 0)
+        rows = slice(self.stored, self.stored + keep.size)
+        self.positions[rows] = chunk.positions[keep]
+        self.losses[rows] = chunk.losses[keep]
+        self.learning_rates[rows] = chunk.learning_rates[keep]
+        for name, values in chunk.extras.items():
+            if name not in self.extras:
+                self.extras[name] = np.full(self.losses.shape, np.nan)
+                self.last[name] = np.full(self.losses.shape[1], np.nan)
+            self.extras[name][rows] = values[keep]
+        self.stored += keep.size
+        series = {
+            "positions": chunk.positions,
+            "losses": chunk.losses,
+            "learning_rates": chunk.learning_rates,
+            **chunk.extras,
+        }
+        self.last = {name: values[-1].copy() for name, values in series.items()}
+        # A run that ended inside this chunk: keep its end row (later rows carry no rate/extras).
+        for run in np.flatnonzero(np.array(chunk.status) != "running"):
+            end = int(chunk.steps[run]) - chunk.first_step
+            if 0 <= end < chunk.n:
+                for name, values in series.items():
+                    self.ends.setdefault(name, {})[run] = values[end, run]
+        self.step, self.steps, self.status = int(steps[-1]), chunk.steps.copy(), chunk.status
+        self.batches = chunk.batches
+
+    def _thin(self) -> None:
+        """Keep every other stored row and double the stride."""
+        half = (self.stored + 1) // 2
+        for array in (self.positions, self.losses, self.learning_rates, *self.extras.values()):
+            array[:half] = array[: self.stored : 2]
+        self.stored, self.stride = half, self.stride * 2
+
+    def _end_step(self, run: int) -> int:
+        return int(self.steps[run]) if self.status[run] != "running" else self.step
+
+    def _row_count(self, run: int) -> tuple[int, bool]:
+        """Stored rows up to run's last step, and whether that last step needs the latest row."""
+        end = self._end_step(run)
+        count = min(end // self.stride + 1, self.stored)
+        return count, (count - 1) * self.stride != end
+
+    def row_steps(self, run: int) -> np.ndarray:
+        """The step number of each row that ``trajectory``/``series`` return for ``run``."""
+        count, extra = self._row_count(run)
+        steps = np.arange(count) * self.stride
+        return np.append(steps, self._end_step(run)) if extra else steps
+
+    def trajectory(self, run: int) -> np.ndarray:
+        """Positions of run ``run`` so far, shape (rows, dim), its latest (or final) position last."""
+        return self._rows(self.positions, "positions", run)
+
+    def series(self, name: str, run: int) -> np.ndarray:
+        """A per-row series of one run: ``losses``, ``learning_rates`` or an extra (NaN at row 0)."""
+        data = {"losses": self.losses, "learning_rates": self.learning_rates}.get(name, self.extras.get(name))
+        if data is None:
+            return np.empty(0)
+        return self._rows(data, name, run)
+
+    def _rows(self, data: np.ndarray, name: str, run: int) -> np.ndarray:
+        count, extra = self._row_count(run)
+        stored = data[:count, run]
+        if not extra:
+            return stored
+        end = self.ends.get(name, {}).get(run)
+        if end is None or self.status[run] == "running":
+            end = self.last[name][run]
+        return np.concatenate([stored, np.asarray(end)[None]])

@@ -1,0 +1,57 @@
+"""The Analysis menu: the plain-vs-skip network comparison and the high-dimensional study, each a
+window of its own, made on first use, one of each per main window, kept (hidden) when closed."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMenu, QWidget
+
+from gui.panels.nn_box import NNBox
+from gui.qt_helpers import make_action
+
+
+class AnalysisWindows:
+    """Owns the analysis windows of one main window; ``close`` stops their computations."""
+
+    def __init__(self, menu: QMenu, network_box: NNBox):
+        self.network_box = network_box
+        self.nn_compare = None
+        self.highdim = None
+        for text, slot, key in (
+            ("Compare &network slices: plain vs skip…", lambda: self.show_nn_compare(), "Ctrl+Shift+N"),
+            ("&High dimensions: saddles and good minima…", self.show_highdim, "Ctrl+Shift+H"),
+        ):
+            menu.addAction(make_action(menu, text, slot, key))
+        network_box.compareRequested.connect(lambda: self.show_nn_compare(from_network_box=True))
+
+    def show_nn_compare(self, from_network_box: bool = False) -> QWidget:
+        """The comparison window; it takes the Network box's depth, width and seed when first made, or
+        when opened from that box (not while it computes)."""
+        from gui.windows.slice_compare import NNCompareWindow
+
+        fresh = self.nn_compare is None
+        if fresh:
+            self.nn_compare = NNCompareWindow()
+        if (fresh or from_network_box) and not self.nn_compare.runner.busy:
+            config = self.network_box.config()
+            for name in ("depth", "width", "seed"):
+                self.nn_compare.spins[name].setValue(getattr(config, name))
+        return _raised(self.nn_compare)
+
+    def show_highdim(self) -> QWidget:
+        """The high-dimensional study window."""
+        from gui.windows.highdim_window import HighDimWindow
+
+        if self.highdim is None:
+            self.highdim = HighDimWindow()
+        return _raised(self.highdim)
+
+    def close(self) -> None:
+        for window in (self.nn_compare, self.highdim):
+            if window is not None:
+                window.close()  # their closeEvent stops and joins their worker threads
+
+
+def _raised(window: QWidget) -> QWidget:
+    window.show()
+    window.raise_()
+    return window

@@ -1,0 +1,89 @@
+"""Data landscapes and typed formulas in the window."""
+
+import numpy as np
+import pytest
+
+from core.experiment.presets import PRESETS
+from tests.gui.helpers import make_window
+
+
+@pytest.fixture
+def window(qtbot):
+    win = make_window(qtbot)
+    yield win
+    win.close()
+
+
+def test_data_landscape_shows_the_full_loss_and_the_minibatch_loss(qtbot, window):
+    window.model.load_preset(PRESETS["minibatch-noise"])
+    view = window.view
+    xs, full = view.curve.getData()
+    assert len(xs) > 100 and np.isfinite(full).all()
+    assert window.landscape_panel.extras.dataset.isVisibleTo(window)
+    window.controller.step(5)
+    batch_x, batch_y = view.overlay.curves[0].getData()
+    assert batch_x is not None and len(batch_x) > 100
+    assert not np.allclose(np.interp(batch_x, xs, full), batch_y)  # a batch's loss differs from the full loss
+    assert view.overlay.curves[2].getData()[0] is None or len(view.overlay.curves[2].getData()[0]) == 0
+    full_arrows, batch_arrows = view.overlay.full_arrows.getData(), view.overlay.batch_arrows.getData()
+    assert len(full_arrows[0]) == 4 and len(batch_arrows[0]) == 4  # one segment per minibatch run
+
+
+def test_batch_size_is_shown_only_on_data_landscapes(qtbot, window):
+    window.methods_panel.list.setCurrentRow(0)
+    editor = window.methods_panel.editor
+    assert editor.fields["batch_size"].isHidden()
+    window.model.set_landscape("fit-frequency")
+    assert not editor.fields["batch_size"].isHidden()
+
+
+def test_two_d_data_landscape_can_overlay_batch_contours(qtbot, window):
+    window.model.set_landscape("tiny-net")
+    for mid in window.model.methods:
+        window.model.set_method_enabled(mid, mid == "sgd")
+    window.model.set_method_param("sgd", "batch_size", "8")
+    window.model.set_starts([(1.0, 0.5)])
+    window._set_batch_contours(True)
+    window.controller.step(3)
+    assert len(window.view.overlay.contours) > 2
+
+
+def test_bad_csv_keeps_the_data_and_says_which_line(qtbot, window, tmp_path):
+    window.model.set_landscape("fit-frequency")
+    before = window.model.landscape
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x,y\n1,2\n3,abc\n")
+    box = window.landscape_panel.extras.dataset
+    assert not box.load_csv(str(bad))
+    assert "line 3" in box.error.text() and window.model.landscape is before
+    good = tmp_path / "good.csv"
+    good.write_text("x,y\n" + "\n".join(f"{x},{np.sin(2 * x)}" for x in np.linspace(-3, 3, 20)))
+    assert box.load_csv(str(good)) and window.model.landscape.n_samples == 20
+
+
+def test_invalid_formula_is_refused_inline_and_the_landscape_kept(qtbot, window):
+    window.model.set_landscape("himmelblau")
+    panel = window.landscape_panel
+    panel.tree.setCurrentItem(panel.items["__custom__"])
+    box = panel.extras.formula
+    assert box.isVisibleTo(window)
+    box.edit.setText("sin(x) + z")
+    assert not box.apply_formula()
+    assert "unknown name 'z' at position 9" in box.error.text()
+    assert window.model.landscape.id == "himmelblau"
+    box.edit.setText("x.real")
+    assert not box.apply_formula() and "attribute" in box.error.text()
+    box.edit.setText("sin(x) + 0.5*sin(3*x)")
+    assert box.apply_formula() and box.error.text() == ""
+    land = window.model.landscape
+    assert land.id == "expr:sin(x) + 0.5*sin(3*x)" and land.dim == 1
+    assert sum(m.kind == "global" for m in land.minima_in_domain()) == 3
+
+
+def test_two_variable_formula_gives_a_surface_with_exact_gradient(qtbot, window):
+    box = window.landscape_panel.extras.formula
+    box.edit.setText("(x**2 + y - 11)**2 + (x + y**2 - 7)**2")
+    assert box.apply_formula()
+    land = window.model.landscape
+    assert land.dim == 2 and window.view.image.image is not None
+    np.testing.assert_allclose(land.grad([[0.0, 0.0]])[0], [-14.0, -22.0])

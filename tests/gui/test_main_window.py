@@ -1,0 +1,143 @@
+"""The desktop window: clicks place starts, runs stream from the worker and match the core."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from core.experiment.spec import Experiment, parse_method_spec
+from core.landscapes.registry import get_landscape
+from core.runs.engine import Engine
+from core.runs.results import collect_results
+from gui.style import thin_indices
+from gui.view.landscape_view import MAX_DOTS
+from tests.gui.helpers import click_view, make_window, run_to_end
+
+
+@pytest.fixture
+def window(qtbot):
+    win = make_window(qtbot)
+    win.model.set_landscape("sine-mix")
+    for mid in win.model.methods:
+        win.model.set_method_enabled(mid, mid in ("gd", "momentum"))
+    win.model.set_method_param("gd", "lr", "0.1")
+    win.model.set_method_param("momentum", "lr", "0.1")
+    win.model.set_starts([])
+    yield win
+    win.close()
+
+
+def test_window_launches_with_panels_and_menus(window):
+    assert window.isVisible()
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus == ["&File", "&Run", "&Presets", "&View", "&Analysis", "&Help"]
+    assert window.landscape_panel.items["rastrigin"].parent().text(0) == "2-D surfaces"
+    assert window.methods_panel.list.count() == 13
+
+
+def test_click_places_a_start_on_the_curve_and_shift_click_adds_one(qtbot, window):
+    click_view(qtbot, window, 1.0, 0.0)
+    assert len(window.model.starts) == 1
+    assert window.model.starts[0][0] == pytest.approx(1.0, abs=0.02)
+    click_view(qtbot, window, 0.5, 0.0, modifier=Qt.KeyboardModifier.ShiftModifier)
+    assert [round(s[0], 1) for s in window.model.starts] == [1.0, 0.5]
+    # The markers sit on the curve: y = f(x).
+    xs, ys = window.view.start_markers.getData()
+    land = get_landscape("sine-mix")
+    np.testing.assert_allclose(ys, land.value(np.column_stack([xs]))[:], rtol=1e-12)
+    # A plain click replaces both.
+    click_view(qtbot, window, -2.0, 0.0)
+    assert len(window.model.starts) == 1 and window.model.starts[0][0] == pytest.approx(-2.0, abs=0.02)
+
+
+def test_right_click_on_a_start_removes_it(qtbot, window):
+    window.model.set_starts([(1.0,), (3.0,)])
+    land = get_landscape("sine-mix")
+    click_view(qtbot, window, 3.0, float(land.value([[3.0]])[0]), button=Qt.MouseButton.RightButton)
+    assert window.model.starts == [(1.0,)]
+
+
+def test_runs_to_completion_match_the_core(qtbot, window):
+    window.model.set_starts([(1.0,), (0.5,)])
+    run_to_end(qtbot, window)
+    land = get_landscape("sine-mix")
+    exp = Experiment(
+        land,
+        (parse_method_spec("gd:lr=0.1"), parse_method_spec("momentum:lr=0.1")),
+        [[1.0], [0.5]],
+        max_steps=window.model.max_steps,
+        seed=window.model.seed,
+    )
+    expected = collect_results(Engine(exp).run())
+    trails = window.trails()
+    assert len(trails) == 4
+    for (x, y), res in zip(trails, expected, strict=True):
+        np.testing.assert_array_equal(x, res.positions[:, 0])
+        np.testing.assert_array_equal(y, res.losses)
+    # One trail item per method: each run's points, thinned to at most MAX_DOTS, drawn as dots
+    # (each point twice, a hair apart).
+    for method, item in enumerate(window.view.trails):
+        runs = [r for r in expected if r.method_index == method]
+        kept = [r.positions[thin_indices(len(r.positions), MAX_DOTS), 0] for r in runs]
+        drawn = np.repeat(np.concatenate(kept), 2)
+        np.testing.assert_allclose(item.getData()[0], drawn, rtol=0, atol=1e-7)
+        assert kept[0][-1] == runs[0].positions[-1, 0]  # the end point is always drawn
+    assert window.table.column_texts("Status") == [r.status for r in expected]
+    assert window.table.column_texts("Reached") == ["local", "global", "local", "global"]
+    assert not window.controller.is_running
+
+
+def test_changing_the_landscape_mid_run_resets_cleanly(qtbot, window):
+    window.model.set_starts([(1.0,)])
+    window.model.set_max_steps(100_000)
+    window.model.set_method_param("gd", "lr", "0.0001")
+    window.controller.set_speed(2000)
+    window.toggle_play()
+    qtbot.waitUntil(lambda: window.buffer is not None and window.buffer.rows > 20, timeout=5000)
+    window.model.set_landscape("forrester")  # same dimension: the start is kept
+    assert not window.controller.is_running and window.controller.state == "idle"
+    assert window.buffer.rows == 1 and window.model.landscape.id == "forrester"
+    window.model.set_landscape("himmelblau")  # 2-D: the 1-D start is dropped
+    assert window.model.starts == [] and window.buffer is None
+
+
+def test_closing_mid_run_stops_the_thread_quickly(qtbot, qtlog, window):
+    window.model.set_starts([(1.0,), (0.5,)])
+    window.model.set_max_steps(1_000_000)
+    window.model.set_method_param("gd", "lr", "0.000001")
+    window.controller.set_speed(0)
+    window.toggle_play()
+    qtbot.waitUntil(lambda: window.buffer.rows > 100, timeout=5000)
+    thread = window.controller._thread
+    assert thread is not None and thread.isRunning()
+    import time
+
+    started = time.perf_counter()
+    window.close()
+    assert time.perf_counter() - started < 1.0
+    assert not thread.isRunning()
+    messages = [record.message for record in qtlog.records]
+    assert not any("QThread" in m or "Destroyed" in m for m in messages), messages
+
+
+def test_pause_step_and_reset(qtbot, window):
+    window.model.set_starts([(1.0,)])
+    window.controller.step(1)
+    assert window.buffer.rows == 2 and window.table.column_texts("Steps") == ["1", "1"]
+    window.step_action.trigger()
+    assert window.buffer.rows == 3
+    window.reset_action.trigger()
+    assert window.buffer.rows == 1 and window.controller.state == "idle"
+
+
+def test_diverging_run_is_shown_and_others_finish(qtbot, window):
+    window.model.set_landscape("rosenbrock")
+    window.model.set_starts([(-1.5, 2.0)])
+    window.model.set_method_param("gd", "lr", "100")
+    window.model.set_method_param("momentum", "lr", "0.001")
+    window.model.set_max_steps(300)
+    run_to_end(qtbot, window)
+    assert window.table.column_texts("Status") == ["diverged", "max-steps"]
+    assert window.buffer.status[0] == "diverged"
+    assert "diverged" in window.state_label.text()
+    assert window.view.heads.data["symbol"][0] == "x"
+    assert np.isfinite(window.trails()[0][0]).all()
