@@ -169,14 +169,16 @@ def stream(window, landscape: str, seconds: float, profile: bool) -> None:
         updates.append(time.perf_counter())
         lag_steps.append(controller.engine.t - update.step)
 
-    draw_frame = window.draw_frame  # the frame timer calls it through the instance: time each redraw
+    draw_frame = (
+        window.presenter.draw_frame
+    )  # the frame timer calls it through the instance: time each redraw
 
     def timed_draw_frame(*args, **kwargs):
         t = time.perf_counter()
         draw_frame(*args, **kwargs)
         redraw_ms.append((time.perf_counter() - t) * 1000)
 
-    window.draw_frame = timed_draw_frame
+    window.presenter.draw_frame = timed_draw_frame
     controller.updated.connect(on_update)
     paints = PaintCounter(window.view.viewport())
     probe = LatenessProbe()
@@ -204,7 +206,7 @@ def stream(window, landscape: str, seconds: float, profile: bool) -> None:
     stop_ms = (time.perf_counter() - t_stop) * 1000
     backlog = len(updates) - n_updates
     controller.updated.disconnect(on_update)
-    del window.draw_frame
+    del window.presenter.draw_frame
     if controller.is_running:
         raise RuntimeError("the worker thread is still running after stop()")
     late = np.array(probe.late_ms) if probe.late_ms else np.zeros(1)

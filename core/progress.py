@@ -2,7 +2,7 @@
 
 A long function takes ``progress`` (told fractions 0..1) and ``cancel`` (a ``threading.Event``); when the
 event is set it raises ``Cancelled`` at its next check and produces nothing. The GUI's task runner
-(``gui/workers/tasks.py``) passes both.
+(``gui/workers/base.py``) passes both, in a ``TaskState``.
 """
 
 from __future__ import annotations
@@ -39,3 +39,33 @@ def checked_progress(
         report(progress, cancel, start + (end - start) * min(max(fraction, 0.0), 1.0))
 
     return part
+
+
+class TaskState:
+    """What a long computation is given by whoever runs it (a worker thread, the command line).
+
+    ``progress(fraction)`` reports how far it is (and raises ``Cancelled`` once cancellation was
+    asked); ``partial(result)`` hands over a partial result; ``cancel`` is the flag to pass on to
+    functions that take one. With no sinks given, progress and partial results go nowhere."""
+
+    def __init__(
+        self,
+        progress: Progress | None = None,
+        partial: Callable[[object], None] | None = None,
+        cancel: threading.Event | None = None,
+    ):
+        self.cancel = cancel or threading.Event()
+        self._progress, self._partial = progress, partial
+
+    def progress(self, fraction: float) -> None:
+        report(self._progress, self.cancel, fraction)
+
+    def partial(self, result: object) -> None:
+        check_cancel(self.cancel)
+        if self._partial is not None:
+            self._partial(result)
+
+    @property
+    def interrupted(self) -> bool:
+        """Whether cancellation was asked (a computation checks this, or calls ``progress``)."""
+        return self.cancel.is_set()

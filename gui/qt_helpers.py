@@ -1,4 +1,5 @@
-"""Small Qt building blocks shared by the windows: menu actions and scrolling panels."""
+"""Small Qt building blocks shared by the windows: menu actions, scrolling panels, option toggles bound
+to the model, error labels and spin boxes."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
+from PySide6.QtWidgets import QAbstractButton, QFrame, QLabel, QScrollArea, QSpinBox, QWidget
+
+from gui.style import ERROR_STYLE
 
 
 def make_action(
@@ -36,3 +39,40 @@ def scrolling(widget: QWidget) -> QScrollArea:
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setMinimumWidth(widget.minimumSizeHint().width() + area.verticalScrollBar().sizeHint().width())
     return area
+
+
+def bind_view_option(model, name: str, toggle: QAbstractButton | QAction) -> None:
+    """Keep a checkbox or checkable action and the model's view option ``name`` in step, both ways."""
+    toggle.setChecked(bool(model.view.option(name)))
+    toggle.toggled.connect(lambda on: model.set_view_option(name, bool(on)))
+
+    def follow() -> None:
+        value = bool(model.view.option(name))
+        if toggle.isChecked() != value:
+            toggle.setChecked(value)
+
+    model.viewChanged.connect(follow)
+
+
+def error_label() -> QLabel:
+    """A red, word-wrapped label for input errors; hidden while it has no text."""
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.setVisible(False)
+    return label
+
+
+def set_error(label: QLabel, text: str) -> None:
+    """Show ``text`` in an error label, or hide it when ``text`` is empty."""
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+def spin_box(lo: int, hi: int, value: int, tip: str) -> QSpinBox:
+    """A QSpinBox with its range, value and tooltip set."""
+    box = QSpinBox()
+    box.setRange(lo, hi)
+    box.setValue(value)
+    box.setToolTip(tip)
+    return box

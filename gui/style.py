@@ -24,6 +24,9 @@ PALETTE = (
 )
 METHOD_COLORS: dict[str, str] = {mid: PALETTE[i % len(PALETTE)] for i, mid in enumerate(METHODS)}
 START_SYMBOLS = ("o", "s", "t", "d", "p", "h", "star", "+", "x")
+ERROR_COLOR = "#B00020"
+ERROR_STYLE = f"color: {ERROR_COLOR};"  # an error message
+ERROR_FIELD_STYLE = f"border: 2px solid {ERROR_COLOR};"  # a field holding a refused value
 GLOBAL_MIN_COLOR = "#FFD700"
 LOCAL_MIN_COLOR = "#FFFFFF"
 

@@ -1,31 +1,35 @@
-"""Saving and loading experiments as versioned JSON files.
+"""Experiment files: the JSON form of ``ExperimentState``, versioned (also the remembered session's form).
 
-Schema (version 1)::
+Schema (version 2; version 1 files are read as well)::
 
     {
      "format": "minima-lab-experiment",
-     "version": 1,
+     "version": 2,
      "landscape": {"id": "rosenbrock", "domain": [[-2.0, 2.0], [-1.0, 3.0]]},
-     "methods": [{"method": "gd", "params": {"lr": 0.001}}, {"method": "adam", "params": {}}],
+     "methods": [{"method": "gd", "params": {"lr": 0.001}},
+                 {"method": "adam", "params": {}},
+                 {"method": "rmsprop", "params": {"lr": 0.02}, "enabled": false}],
      "starts": [[-1.5, 2.0]],
      "seed": 0,
      "max_steps": 2000,
-     "view": {"show_minima": true, "log_loss": false}
+     "view": {"show_minima": true, "log_loss": false, "batch_contours": false}
     }
 
 * ``format``, ``version``, ``landscape.id``, ``methods``, ``starts``, ``seed`` and ``max_steps`` are
   required. ``landscape.domain`` is optional (the landscape's own box when absent), one ``[lo, hi]``
-  per dimension with finite ``lo < hi``.
-* ``methods`` holds at least one method. ``params`` may be partial or absent: missing parameters get
-  their defaults. Unknown parameter names are refused; values must be numbers (strings for choices)
-  within the parameter's range. Saved files always list every parameter, so a later change of a
-  default does not change a saved experiment.
+  per dimension with finite ``lo < hi``. A data landscape carries its samples in ``landscape.data``
+  (``x``, ``y`` and a ``source`` text), so the file reproduces its runs.
+* ``methods`` holds at least one method, run in the order listed. ``params`` may be partial or absent:
+  missing parameters get their defaults. Unknown parameter names are refused; values must be numbers
+  (strings for choices) within the parameter's range. Saved files always list every parameter, so a
+  later change of a default does not change a saved experiment. ``"enabled": false`` (version 2) marks
+  a method that is not run but whose parameters the window keeps (an unticked method you edited).
 * ``starts`` may be empty (an experiment that has no start points yet); each start has one number per
   dimension and lies within ``START_MARGIN`` domain widths of the domain.
 * ``seed`` is a whole number >= 0 (``true``/``false`` are not numbers here); ``max_steps`` is a whole
   number from 1 to ``MAX_STEPS``.
-* ``view`` is optional: free-form display options whose values are booleans, finite numbers or
-  strings; keys this app does not know are kept.
+* ``view`` is optional: display options. ``show_minima``, ``log_loss`` and ``batch_contours`` are
+  true/false; other keys are kept as they are, with values that are booleans, finite numbers or strings.
 * NaN and infinities are refused everywhere (Python's ``json`` would otherwise accept ``NaN``), as are
   unknown fields, repeated keys and files over ``MAX_FILE_BYTES``. Every error is an
   ``ExperimentFileError`` whose message starts with the field, e.g. ``starts[0]: has 1 coordinate(s);
@@ -37,67 +41,31 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import threading
 from typing import Any
 
 import numpy as np
 
-from core.experiment.spec import Experiment, MethodSpec, method_spec
+from core.experiment import json_fields as jf
+from core.experiment.spec import MethodSpec, method_spec
+from core.experiment.state import MAX_STEPS, ExperimentState, StateError, ViewOptions
 from core.files import TextFileError, atomic_write_text, read_text_limited
 from core.landscape import Landscape
 from core.landscapes.data import DataLandscape, Dataset
 from core.landscapes.registry import get_landscape
 from core.methods import METHODS
 from core.params import ParamError
+from core.progress import Progress
 
 FORMAT = "minima-lab-experiment"
-VERSION = 1
-MAX_STEPS = 1_000_000
-START_MARGIN = 10.0  # starts may lie this many domain widths outside the domain, no further
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
 _TOP_FIELDS = ("format", "version", "landscape", "methods", "starts", "seed", "max_steps", "view")
 
 
-class ExperimentFileError(ValueError):
-    """An experiment file (or state) was refused; the message names the field and the problem."""
-
-
-@dataclass(frozen=True)
-class ExperimentState:
-    """A saved experiment: like an Experiment, but it may have no starts yet, and it carries view options."""
-
-    landscape: Landscape
-    methods: tuple[MethodSpec, ...]
-    starts: tuple[tuple[float, ...], ...]
-    seed: int
-    max_steps: int
-    view: dict[str, Any] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "methods", tuple(self.methods))
-        object.__setattr__(self, "starts", tuple(tuple(float(v) for v in s) for s in self.starts))
-        object.__setattr__(self, "view", dict(self.view))
-
-    def experiment(self) -> Experiment | None:
-        """The experiment to run, or None while there are no starts."""
-        if not self.starts:
-            return None
-        return Experiment(self.landscape, self.methods, self.starts, self.max_steps, self.seed)
-
-    @classmethod
-    def from_experiment(cls, exp: Experiment, view: Mapping[str, Any] | None = None) -> ExperimentState:
-        """The state of ``exp`` (plus ``view`` options), validated as a file would be."""
-        state = cls(
-            exp.landscape,
-            exp.methods,
-            tuple(tuple(float(v) for v in row) for row in exp.starts),
-            int(exp.seed),
-            int(exp.max_steps),
-            dict(view or {}),
-        )
-        return state_from_dict(state_to_dict(state))
+ExperimentFileError = StateError  # one error for one model: a file is refused as its state would be
 
 
 # ---------------------------------------------------------------- writing
@@ -111,13 +79,19 @@ def _landscape_dict(land: Landscape) -> dict[str, Any]:
     return out
 
 
+def _method_dict(spec: MethodSpec, enabled: bool) -> dict[str, Any]:
+    entry: dict[str, Any] = {"method": spec.method, "params": dict(spec.params)}
+    return entry if enabled else {**entry, "enabled": False}
+
+
 def state_to_dict(state: ExperimentState) -> dict[str, Any]:
     """The JSON-ready form of ``state`` (every method parameter listed)."""
+    methods = [_method_dict(m, True) for m in state.methods] + [_method_dict(m, False) for m in state.parked]
     return {
         "format": FORMAT,
         "version": VERSION,
         "landscape": _landscape_dict(state.landscape),
-        "methods": [{"method": m.method, "params": dict(m.params)} for m in state.methods],
+        "methods": methods,
         "starts": [list(s) for s in state.starts],
         "seed": state.seed,
         "max_steps": state.max_steps,
@@ -127,9 +101,11 @@ def state_to_dict(state: ExperimentState) -> dict[str, Any]:
 
 def state_to_json(state: ExperimentState) -> str:
     """``state`` as JSON text (indent 1, floats at full precision); refuses a state it could not load."""
-    data = state_to_dict(state)
-    state_from_dict(data)  # never write a file this module would refuse to read
-    return json.dumps(data, indent=1, allow_nan=False) + "\n"
+    try:
+        state.check()
+    except StateError as exc:
+        raise ExperimentFileError(str(exc)) from None
+    return json.dumps(state_to_dict(state), indent=1, allow_nan=False) + "\n"
 
 
 def save_state(path: str | os.PathLike, state: ExperimentState) -> None:
@@ -147,11 +123,11 @@ def save_state(path: str | os.PathLike, state: ExperimentState) -> None:
 # ---------------------------------------------------------------- reading
 
 
-def load_state(path: str | os.PathLike) -> ExperimentState:
-    """Read and validate the experiment file at ``path``; ExperimentFileError says what is wrong."""
+def read_experiment_text(path: str | os.PathLike) -> str:
+    """The text of an experiment file (at most ``MAX_FILE_BYTES``, UTF-8), or ExperimentFileError."""
     name = os.fspath(path)
     try:
-        text = read_text_limited(name, MAX_FILE_BYTES)
+        return read_text_limited(name, MAX_FILE_BYTES)
     except TextFileError as exc:
         messages = {
             "unreadable": f"cannot read {name}: {exc.detail}",
@@ -159,128 +135,75 @@ def load_state(path: str | os.PathLike) -> ExperimentState:
             "not-utf8": f"file: not UTF-8 text (byte 0x{exc.byte:02x} at offset {exc.offset})",
         }
         raise ExperimentFileError(messages[exc.kind]) from None
-    return state_from_json(text)
 
 
-def state_from_json(text: str) -> ExperimentState:
-    """Parse and validate experiment JSON text."""
+def load_state(
+    path: str | os.PathLike, progress: Progress | None = None, cancel: threading.Event | None = None
+) -> ExperimentState:
+    """Read and validate the experiment file at ``path``; ExperimentFileError says what is wrong.
+
+    ``progress``/``cancel`` reach a landscape that takes long to build (a network slice trains)."""
+    return state_from_json(read_experiment_text(path), progress, cancel)
+
+
+def state_from_json(
+    text: str, progress: Progress | None = None, cancel: threading.Event | None = None
+) -> ExperimentState:
+    """Parse and validate experiment JSON text (see ``load_state``)."""
     if len(text) > MAX_FILE_BYTES:
         raise ExperimentFileError(f"file: larger than {MAX_FILE_BYTES // 2**20} MB; not an experiment file")
     try:
-        data = json.loads(text, object_pairs_hook=_no_repeated_keys)
-    except json.JSONDecodeError as exc:
-        msg = exc.msg.removesuffix(" at")  # "Unterminated string starting at"
-        raise ExperimentFileError(f"not JSON: {msg} at line {exc.lineno}, column {exc.colno}") from None
-    except RecursionError:
-        raise ExperimentFileError("not JSON: nested too deeply") from None
-    except ExperimentFileError:  # a repeated key
-        raise
-    except ValueError as exc:  # e.g. an integer with more digits than Python converts
-        raise ExperimentFileError(f"not JSON: {exc}") from None
-    return state_from_dict(data)
+        data = jf.parse_json(text)
+    except jf.FieldError as exc:
+        raise ExperimentFileError(str(exc)) from None
+    return state_from_dict(data, progress, cancel)
 
 
-def state_from_dict(data: Any) -> ExperimentState:
+def landscape_id_of(text: str) -> str | None:
+    """The landscape id named by experiment JSON text, or None if the text does not name one (the
+    caller decides, e.g., to build an expensive landscape in a worker; reading checks the rest)."""
+    try:
+        land_id = jf.parse_json(text)["landscape"]["id"]
+    except (jf.FieldError, KeyError, TypeError):
+        return None
+    return land_id if isinstance(land_id, str) else None
+
+
+def state_from_dict(
+    data: Any, progress: Progress | None = None, cancel: threading.Event | None = None
+) -> ExperimentState:
     """Validate parsed JSON ``data`` and build the state (defaults filled, domain applied)."""
-    top = _object(data, "file")
-    fmt = top.get("format", _MISSING)
-    if fmt is _MISSING:
-        raise ExperimentFileError(f'format: missing (expected "{FORMAT}"); not a Minima Lab experiment file')
-    if fmt != FORMAT:
-        raise ExperimentFileError(f'format: expected "{FORMAT}", got {_show(fmt)}')
-    version = _whole(_field(top, "version", ""), "version", 0, None)
-    if version != VERSION:
-        raise ExperimentFileError(f"version: {version} is not supported (this app reads version {VERSION})")
-    _no_unknown_keys(top, _TOP_FIELDS, "")
-    land = _landscape(_field(top, "landscape", ""))
-    methods = _methods(_field(top, "methods", ""))
-    starts = _starts(_field(top, "starts", ""), land)
-    seed = _whole(_field(top, "seed", ""), "seed", 0, None)
-    max_steps = _whole(_field(top, "max_steps", ""), "max_steps", 1, MAX_STEPS)
+    try:
+        return _state(data, progress, cancel)
+    except (jf.FieldError, StateError) as exc:
+        raise ExperimentFileError(str(exc)) from None
+
+
+def _state(data: Any, progress: Progress | None, cancel: threading.Event | None) -> ExperimentState:
+    top = jf.as_object(data, "file")
+    if "format" not in top:
+        raise jf.FieldError(f'format: missing (expected "{FORMAT}"); not a Minima Lab experiment file')
+    if top["format"] != FORMAT:
+        raise jf.FieldError(f'format: expected "{FORMAT}", got {jf.show(top["format"])}')
+    version = jf.as_whole(jf.required(top, "version", ""), "version", 0, None)
+    if version not in READABLE_VERSIONS:
+        raise jf.FieldError(f"version: {version} is not supported (this app reads versions 1 and 2)")
+    jf.refuse_unknown_keys(top, _TOP_FIELDS, "")
+    land = _landscape(jf.required(top, "landscape", ""), progress, cancel)
+    entries = _methods(jf.required(top, "methods", ""), version)
+    starts = _starts(jf.required(top, "starts", ""), land)
+    seed = jf.as_whole(jf.required(top, "seed", ""), "seed", 0, None)
+    max_steps = jf.as_whole(jf.required(top, "max_steps", ""), "max_steps", 1, MAX_STEPS)
     view = _view(top.get("view", {}))
-    return ExperimentState(land, methods, starts, seed, max_steps, view)
+    methods = tuple(spec for spec, enabled in entries if enabled)
+    parked = tuple(spec for spec, enabled in entries if not enabled)
+    return ExperimentState(land, methods, starts, seed, max_steps, view, parked).check()
 
 
-# ---------------------------------------------------------------- validation helpers
-
-_MISSING = object()
-
-
-def _no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ExperimentFileError(f"{key}: appears twice in one object")
-        out[key] = value
-    return out
-
-
-def _show(value: Any) -> str:
-    """A short JSON rendering of a value for messages (``"ten"``, ``NaN``, ``[1, 2]``)."""
-    try:
-        text = json.dumps(value, allow_nan=True)
-    except (TypeError, ValueError):
-        text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _type_name(value: Any) -> str:
-    for kind, name in ((bool, "true/false"), (dict, "an object"), (list, "a list"), (str, "a string")):
-        if isinstance(value, kind):
-            return name
-    return "null" if value is None else "a number"
-
-
-def _object(value: Any, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ExperimentFileError(f"{where}: expected an object, got {_type_name(value)}")
-    return value
-
-
-def _list(value: Any, where: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise ExperimentFileError(f"{where}: expected a list, got {_type_name(value)}")
-    return value
-
-
-def _field(obj: dict[str, Any], key: str, prefix: str) -> Any:
-    if key not in obj:
-        raise ExperimentFileError(f"{prefix}{key}: missing")
-    return obj[key]
-
-
-def _no_unknown_keys(obj: dict[str, Any], known: tuple[str, ...], prefix: str) -> None:
-    for key in obj:
-        if key not in known:
-            raise ExperimentFileError(f"{prefix}{key}: unknown field; valid: {', '.join(known)}")
-
-
-def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ExperimentFileError(f"{where}: expected a number, got {_show(value)}")
-    try:
-        number = float(value)
-    except OverflowError:
-        raise ExperimentFileError(f"{where}: {_show(value)} is too large") from None
-    if not math.isfinite(number):
-        raise ExperimentFileError(f"{where}: {_show(value)} is not a finite number")
-    return number
-
-
-def _whole(value: Any, where: str, low: int, high: int | None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        span = f"from {low} to {high}" if high is not None else f">= {low}"
-        raise ExperimentFileError(f"{where}: expected a whole number {span}, got {_show(value)}")
-    if value < low or (high is not None and value > high):
-        span = f"from {low} to {high}" if high is not None else f">= {low}"
-        raise ExperimentFileError(f"{where}: {value} is out of range: expected a whole number {span}")
-    return value
-
-
-def _landscape(value: Any) -> Landscape:
-    obj = _object(value, "landscape")
-    _no_unknown_keys(obj, ("id", "domain", "data"), "landscape.")
-    land = _landscape_by_id(obj)
+def _landscape(value: Any, progress: Progress | None, cancel: threading.Event | None) -> Landscape:
+    obj = jf.as_object(value, "landscape")
+    jf.refuse_unknown_keys(obj, ("id", "domain", "data"), "landscape.")
+    land = _landscape_by_id(obj, progress, cancel)
     if "data" in obj:
         land = _with_data(land, obj["data"])
     return land
@@ -288,129 +211,110 @@ def _landscape(value: Any) -> Landscape:
 
 def _with_data(land: Landscape, value: Any) -> Landscape:
     if not isinstance(land, DataLandscape):
-        raise ExperimentFileError(f"landscape.data: {land.id} is not a data landscape")
-    data = _object(value, "landscape.data")
-    _no_unknown_keys(data, ("x", "y", "source"), "landscape.data.")
+        raise jf.FieldError(f"landscape.data: {land.id} is not a data landscape")
+    data = jf.as_object(value, "landscape.data")
+    jf.refuse_unknown_keys(data, ("x", "y", "source"), "landscape.data.")
     columns = []
     for name in ("x", "y"):
-        items = _list(_field(data, name, "landscape.data."), f"landscape.data.{name}")
-        columns.append([_number(v, f"landscape.data.{name}[{i}]") for i, v in enumerate(items)])
+        items = jf.as_list(jf.required(data, name, "landscape.data."), f"landscape.data.{name}")
+        columns.append([jf.as_number(v, f"landscape.data.{name}[{i}]") for i, v in enumerate(items)])
     source = data.get("source", "saved experiment")
     try:
         return land.with_dataset(Dataset(np.array(columns[0]), np.array(columns[1]), str(source)))
     except ValueError as exc:
-        raise ExperimentFileError(f"landscape.data: {exc}") from None
+        raise jf.FieldError(f"landscape.data: {exc}") from None
 
 
-def _landscape_by_id(obj: dict) -> Landscape:
-    land_id = _field(obj, "id", "landscape.")
+def _landscape_by_id(obj: dict, progress: Progress | None, cancel: threading.Event | None) -> Landscape:
+    land_id = jf.required(obj, "id", "landscape.")
     if not isinstance(land_id, str):
-        raise ExperimentFileError(f"landscape.id: expected a landscape id, got {_show(land_id)}")
-    try:  # built-in, data landscape (default data) or expr:FORMULA
-        land = get_landscape(land_id)
+        raise jf.FieldError(f"landscape.id: expected a landscape id, got {jf.show(land_id)}")
+    try:  # built-in, data landscape (default data), network slice or expr:FORMULA
+        land = get_landscape(land_id, progress=progress, cancel=cancel)
     except ValueError as exc:
-        raise ExperimentFileError(f"landscape.id: {exc}") from None
+        raise jf.FieldError(f"landscape.id: {exc}") from None
     if "domain" not in obj:
         return land
-    intervals = _list(obj["domain"], "landscape.domain")
+    domain = _domain(obj["domain"], land)
+    try:
+        return get_landscape(land_id, domain)
+    except ValueError as exc:
+        raise jf.FieldError(f"landscape.domain: {exc}") from None
+
+
+def _domain(value: Any, land: Landscape) -> tuple[tuple[float, float], ...]:
+    intervals = jf.as_list(value, "landscape.domain")
     if len(intervals) != land.dim:
-        raise ExperimentFileError(
-            f"landscape.domain: has {len(intervals)} interval(s); {land.id} is {land.dim}-D"
-        )
+        raise jf.FieldError(f"landscape.domain: has {len(intervals)} interval(s); {land.id} is {land.dim}-D")
     domain = []
     for i, pair in enumerate(intervals):
         where = f"landscape.domain[{i}]"
-        items = _list(pair, where)
+        items = jf.as_list(pair, where)
         if len(items) != 2:
-            raise ExperimentFileError(f"{where}: expected [lo, hi], got {_show(pair)}")
-        lo, hi = _number(items[0], f"{where}[0]"), _number(items[1], f"{where}[1]")
+            raise jf.FieldError(f"{where}: expected [lo, hi], got {jf.show(pair)}")
+        lo, hi = jf.as_number(items[0], f"{where}[0]"), jf.as_number(items[1], f"{where}[1]")
         if not lo < hi or not math.isfinite(hi - lo):
-            raise ExperimentFileError(f"{where}: [{lo:g}, {hi:g}] is not an interval: lo must be below hi")
+            raise jf.FieldError(f"{where}: [{lo:g}, {hi:g}] is not an interval: lo must be below hi")
         domain.append((lo, hi))
-    try:
-        return get_landscape(land_id, tuple(domain))
-    except ValueError as exc:
-        raise ExperimentFileError(f"landscape.domain: {exc}") from None
+    return tuple(domain)
 
 
-def _methods(value: Any) -> tuple[MethodSpec, ...]:
-    items = _list(value, "methods")
+def _methods(value: Any, version: int) -> list[tuple[MethodSpec, bool]]:
+    items = jf.as_list(value, "methods")
     if not items:
-        raise ExperimentFileError("methods: at least one method is needed")
-    return tuple(_method(item, f"methods[{i}]") for i, item in enumerate(items))
+        raise jf.FieldError("methods: at least one method is needed")
+    return [_method(item, f"methods[{i}]", version) for i, item in enumerate(items)]
 
 
-def _method(value: Any, where: str) -> MethodSpec:
-    obj = _object(value, where)
-    _no_unknown_keys(obj, ("method", "params"), f"{where}.")
-    method_id = _field(obj, "method", f"{where}.")
+def _method(value: Any, where: str, version: int) -> tuple[MethodSpec, bool]:
+    obj = jf.as_object(value, where)
+    known = ("method", "params", "enabled") if version >= 2 else ("method", "params")
+    jf.refuse_unknown_keys(obj, known, f"{where}.")
+    method_id = jf.required(obj, "method", f"{where}.")
     if not isinstance(method_id, str) or method_id not in METHODS:
-        shown = repr(method_id) if isinstance(method_id, str) else _show(method_id)
-        raise ExperimentFileError(f"{where}.method: unknown method {shown}; valid: {', '.join(METHODS)}")
-    given = _object(obj.get("params", {}), f"{where}.params")
+        shown = repr(method_id) if isinstance(method_id, str) else jf.show(method_id)
+        raise jf.FieldError(f"{where}.method: unknown method {shown}; valid: {', '.join(METHODS)}")
+    given = jf.as_object(obj.get("params", {}), f"{where}.params")
+    params = {name: _param(method_id, name, raw, f"{where}.params.{name}") for name, raw in given.items()}
+    enabled = jf.as_bool(obj.get("enabled", True), f"{where}.enabled")
+    return method_spec(method_id, params), enabled
+
+
+def _param(method_id: str, name: str, raw: Any, at: str) -> Any:
     specs = {s.name: s for s in METHODS[method_id].params()}
-    params: dict[str, Any] = {}
-    for name, raw in given.items():
-        at = f"{where}.params.{name}"
-        spec = specs.get(name)
-        if spec is None:
-            raise ExperimentFileError(
-                f"{at}: unknown parameter for {method_id}; valid: {', '.join(specs) or '(none)'}"
-            )
-        if spec.kind == "choice" and not isinstance(raw, str):
-            raise ExperimentFileError(f"{at}: expected a string, {spec.describe_range()}; got {_show(raw)}")
-        if spec.kind != "choice":
-            if isinstance(raw, bool) or not isinstance(raw, int | float):
-                raise ExperimentFileError(
-                    f"{at}: expected a number, {spec.describe_range()}; got {_show(raw)}"
-                )
-            _number(raw, at)
-        try:
-            params[name] = spec.coerce(raw)
-        except ParamError as exc:
-            message = str(exc).removeprefix(f"{name}=")
-            raise ExperimentFileError(f"{at}: {message}") from None
+    spec = specs.get(name)
+    if spec is None:
+        raise jf.FieldError(f"{at}: unknown parameter for {method_id}; valid: {', '.join(specs) or '(none)'}")
+    if spec.kind == "choice" and not isinstance(raw, str):
+        raise jf.FieldError(f"{at}: expected a string, {spec.describe_range()}; got {jf.show(raw)}")
+    if spec.kind != "choice":
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            raise jf.FieldError(f"{at}: expected a number, {spec.describe_range()}; got {jf.show(raw)}")
+        jf.as_number(raw, at)
     try:
-        return method_spec(method_id, params)
-    except ValueError as exc:  # pragma: no cover - every value was checked above
-        raise ExperimentFileError(f"{where}: {exc}") from None
+        return spec.coerce(raw)
+    except ParamError as exc:
+        raise jf.FieldError(f"{at}: {str(exc).removeprefix(f'{name}=')}") from None
 
 
 def _starts(value: Any, land: Landscape) -> tuple[tuple[float, ...], ...]:
-    items = _list(value, "starts")
-    lower, upper = land.lower, land.upper
     starts = []
-    for i, item in enumerate(items):
+    for i, item in enumerate(jf.as_list(value, "starts")):
         where = f"starts[{i}]"
-        coords = _list(item, where)
+        coords = jf.as_list(item, where)
         if len(coords) != land.dim:
-            raise ExperimentFileError(f"{where}: has {len(coords)} coordinate(s); {land.id} is {land.dim}-D")
-        point = tuple(_number(c, f"{where}[{j}]") for j, c in enumerate(coords))
-        for j, x in enumerate(point):
-            width = upper[j] - lower[j]
-            if not lower[j] - START_MARGIN * width <= x <= upper[j] + START_MARGIN * width:
-                raise ExperimentFileError(
-                    f"{where}: {_show(list(point))} is far outside the domain "
-                    f"{[list(d) for d in land.domain]} (more than {START_MARGIN:g} domain widths)"
-                )
-        starts.append(point)
+            raise jf.FieldError(f"{where}: has {len(coords)} coordinate(s); {land.id} is {land.dim}-D")
+        starts.append(tuple(jf.as_number(c, f"{where}[{j}]") for j, c in enumerate(coords)))
     return tuple(starts)
 
 
-def _view(value: Any) -> dict[str, Any]:
-    obj = _object(value, "view")
-    view: dict[str, Any] = {}
+def _view(value: Any) -> ViewOptions:
+    obj = jf.as_object(value, "view")
     for key, item in obj.items():
-        where = f"view.{key}"
-        if not isinstance(key, str):
-            raise ExperimentFileError(f"view: key {key!r} is not a string")
-        if isinstance(item, bool | str):
-            view[key] = item
-        elif isinstance(item, int | float):
-            _number(item, where)
-            view[key] = item
-        else:
-            raise ExperimentFileError(
-                f"{where}: expected true/false, a number or a string, got {_show(item)}"
-            )
-    return view
+        if key in ViewOptions.DEFAULTS:
+            jf.as_bool(item, f"view.{key}")
+        elif isinstance(item, int | float) and not isinstance(item, bool):
+            jf.as_number(item, f"view.{key}")
+        elif not isinstance(item, bool | str):
+            raise jf.FieldError(f"view.{key}: expected true/false, a number or a string, got {jf.show(item)}")
+    return ViewOptions(obj)

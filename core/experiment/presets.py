@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.experiment.spec import Experiment, parse_method_spec
+from core.experiment.state import ExperimentState
 from core.landscapes.registry import get_landscape
 
 # Minibatch SGD that escapes on fit-frequency where full-batch GD stays (see docs/escape.md).
@@ -15,7 +16,8 @@ SGDR_NOISY_SGD = "sgd:lr=0.1,schedule=sgdr,t0=100,eta_min=0.01,noise=4,noise_dec
 
 @dataclass(frozen=True)
 class Preset:
-    """A named experiment: landscape, methods (CLI spec text), starts, steps and seed."""
+    """A named experiment: a title and description for the menu, and its state written compactly
+    (landscape id, methods as CLI spec text, starts, steps and seed)."""
 
     id: str
     title: str
@@ -26,11 +28,15 @@ class Preset:
     max_steps: int
     seed: int = 0
 
+    def state(self) -> ExperimentState:
+        """The preset as the app's experiment state (checked like a file)."""
+        methods = tuple(parse_method_spec(text) for text in self.methods)
+        land = get_landscape(self.landscape)
+        return ExperimentState(land, methods, self.starts, self.seed, self.max_steps).check()
+
     def experiment(self) -> Experiment:
         """The preset as an Experiment, ready to run."""
-        land = get_landscape(self.landscape)
-        methods = tuple(parse_method_spec(text) for text in self.methods)
-        return Experiment(land, methods, self.starts, self.max_steps, self.seed)
+        return self.state().experiment()
 
 
 PRESETS: dict[str, Preset] = {

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from core.landscape import Landscape
 from core.landscapes.builtin_1d import LANDSCAPES_1D
 from core.landscapes.builtin_2d import LANDSCAPES_2D
+from core.progress import Progress
 
 DEFAULT_LANDSCAPE = "sine-mix"
 FORMULA_PREFIX = "expr:"
@@ -75,12 +76,17 @@ def nn_landscape(
     return land
 
 
-def get_landscape(landscape_id: str, domain: tuple[tuple[float, float], ...] | None = None) -> Landscape:
+def get_landscape(
+    landscape_id: str,
+    domain: tuple[tuple[float, float], ...] | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> Landscape:
     """The landscape ``landscape_id`` (optionally on ``domain``); ValueError listing the valid ids.
 
     ``expr:FORMULA`` builds a user formula (see ``core.landscapes.formula``); data landscapes get their
-    default generated dataset; ``nn-…`` ids train a network (see ``nn_landscape``). Formulas and
-    data landscapes search their minima on the domain.
+    default generated dataset; ``nn-…`` ids train a network (see ``nn_landscape``; ``progress`` and
+    ``cancel`` reach the training). Formulas and data landscapes search their minima on the domain.
     """
     if landscape_id.startswith(FORMULA_PREFIX):
         from core.landscapes.formula import formula_landscape
@@ -89,7 +95,7 @@ def get_landscape(landscape_id: str, domain: tuple[tuple[float, float], ...] | N
     if landscape_id in LANDSCAPES:
         land = LANDSCAPES[landscape_id]
     elif is_nn_id(landscape_id):  # trained on first use (a few seconds), then cached
-        land = nn_landscape(landscape_id)
+        land = nn_landscape(landscape_id, progress, cancel)
     elif landscape_id in data_landscape_ids():
         from core.landscapes.data import make_data_landscape
 

@@ -1,0 +1,22 @@
+"""Running an experiment: the engine, per-run results and their escape events."""
+
+from core.runs.engine import CONVERGED, DIVERGED, MAX_STEPS, RUNNING, Chunk, Engine, Tolerances
+from core.runs.escapes import BasinLabeller, EscapeSummary, escape_events
+from core.runs.results import RunResult, RunStatus, StatusTracker, collect_results
+
+__all__ = [
+    "CONVERGED",
+    "DIVERGED",
+    "MAX_STEPS",
+    "RUNNING",
+    "BasinLabeller",
+    "Chunk",
+    "Engine",
+    "EscapeSummary",
+    "RunResult",
+    "RunStatus",
+    "StatusTracker",
+    "Tolerances",
+    "collect_results",
+    "escape_events",
+]

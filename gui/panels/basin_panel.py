@@ -28,7 +28,7 @@ from core.studies.basin_report import _colour, label_name
 from core.studies.basins import MAX_GRID_1D, MAX_GRID_2D, MAX_SEEDS, BasinMap, compute_basin_map, success_row
 from gui.model import AppModel
 from gui.style import method_color
-from gui.workers.tasks import TaskRunner
+from gui.workers.base import TaskRunner
 
 COLUMNS = ("Method", "Global %", "Median steps", "Median loss", "Diverged %", "Runs")
 
@@ -114,16 +114,16 @@ class BasinPanel(QWidget):
             return
         land, size, seeds, seed = self.model.landscape, self.grid.value(), self.seeds.value(), self.model.seed
         steps = self.model.max_steps
-        specs = tuple(self.model._fit_batch_size(s) for s in specs)
+        specs = self.model.state.fitted_methods()
 
-        def task(progress, cancel):
+        def task(state):
             maps = []
             for k, spec in enumerate(specs):
 
                 def part(fraction, k=k):
-                    progress((k + fraction) / len(specs))
+                    state.progress((k + fraction) / len(specs))
 
-                maps.append(compute_basin_map(land, spec, size, seeds, seed, steps, part, cancel))
+                maps.append(compute_basin_map(land, spec, size, seeds, seed, steps, part, state.cancel))
             return maps
 
         self.compute.setEnabled(False)

@@ -21,12 +21,12 @@ from core.landscapes.data import DataLandscape, load_csv_dataset, make_data_land
 from core.landscapes.registry import FORMULA_PREFIX, get_landscape, is_nn_id
 from gui.model import AppModel
 from gui.panels.nn_box import NNBox
+from gui.style import ERROR_STYLE
 
 ALLOWED_HELP = (
     "Variables x (and y for a surface), constants pi and e, + − * / ** and parentheses; "
     "functions sin cos tan exp log sqrt abs tanh sinh cosh arctan."
 )
-ERROR_STYLE = "color: #B00020;"
 
 
 class FormulaBox(QGroupBox):

@@ -18,6 +18,7 @@ from core.landscapes.registry import FORMULA_PREFIX, LANDSCAPES, data_landscape_
 from gui.model import AppModel
 from gui.panels.landscape_extras import LandscapeExtras
 from gui.panels.nn_box import nn_items
+from gui.style import ERROR_STYLE
 
 CUSTOM = "__custom__"
 
@@ -71,7 +72,7 @@ class LandscapePanel(QWidget):
             edit.editingFinished.connect(self._apply_domain)
             domain.addWidget(edit, i // 2, i % 2)
         self.error = QLabel()
-        self.error.setStyleSheet("color: #B00020;")
+        self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         self.show_minima = QCheckBox("Show known minima (★ global, ▲ local)")
         self.show_minima.setChecked(True)

@@ -12,13 +12,16 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox
 
+from core.experiment.file_format import landscape_id_of, state_from_json
+from core.experiment.state import ExperimentState
 from core.landscape import Landscape
 from core.landscapes.network import SETTINGS, NNConfig
-from core.landscapes.registry import is_nn_id, nn_landscape
+from core.landscapes.registry import is_nn_id, nn_is_cached, nn_landscape
 from gui.model import AppModel
-from gui.workers.tasks import TaskProgress, TaskRunner
+from gui.panels.task_progress import TaskProgress
+from gui.style import ERROR_STYLE
+from gui.workers.base import TaskRunner
 
-ERROR_STYLE = "color: #B00020;"
 TOOLTIPS = {
     "depth": "Hidden layers of the network (the skip variant adds each layer's input back)",
     "width": "Units per hidden layer",
@@ -40,7 +43,8 @@ class NNBox(QGroupBox):
         self.model = model
         self.variant = "plain"
         self.superseded = False
-        self._on_ready_hook: Callable[[Landscape], None] | None = None
+        self._on_ready_hook: Callable[[object], None] | None = None
+        self._on_failed_hook: Callable[[str], None] | None = None
         self.runner = TaskRunner(self)
         self.spins: dict[str, QSpinBox] = {}
         grid = QGridLayout(self)
@@ -75,7 +79,7 @@ class NNBox(QGroupBox):
         self.runner.cancelled.connect(
             lambda: self._end("Cancelled; the landscape is unchanged.", error=False)
         )
-        self.runner.failed.connect(lambda text: self._end(f"Could not prepare the slice: {text}", error=True))
+        self.runner.failed.connect(self._on_failed)
         model.landscapeChanged.connect(self.sync)
         self.sync()
 
@@ -88,26 +92,36 @@ class NNBox(QGroupBox):
         values = {name: spin.value() for name, spin in self.spins.items()}
         return NNConfig(variant or self.variant, **values)
 
-    def prepare(
-        self,
-        variant: str | None = None,
-        config: NNConfig | None = None,
-        domain: tuple[tuple[float, float], ...] | None = None,
-        on_ready: Callable[[Landscape], None] | None = None,
-    ) -> None:
-        """Build the slice in the worker (for ``config``, else the fields' settings for ``variant``; on
-        ``domain`` if given); when ready the model gets it, or ``on_ready`` does if given."""
-        config = config or self.config(variant)
+    def prepare(self, variant: str | None = None) -> None:
+        """Build the slice of the fields' settings (for ``variant``, default the last chosen) in the
+        worker; when it is ready the model shows it."""
+        config = self.config(variant)
+        self._start(config, lambda state: nn_landscape(config.id, state.progress, state.cancel))
+
+    def open_in_worker(
+        self, text: str, on_loaded: Callable[[ExperimentState], None], on_failed: Callable[[str], None]
+    ) -> bool:
+        """If experiment JSON ``text`` is on a network slice that still needs training, read it in the
+        worker (training with progress and Cancel) and give the state to ``on_loaded`` (a refusal to
+        ``on_failed``); True if so, False when the text needs no training (the caller reads it)."""
+        land_id = landscape_id_of(text)
+        if land_id is None or not is_nn_id(land_id) or nn_is_cached(land_id):
+            return False
+        try:
+            config = NNConfig.from_id(land_id)
+        except ValueError:
+            return False  # reading the text reports it
+        self._start(
+            config, lambda state: state_from_json(text, state.progress, state.cancel), on_loaded, on_failed
+        )
+        return True
+
+    def _start(self, config: NNConfig, task, on_ready=None, on_failed=None) -> None:
         self.variant = config.variant
         self.superseded = False
-        self._on_ready_hook = on_ready
+        self._on_ready_hook, self._on_failed_hook = on_ready, on_failed
         self.apply.setEnabled(False)
         self.status.setStyleSheet("")
-
-        def task(progress, cancel) -> Landscape:
-            land = nn_landscape(config.id, progress, cancel)
-            return land.with_domain(domain) if domain is not None else land
-
         self.progress.start(task, f"Training the {config.variant} network and slicing its loss…")
         self.setVisible(True)
 
@@ -117,9 +131,16 @@ class NNBox(QGroupBox):
         self.superseded = superseded
         self.runner.cancel()
 
-    def _on_ready(self, land: Landscape) -> None:
-        (self._on_ready_hook or self.model.set_landscape_object)(land)
+    def _on_ready(self, result: Landscape | ExperimentState) -> None:
+        land = result.landscape if isinstance(result, ExperimentState) else result
+        (self._on_ready_hook or self.model.set_landscape_object)(result)
         self._end(f"Ready: {land.name} (trained loss {land.trained_loss:.3g}).", error=False)
+
+    def _on_failed(self, text: str) -> None:
+        problem = text.strip().splitlines()[-1] if text.strip() else text
+        if self._on_failed_hook is not None:
+            self._on_failed_hook(problem.partition(": ")[2] or problem)
+        self._end(f"Could not prepare the slice: {problem}", error=True)
 
     def _end(self, text: str, error: bool) -> None:
         self.apply.setEnabled(True)

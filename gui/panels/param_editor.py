@@ -9,8 +9,7 @@ from core.landscapes.data import DataLandscape
 from core.methods import get_method
 from core.params import ParamSpec
 from gui.model import AppModel
-
-ERROR_STYLE = "border: 2px solid #B00020;"
+from gui.style import ERROR_FIELD_STYLE, ERROR_STYLE
 
 
 def _text(value) -> str:
@@ -30,7 +29,7 @@ class ParamEditor(QWidget):
         self.title.setWordWrap(True)
         self.form = QFormLayout()
         self.error = QLabel()
-        self.error.setStyleSheet("color: #B00020;")
+        self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         self.reset_button = QPushButton("Reset to defaults")
         self.reset_button.setToolTip("Restore every parameter of this method to its default")
@@ -83,7 +82,7 @@ class ParamEditor(QWidget):
         except ValueError as exc:
             field = self.fields.get(name)
             if field is not None:
-                field.setStyleSheet(ERROR_STYLE)
+                field.setStyleSheet(ERROR_FIELD_STYLE)
             self.error.setText(str(exc))
             self.message.emit(str(exc))
             return
@@ -108,7 +107,7 @@ class ParamEditor(QWidget):
             field.blockSignals(True)
             if isinstance(field, QComboBox):
                 field.setCurrentText(str(value))
-            elif field.styleSheet() != ERROR_STYLE:
+            elif field.styleSheet() != ERROR_FIELD_STYLE:
                 field.setText(_text(value))
             field.blockSignals(False)
             visible = spec.shown_when is None or params[spec.shown_when[0]] in spec.shown_when[1]

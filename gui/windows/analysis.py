@@ -1,5 +1,6 @@
 """The Analysis menu: the plain-vs-skip network comparison and the high-dimensional study, each a
-window of its own, made on first use, one of each per main window, kept (hidden) when closed."""
+window of its own, made on first use, one of each per main window, kept (hidden) when closed. They are
+children of the main window, so its ``stop_workers`` reaches their computations too."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from gui.qt_helpers import make_action
 class AnalysisWindows:
     """Owns the analysis windows of one main window; ``close`` stops their computations."""
 
-    def __init__(self, menu: QMenu, network_box: NNBox):
-        self.network_box = network_box
+    def __init__(self, menu: QMenu, network_box: NNBox, host: QWidget):
+        self.network_box, self.host = network_box, host
         self.nn_compare = None
         self.highdim = None
         for text, slot, key in (
@@ -30,7 +31,7 @@ class AnalysisWindows:
 
         fresh = self.nn_compare is None
         if fresh:
-            self.nn_compare = NNCompareWindow()
+            self.nn_compare = NNCompareWindow(self.host)
         if (fresh or from_network_box) and not self.nn_compare.runner.busy:
             config = self.network_box.config()
             for name in ("depth", "width", "seed"):
@@ -42,7 +43,7 @@ class AnalysisWindows:
         from gui.windows.highdim_window import HighDimWindow
 
         if self.highdim is None:
-            self.highdim = HighDimWindow()
+            self.highdim = HighDimWindow(self.host)
         return _raised(self.highdim)
 
     def close(self) -> None:

@@ -32,8 +32,10 @@ from PySide6.QtWidgets import (
 from core.files import atomic_write
 from core.studies.highdim import DimResult, parse_dims, study
 from core.studies.highdim_report import format_short, format_summary
-from gui.windows.retrain_panel import MAX_SEED, RetrainPanel, error_label, set_error, spin_box
-from gui.workers.tasks import TaskProgress, TaskRunner
+from gui.panels.task_progress import TaskProgress
+from gui.qt_helpers import error_label, set_error, spin_box
+from gui.windows.retrain_panel import MAX_SEED, RetrainPanel
+from gui.workers.base import TaskRunner, stop_workers
 
 TITLE = "High dimensions: saddles and good minima"
 DEFAULT_DIMS = "1,2,5,10,20"
@@ -209,8 +211,8 @@ class HighDimWindow(QWidget):
         set_error(self.error, "")
         n_starts, seed = self.starts.value(), self.seed.value()
 
-        def task(progress, cancel) -> list[DimResult]:
-            return study(dims, n_starts=n_starts, seed=seed, progress=progress, cancel=cancel)
+        def task(state) -> list[DimResult]:
+            return study(dims, n_starts=n_starts, seed=seed, progress=state.progress, cancel=state.cancel)
 
         self.run_button.setEnabled(False)
         text = f"Studying d = {', '.join(map(str, dims))} with {n_starts} starts each…"
@@ -271,8 +273,7 @@ class HighDimWindow(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         """Stop both computations (waiting for their threads) before the window goes."""
-        self.runner.stop()
-        self.retrain.runner.stop()
+        stop_workers(self)
         super().closeEvent(event)
 
 

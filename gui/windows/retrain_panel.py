@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -29,36 +28,13 @@ from core.studies.highdim_retrain import (
     format_retrain,
     retrain,
 )
-from gui.workers.tasks import TaskProgress, TaskRunner
+from gui.panels.task_progress import TaskProgress
+from gui.qt_helpers import error_label, set_error, spin_box
+from gui.workers.base import TaskRunner
 
-ERROR_STYLE = "color: #B00020; font-weight: bold;"
 HIST_COLOR = "#332288"
 PREVIOUS_COLOR = "#CC6677"
 MAX_SEED = 999_999
-
-
-def error_label() -> QLabel:
-    """A red, word-wrapped label for input errors; hidden while it has no text."""
-    label = QLabel()
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.setVisible(False)
-    return label
-
-
-def set_error(label: QLabel, text: str) -> None:
-    """Show ``text`` in an error label, or hide it when ``text`` is empty."""
-    label.setText(text)
-    label.setVisible(bool(text))
-
-
-def spin_box(lo: int, hi: int, value: int, tip: str) -> QSpinBox:
-    """A QSpinBox with its range, value and tooltip set."""
-    box = QSpinBox()
-    box.setRange(lo, hi)
-    box.setValue(value)
-    box.setToolTip(tip)
-    return box
 
 
 class RetrainPanel(QWidget):
@@ -183,8 +159,8 @@ class RetrainPanel(QWidget):
             return False
         set_error(self.error, "")
 
-        def task(progress, cancel) -> RetrainResult:
-            return retrain(d, method, n, steps, seed, progress=progress, cancel=cancel)
+        def task(state) -> RetrainResult:
+            return retrain(d, method, n, steps, seed, progress=state.progress, cancel=state.cancel)
 
         self.run_button.setEnabled(False)
         self.progress.start(task, f"Running {method} from {n} starts in d = {d}…")

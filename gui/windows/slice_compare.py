@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from core.landscapes.network import SETTINGS, NNConfig
 from core.minima.search import _grid_local_minima
 from core.studies.slice_compare import SliceComparison, compare_slices
-from gui.workers.tasks import TaskProgress, TaskRunner
+from gui.panels.task_progress import TaskProgress
+from gui.workers.base import TaskRunner
 
 TITLES = {"plain": "Plain MLP (no skip connections)", "skip": "MLP with skip connections"}
 TOOLTIPS = {
@@ -53,6 +54,7 @@ class NNCompareWindow(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setWindowFlag(Qt.WindowType.Window, True)
         self.setWindowTitle("Skip connections smooth the loss: plain vs skip network slices")
         self.resize(1100, 650)
         self.comparison: SliceComparison | None = None
@@ -116,8 +118,8 @@ class NNCompareWindow(QWidget):
         s = self.settings()
         self.compute.setEnabled(False)
         self.progress.start(
-            lambda progress, cancel: compare_slices(
-                s["depth"], s["width"], s["seed"], s["grid"], progress, cancel
+            lambda state: compare_slices(
+                s["depth"], s["width"], s["seed"], s["grid"], state.progress, state.cancel
             ),
             "Training both networks and slicing their losses…",
         )

@@ -1,8 +1,8 @@
-"""Running the engine off the GUI thread: a QObject worker moved to a QThread.
+"""Running the engine off the GUI thread, on the worker base (``gui.workers.base``).
 
-The worker batches steps, paces them to the requested steps per second, and emits an immutable
-``Update`` at most ~60 times a second. It never touches widgets; it stops when its
-``threading.Event`` is set (checked every batch), and reports exceptions as a signal.
+The engine task is a generator: it batches steps, paces them to the requested steps per second, and
+yields an immutable ``Update`` at most ~60 times a second (a partial result, and a point where Pause
+stops it). It never touches widgets. ``RunController`` adds the run's states and synchronous stepping.
 """
 
 from __future__ import annotations
@@ -10,19 +10,21 @@ from __future__ import annotations
 import sys
 import threading
 import time
-import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 from core.experiment.spec import Experiment
+from core.progress import TaskState
 from core.runs.engine import Chunk, Engine
 from core.runs.results import RunStatus, StatusTracker
+from gui.workers.base import TaskRunner, Throttle
 
 EMIT_INTERVAL = 1 / 60
 MAX_BATCH = 20  # steps per engine call: short calls let the stop flag and the GUI thread in often
-# After each emit the worker sleeps this long: Python's GIL would otherwise let the GUI thread run
+# After each update the worker sleeps this long: Python's GIL would otherwise let the GUI thread run
 # only at the 5 ms switch interval, and the window would stutter at "as fast as possible".
 GUI_SHARE = 0.008
 # The GUI thread waits for the GIL up to the switch interval (5 ms by default) whenever the worker
@@ -62,75 +64,63 @@ def merge_chunks(chunks: list[Chunk]) -> Chunk | None:
     )
 
 
-class EngineWorker(QObject):
-    """Advances an engine until done or stopped; see the module docstring."""
+@dataclass
+class Pacing:
+    """How fast the engine task runs: steps per second (0 = as fast as possible), read every batch."""
 
-    updated = Signal(object)  # Update
-    failed = Signal(str)
-    finished = Signal()
+    steps_per_second: float = 0.0
+
+
+class EngineTask:
+    """The generator task that advances ``engine`` (see the module docstring)."""
 
     def __init__(
         self,
         engine: Engine,
         tracker: StatusTracker,
-        steps_per_second: float,
+        pacing: Pacing,
         generation: int,
-        gui_idle: threading.Event | None = None,
+        gui_idle: threading.Event,
     ):
-        super().__init__()
-        self.engine, self.tracker, self.generation = engine, tracker, generation
-        self.steps_per_second = steps_per_second  # read each batch; may be changed while running
-        self.stop_event = threading.Event()
-        # Cleared by the window while it draws a frame: the worker waits (at most MAX_GUI_WAIT) so the
-        # GUI thread has the GIL to itself and the frame finishes quickly.
-        self.gui_idle = gui_idle or threading.Event()
-        if gui_idle is None:
-            self.gui_idle.set()
+        self.engine, self.tracker, self.pacing = engine, tracker, pacing
+        self.generation, self.gui_idle = generation, gui_idle
 
-    @Slot()
-    def run(self) -> None:
-        try:
-            self._loop()
-        except Exception:  # reported to the GUI, never raised in the thread
-            self.failed.emit(traceback.format_exc(limit=5))
-        finally:
-            self.finished.emit()
-
-    def _loop(self) -> None:
+    def __call__(self, state: TaskState) -> Iterator[Update]:
         pending: list[Chunk] = []
         started, steps_done = time.perf_counter(), 0
-        last_emit = 0.0
-        while not self.stop_event.is_set() and not self.engine.done:
+        throttle = Throttle(EMIT_INTERVAL)
+        while not state.interrupted and not self.engine.done:
+            # Cleared by the window while it draws a frame: wait (at most MAX_GUI_WAIT) so the GUI
+            # thread has the GIL to itself and the frame finishes quickly.
             self.gui_idle.wait(MAX_GUI_WAIT)
-            rate = self.steps_per_second
-            if rate <= 0:  # as fast as possible
-                batch = MAX_BATCH
-            else:
-                due = int((time.perf_counter() - started) * rate) - steps_done
-                if due <= 0:
-                    time.sleep(min(0.005, 1 / rate))
-                    continue
-                batch = min(due, MAX_BATCH)
+            batch = self._due(started, steps_done)
+            if batch <= 0:
+                time.sleep(min(0.005, 1 / self.pacing.steps_per_second))
+                continue
             chunk = self.engine.advance(batch)
             steps_done += batch
             if chunk is not None:
                 pending.append(chunk)
-            now = time.perf_counter()
-            if now - last_emit >= EMIT_INTERVAL or self.engine.done:
-                self._emit(pending)
-                pending, last_emit = [], now
-                self.stop_event.wait(GUI_SHARE)
+            if throttle.due() or self.engine.done:
+                yield self.update(pending)
+                pending = []
+                state.cancel.wait(GUI_SHARE)
         if pending:
-            self._emit(pending)
+            yield self.update(pending)
 
-    def _emit(self, chunks: list[Chunk]) -> None:
+    def _due(self, started: float, steps_done: int) -> int:
+        rate = self.pacing.steps_per_second
+        if rate <= 0:
+            return MAX_BATCH
+        return min(int((time.perf_counter() - started) * rate) - steps_done, MAX_BATCH)
+
+    def update(self, chunks: list[Chunk], streamed: bool = True) -> Update:
         e = self.engine
-        update = Update(merge_chunks(chunks), self.tracker.snapshot(), e.t, e.done, self.generation, True)
-        self.updated.emit(update)
+        return Update(merge_chunks(chunks), self.tracker.snapshot(), e.t, e.done, self.generation, streamed)
 
 
 class RunController(QObject):
-    """Owns the engine of the current experiment and the thread that runs it.
+    """Owns the engine of the current experiment and the task runner that advances it.
 
     States: ``idle`` (nothing run yet), ``running``, ``paused``, ``finished``.
     """
@@ -144,12 +134,18 @@ class RunController(QObject):
         self.engine: Engine | None = None
         self.tracker: StatusTracker | None = None
         self.state = "idle"
-        self.steps_per_second = 0.0
+        self.pacing = Pacing()
         self._generation = 0
-        self._thread: QThread | None = None
-        self._worker: EngineWorker | None = None
+        self.runner = TaskRunner(self)
+        self.runner.partial.connect(self._on_update)
+        self.runner.failed.connect(self.failed)
+        self.runner.finished.connect(self._on_worker_finished)
         self.gui_idle = threading.Event()  # the window clears it while drawing a frame
         self.gui_idle.set()
+
+    @property
+    def steps_per_second(self) -> float:
+        return self.pacing.steps_per_second
 
     def load(self, experiment: Experiment | None) -> None:
         """Stop whatever runs and prepare a fresh engine for ``experiment`` (None: nothing to run)."""
@@ -161,25 +157,14 @@ class RunController(QObject):
         self._set_state("idle")
 
     def set_speed(self, steps_per_second: float) -> None:
-        """Steps per second; 0 means as fast as possible. Applies to a running worker at once."""
-        self.steps_per_second = steps_per_second
-        if self._worker is not None:
-            self._worker.steps_per_second = steps_per_second
+        """Steps per second; 0 means as fast as possible. Applies to a running task at once."""
+        self.pacing.steps_per_second = steps_per_second
 
     def play(self) -> None:
         if self.engine is None or self.engine.done or self.is_running:
             return
         sys.setswitchinterval(GIL_SWITCH_INTERVAL)
-        self._worker = EngineWorker(
-            self.engine, self.tracker, self.steps_per_second, self._generation, self.gui_idle
-        )
-        self._thread = QThread()
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.updated.connect(self._on_update)
-        self._worker.failed.connect(self.failed)
-        self._worker.finished.connect(self._on_worker_finished)
-        self._thread.start()
+        self.runner.start(EngineTask(self.engine, self.tracker, self.pacing, self._generation, self.gui_idle))
         self._set_state("running")
 
     def pause(self) -> None:
@@ -191,33 +176,26 @@ class RunController(QObject):
         """Advance ``n`` steps synchronously (when not running)."""
         if self.engine is None or self.engine.done or self.is_running:
             return
-        e = self.engine
-        chunk = e.advance(n)
-        self._on_update(Update(chunk, self.tracker.snapshot(), e.t, e.done, self._generation))
+        task = EngineTask(self.engine, self.tracker, self.pacing, self._generation, self.gui_idle)
+        chunk = self.engine.advance(n)
+        self._on_update(task.update([chunk] if chunk is not None else [], streamed=False))
         self._set_state("finished" if self.engine.done else "paused")
 
     @property
     def is_running(self) -> bool:
-        return self._thread is not None
+        return self.runner.busy
 
     def stop(self) -> None:
-        """Stop the worker and wait for its thread to end (never terminate())."""
-        if self._thread is None:
-            return
-        self._worker.stop_event.set()
-        self._thread.quit()
-        self._thread.wait()
-        self._thread, self._worker = None, None
-        # Deliver the worker's queued updates now, so later synchronous steps arrive after them.
-        QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
+        """Stop the task and wait for its thread; updates it already computed are delivered first, so
+        later synchronous steps arrive after them."""
+        self.runner.stop(deliver_partials=True)
 
     def _on_update(self, update: Update) -> None:
         if update.generation == self._generation:
             self.updated.emit(update)
 
     def _on_worker_finished(self) -> None:
-        if self._worker is not None and self.sender() is self._worker:
-            self.stop()
+        if self.state == "running":
             self._set_state("finished" if self.engine is not None and self.engine.done else "paused")
 
     def _set_state(self, state: str) -> None:

@@ -152,7 +152,7 @@ def _drop(key):
 
 
 BAD_DICTS = [
-    ("unknown version", _set("version", 7), "version: 7 is not supported (this app reads version 1)"),
+    ("unknown version", _set("version", 7), "version: 7 is not supported (this app reads versions 1 and 2)"),
     ("wrong format tag", _set("format", "something-else"), 'format: expected "minima-lab-experiment"'),
     ("missing format", _drop("format"), "format: missing"),
     ("unknown landscape", _set("landscape", "id", "nope"), "landscape.id: unknown landscape 'nope'; valid: "),

@@ -43,7 +43,7 @@ def test_two_d_data_landscape_can_overlay_batch_contours(qtbot, window):
         window.model.set_method_enabled(mid, mid == "sgd")
     window.model.set_method_param("sgd", "batch_size", "8")
     window.model.set_starts([(1.0, 0.5)])
-    window._set_batch_contours(True)
+    window.model.set_view_option("batch_contours", True)
     window.controller.step(3)
     assert len(window.view.overlay.contours) > 2
 

@@ -42,7 +42,7 @@ def colour_pixels(image: Image.Image, hex_colour: str, tolerance: int = 40) -> i
 def test_png_export_has_the_requested_size_and_the_method_colours(qtbot, window, tmp_path, scale):
     window.controller.step(300)
     out = tmp_path / "figure.png"
-    assert window.files.export_image_to(str(out), scale=scale) is None
+    assert window.exports.export_image_to(str(out), scale=scale) is None
     image = Image.open(out)
     view = window.view.size()
     assert image.width == view.width() * scale and image.height > view.height() * scale
@@ -52,15 +52,15 @@ def test_png_export_has_the_requested_size_and_the_method_colours(qtbot, window,
 
 def test_png_with_side_plots_is_wider(qtbot, window, tmp_path):
     plain, multi = tmp_path / "plain.png", tmp_path / "multi.png"
-    window.files.export_image_to(str(plain))
-    window.files.export_image_to(str(multi), side_plots=True)
+    window.exports.export_image_to(str(plain))
+    window.exports.export_image_to(str(multi), side_plots=True)
     assert Image.open(multi).width > Image.open(plain).width
 
 
 def test_svg_export_parses_and_contains_paths(qtbot, window, tmp_path):
     window.controller.step(100)
     out = tmp_path / "figure.svg"
-    assert window.files.export_image_to(str(out)) is None
+    assert window.exports.export_image_to(str(out)) is None
     root = ET.parse(out).getroot()
     assert root.tag.endswith("svg")
     paths = [e for e in root.iter() if e.tag.endswith("path")]
@@ -150,10 +150,10 @@ def test_bad_experiment_files_are_refused_and_change_nothing(qtbot, window, tmp_
         bad_text = json.dumps({**json.loads(text), **patch})
     bad = tmp_path / name
     bad.write_text(bad_text)
-    state_before = window.model.to_json()
+    state_before = window.model.state
     message = window.files.open_path(str(bad))
     assert message is not None and message.startswith(f"Could not open {bad}")
-    assert window.model.to_json() == state_before
+    assert window.model.state == state_before
 
 
 def test_failed_save_keeps_the_previous_file(qtbot, window, tmp_path, monkeypatch):
@@ -174,10 +174,10 @@ def test_failed_save_keeps_the_previous_file(qtbot, window, tmp_path, monkeypatc
 
 def test_unwritable_export_path_is_reported_and_leaves_nothing(qtbot, window, tmp_path):
     missing = tmp_path / "no-such-folder" / "figure.png"
-    message = window.files.export_image_to(str(missing))
+    message = window.exports.export_image_to(str(missing))
     assert message is not None and "Could not export" in message
     assert not missing.parent.exists()
-    assert "must end in .png or .svg" in window.files.export_image_to(str(tmp_path / "figure.tif"))
+    assert "must end in .png or .svg" in window.exports.export_image_to(str(tmp_path / "figure.tif"))
 
 
 def test_recent_files_are_remembered(qtbot, tmp_path):

@@ -68,7 +68,7 @@ def test_runs_to_completion_match_the_core(qtbot, window):
         seed=window.model.seed,
     )
     expected = collect_results(Engine(exp).run())
-    trails = window.trails()
+    trails = window.presenter.trails()
     assert len(trails) == 4
     for (x, y), res in zip(trails, expected, strict=True):
         np.testing.assert_array_equal(x, res.positions[:, 0])
@@ -92,12 +92,14 @@ def test_changing_the_landscape_mid_run_resets_cleanly(qtbot, window):
     window.model.set_method_param("gd", "lr", "0.0001")
     window.controller.set_speed(2000)
     window.toggle_play()
-    qtbot.waitUntil(lambda: window.buffer is not None and window.buffer.rows > 20, timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.presenter.buffer is not None and window.presenter.buffer.rows > 20, timeout=5000
+    )
     window.model.set_landscape("forrester")  # same dimension: the start is kept
     assert not window.controller.is_running and window.controller.state == "idle"
-    assert window.buffer.rows == 1 and window.model.landscape.id == "forrester"
+    assert window.presenter.buffer.rows == 1 and window.model.landscape.id == "forrester"
     window.model.set_landscape("himmelblau")  # 2-D: the 1-D start is dropped
-    assert window.model.starts == [] and window.buffer is None
+    assert window.model.starts == [] and window.presenter.buffer is None
 
 
 def test_closing_mid_run_stops_the_thread_quickly(qtbot, qtlog, window):
@@ -106,8 +108,8 @@ def test_closing_mid_run_stops_the_thread_quickly(qtbot, qtlog, window):
     window.model.set_method_param("gd", "lr", "0.000001")
     window.controller.set_speed(0)
     window.toggle_play()
-    qtbot.waitUntil(lambda: window.buffer.rows > 100, timeout=5000)
-    thread = window.controller._thread
+    qtbot.waitUntil(lambda: window.presenter.buffer.rows > 100, timeout=5000)
+    thread = window.controller.runner._thread
     assert thread is not None and thread.isRunning()
     import time
 
@@ -122,11 +124,11 @@ def test_closing_mid_run_stops_the_thread_quickly(qtbot, qtlog, window):
 def test_pause_step_and_reset(qtbot, window):
     window.model.set_starts([(1.0,)])
     window.controller.step(1)
-    assert window.buffer.rows == 2 and window.table.column_texts("Steps") == ["1", "1"]
+    assert window.presenter.buffer.rows == 2 and window.table.column_texts("Steps") == ["1", "1"]
     window.step_action.trigger()
-    assert window.buffer.rows == 3
+    assert window.presenter.buffer.rows == 3
     window.reset_action.trigger()
-    assert window.buffer.rows == 1 and window.controller.state == "idle"
+    assert window.presenter.buffer.rows == 1 and window.controller.state == "idle"
 
 
 def test_diverging_run_is_shown_and_others_finish(qtbot, window):
@@ -137,7 +139,7 @@ def test_diverging_run_is_shown_and_others_finish(qtbot, window):
     window.model.set_max_steps(300)
     run_to_end(qtbot, window)
     assert window.table.column_texts("Status") == ["diverged", "max-steps"]
-    assert window.buffer.status[0] == "diverged"
+    assert window.presenter.buffer.status[0] == "diverged"
     assert "diverged" in window.state_label.text()
     assert window.view.heads.data["symbol"][0] == "x"
-    assert np.isfinite(window.trails()[0][0]).all()
+    assert np.isfinite(window.presenter.trails()[0][0]).all()

@@ -82,7 +82,7 @@ def test_presets_load_and_step(qtbot, window, preset_id):
     window.model.load_preset(PRESETS[preset_id])
     assert window.model.landscape.id == PRESETS[preset_id].landscape
     window.controller.step(20)
-    assert window.buffer.rows == 21 and window.table.rowCount() == window.controller.engine.n_runs
+    assert window.presenter.buffer.rows == 21 and window.table.rowCount() == window.controller.engine.n_runs
 
 
 def test_sgdr_restarts_are_visible_in_the_learning_rate_plot(qtbot, window):
@@ -110,7 +110,7 @@ def test_choices_are_remembered_between_launches(qtbot):
 
 def test_corrupt_saved_state_is_ignored_with_a_message(qtbot):
     settings = QSettings()
-    settings.setValue("model", '{"landscape": "nope"}')
+    settings.setValue("session", '{"landscape": "nope"}')
     win = MainWindow(settings=settings)
     qtbot.addWidget(win)
     assert win.model.landscape.id == "sine-mix"

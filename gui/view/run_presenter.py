@@ -1,0 +1,175 @@
+"""Shows the runs: takes the run controller's updates, keeps the window's copy of the rows, and draws
+them into the landscape view, the side plots and the results table at a steady frame rate.
+
+The path of a click: the view edits the model's starts → the model signals ``changed`` → the window
+reloads the controller (a fresh engine) and this presenter (fresh curves) → Play starts the worker →
+its ``Update`` snapshots arrive here → the frame timer draws the latest rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer
+
+from core.runs.escapes import BasinLabeller, escape_events
+from gui.model import AppModel
+from gui.style import display_label, method_color
+from gui.view.landscape_view import LandscapeView
+from gui.view.results_table import ResultsTable
+from gui.view.run_buffer import RunBuffer
+from gui.view.side_plots import SidePlots
+from gui.workers.engine_runner import RunController, Update
+
+MAX_ESCAPE_MARKERS = 20  # per run
+FRAME_HZ = 35  # the view redraws at most this often while streaming
+SLOW_PANEL_EVERY = 8  # each side plot and the table refresh once per 8 frames (~4 Hz)
+SIDE_PLOT_PHASES = {1: "loss", 3: "lr", 5: "noise"}
+TABLE_PHASE = 7
+
+
+class RunPresenter(QObject):
+    """See the module docstring. ``status(text)`` receives the one-line run status."""
+
+    def __init__(
+        self,
+        model: AppModel,
+        controller: RunController,
+        view: LandscapeView,
+        side: SidePlots,
+        table: ResultsTable,
+        status: Callable[[str], None],
+    ):
+        super().__init__(controller)
+        self.model, self.controller = model, controller
+        self.view, self.side, self.table, self.status = view, side, table, status
+        self.buffer: RunBuffer | None = None
+        self.frames_drawn = 0
+        self.escapes: list = []
+        self._latest: Update | None = None
+        self._dirty = False
+        self._labeller: BasinLabeller | None = None
+        self._labeller_key: tuple | None = None
+        self._frame_timer = QTimer(self)
+        self._frame_timer.setInterval(int(1000 / FRAME_HZ))
+        self._frame_timer.timeout.connect(self._on_frame_timer)
+        controller.updated.connect(self.on_update)
+
+    def prepare(self) -> None:
+        """Fresh curves, rows and table for the controller's (just loaded) engine, at step 0."""
+        exp, engine = self.model.experiment(), self.controller.engine
+        self.labeller()  # built here (once per landscape), not mid-stream
+        self.buffer = RunBuffer(engine) if engine is not None else None
+        runs = [(spec, i) for spec in (exp.methods if exp else ()) for i in range(len(exp.starts))]
+        colors = [method_color(spec.method) for spec, _ in runs]
+        labels = [display_label(spec) for spec, _ in runs]
+        self.view.prepare_runs(colors, [i for _, i in runs], labels, self.model.landscape.dim)
+        self.side.prepare_runs(colors, self.model.landscape.global_value)
+        starts = [tuple(exp.starts[i]) for _, i in runs] if exp else []
+        self.table.prepare_runs(
+            labels, [spec.to_text() for spec, _ in runs], [spec.method for spec, _ in runs], starts
+        )
+        self._latest = None
+        if self.buffer is not None:
+            self.view.show_runs(self.trails(), [False] * engine.n_runs)
+            self.side.refresh(self.buffer)
+
+    def on_update(self, update: Update) -> None:
+        """Store the new rows; while streaming, the frame timer draws them (at most FRAME_HZ)."""
+        if self.buffer is None:
+            return
+        if update.chunk is not None:
+            self.buffer.append(update.chunk)
+        self._latest = update
+        if update.streamed:
+            self._dirty = True
+            if not self._frame_timer.isActive():
+                self._frame_timer.start()
+        else:
+            self.draw_frame(full=True)
+
+    def redraw(self) -> None:
+        """Draw everything again (after a view option changed)."""
+        if self.buffer is not None and self._latest is not None:
+            self.draw_frame(full=True)
+
+    def draw_frame(self, full: bool = True) -> None:
+        """Redraw the view; with ``full`` also the side plots and the table (they refresh less often)."""
+        self._dirty = False
+        if self.buffer is None or self._latest is None:
+            return
+        self.controller.gui_idle.clear()  # the view's next paint sets it again
+        trails = self.trails()
+        self.view.show_runs(trails, [s == "diverged" for s in self.buffer.status])
+        if self.buffer.batches:
+            heads = {
+                r: (trails[r][0][-1], trails[r][1][-1]) for r in self.buffer.batches if len(trails[r][0])
+            }
+            self.view.overlay.update(self.model.landscape, self.buffer.batches, heads)
+        self.frames_drawn += 1
+        if full:
+            self.side.refresh(self.buffer)
+            self._refresh_table(trails)
+            return
+        # While streaming, the slower panels take turns, one per odd frame, so no frame does two.
+        phase = self.frames_drawn % SLOW_PANEL_EVERY
+        if phase in SIDE_PLOT_PHASES:
+            self.side.refresh(self.buffer, (SIDE_PLOT_PHASES[phase],))
+        elif phase == TABLE_PHASE:
+            self._refresh_table(trails)
+
+    def _refresh_table(self, trails: list[tuple]) -> None:
+        self.table.update_statuses(self._latest.statuses)
+        self._show_escapes(trails)
+        self.show_status_line()
+
+    def labeller(self) -> BasinLabeller:
+        """The current landscape's basin labelling (built once per landscape and domain)."""
+        land = self.model.landscape
+        key = (land.id, land.domain, id(land))
+        if self._labeller_key != key:
+            self._labeller, self._labeller_key = BasinLabeller(land), key
+        return self._labeller
+
+    def _show_escapes(self, trails: list[tuple]) -> None:
+        """Escape events of every run: counted in the table, marked on the paths."""
+        labeller, buf = self.labeller(), self.buffer
+        escapes, xs, ys = [], [], []
+        for run, (x, y) in enumerate(trails):
+            steps = buf.row_steps(run)
+            esc = escape_events(labeller, buf.trajectory(run), buf.series("losses", run), steps)
+            escapes.append(esc)
+            rows = np.searchsorted(steps, esc.steps[-MAX_ESCAPE_MARKERS:])  # the latest ones: no clutter
+            xs.extend(x[rows])
+            ys.extend(y[rows])
+        self.table.update_escapes(escapes)
+        self.view.show_escapes(np.array(xs), np.array(ys))
+        self.escapes = escapes
+
+    def _on_frame_timer(self) -> None:
+        if self._dirty:
+            self.draw_frame(full=False)
+        elif not self.controller.is_running:
+            self._frame_timer.stop()
+
+    def show_status_line(self) -> None:
+        step = self.controller.engine.t if self.controller.engine is not None else 0
+        statuses = self._latest.statuses if self._latest is not None else ()
+        diverged = sum(s.status == "diverged" for s in statuses)
+        note = f" — {diverged} run(s) diverged (NaN/inf or unbounded)" if diverged else ""
+        self.status(f"step {step} · {self.controller.state}{note}")
+
+    def trails(self) -> list[tuple]:
+        """Each run's drawn trail as (x, y) arrays: (x, f(x)) on 1-D, (x, y) on 2-D."""
+        buf, dim = self.buffer, self.model.landscape.dim
+        out = []
+        for run in range(buf.positions.shape[1]):
+            traj = buf.trajectory(run)
+            out.append((traj[:, 0], buf.series("losses", run) if dim == 1 else traj[:, 1]))
+        return out
+
+    def on_state(self, state: str) -> None:
+        if state in ("paused", "finished") and self._latest is not None:
+            self.draw_frame(full=True)
+        self.show_status_line()
