@@ -62,7 +62,8 @@ def startup_child() -> None:
     from PySide6.QtWidgets import QApplication
 
     from core.experiment.presets import get_preset
-    from gui.app import DEFAULT_PRESET, configure_pyqtgraph
+    from gui.app import configure_pyqtgraph
+    from gui.launcher import DEFAULT_PRESET
     from gui.main_window import MainWindow
 
     t1 = time.perf_counter()

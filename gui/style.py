@@ -6,6 +6,7 @@ import numpy as np
 
 from core.experiment.spec import MethodSpec
 from core.methods import METHODS, get_method
+from core.studies.basins import DIVERGED, GLOBAL_ELSEWHERE, LOCAL_ELSEWHERE, NONE
 
 PALETTE = (
     "#CC6677",
@@ -24,6 +25,15 @@ PALETTE = (
 )
 METHOD_COLORS: dict[str, str] = {mid: PALETTE[i % len(PALETTE)] for i, mid in enumerate(METHODS)}
 START_SYMBOLS = ("o", "s", "t", "d", "p", "h", "star", "+", "x")
+# Colour-blind-safe colours for minima (global ones get the warm end), plus greys for the rest.
+MINIMUM_COLOURS = ("#EE7733", "#0077BB", "#33BBEE", "#009988", "#CC3311", "#EE3377", "#BBBBBB", "#44AA99")
+OTHER_COLOURS = {
+    NONE: "#FFFFFF",
+    DIVERGED: "#000000",
+    GLOBAL_ELSEWHERE: "#FFD27F",
+    LOCAL_ELSEWHERE: "#9ECAE1",
+}
+
 ERROR_COLOR = "#B00020"
 ERROR_STYLE = f"color: {ERROR_COLOR};"  # an error message
 ERROR_FIELD_STYLE = f"border: 2px solid {ERROR_COLOR};"  # a field holding a refused value
@@ -55,3 +65,9 @@ def method_color(method_id: str) -> str:
 def start_symbol(index: int) -> str:
     """The marker symbol of start point ``index`` (so starts differ by shape as well)."""
     return START_SYMBOLS[index % len(START_SYMBOLS)]
+
+
+def basin_colour(label: int) -> tuple[int, int, int]:
+    """The RGB colour of a basin label: a minimum's index (>= 0) or one of the other outcomes."""
+    hex_colour = MINIMUM_COLOURS[label % len(MINIMUM_COLOURS)] if label >= 0 else OTHER_COLOURS[label]
+    return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))

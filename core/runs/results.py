@@ -6,11 +6,13 @@ import csv
 import io
 import json
 import math
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.experiment.spec import MethodSpec
+from core.experiment.spec import Experiment, MethodSpec
+from core.files import atomic_write_text
 from core.minima.match import MinimumMatch, basins_of, match_minima
 from core.runs.engine import Engine
 
@@ -204,6 +206,18 @@ def _csv_value(v) -> str:
     if isinstance(v, (bool, np.bool_)):
         return str(int(v))
     return "" if math.isnan(v) else repr(float(v))
+
+
+def write_run_data(exp: Experiment, path: str | os.PathLike) -> None:
+    """Run ``exp`` to the end and write every step of every run as CSV, or the JSON document (by the
+    file's extension), atomically."""
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    if suffix not in (".csv", ".json"):
+        raise ValueError(f"data export writes .csv or .json, not {suffix or 'no extension'}")
+    engine = Engine(exp, record="full").run()
+    results = collect_results(engine)
+    text = results_to_csv(engine, results) if suffix == ".csv" else results_to_json(engine, results)
+    atomic_write_text(path, text)
 
 
 def format_point(p: tuple[float, ...]) -> str:

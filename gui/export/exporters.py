@@ -12,9 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from core.experiment.spec import Experiment
-from core.files import atomic_write_text
 from core.runs.engine import Engine
-from core.runs.results import collect_results, results_to_csv, results_to_json
+from core.runs.results import collect_results, write_run_data
 from gui.export.figure import (
     FigureLayout,
     ProgressFn,
@@ -140,10 +139,4 @@ def export_animation(
 
 def export_data(exp: Experiment, path: str | Path) -> None:
     """Every step of every run as CSV, or the CLI's JSON document, of the complete runs."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in DATA_FORMATS:
-        raise ValueError(f"data export writes .csv or .json, not {suffix or 'no extension'}")
-    engine = Engine(exp, record="full").run()
-    results = collect_results(engine)
-    text = results_to_csv(engine, results) if suffix == ".csv" else results_to_json(engine, results)
-    atomic_write_text(path, text)
+    write_run_data(exp, path)

@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from core.files import atomic_write_text
-from core.studies.basin_report import _colour, label_name
+from core.studies.basin_report import label_name
 from core.studies.basins import MAX_GRID_1D, MAX_GRID_2D, MAX_SEEDS, BasinMap, compute_basin_map, success_row
 from gui.model import AppModel
 from gui.style import method_color
+from gui.view.basin_maps import BasinMapsView, basin_rgb
 from gui.workers.base import TaskRunner
 
 COLUMNS = ("Method", "Global %", "Median steps", "Median loss", "Diverged %", "Runs")
@@ -77,7 +78,7 @@ class BasinPanel(QWidget):
         self.bars = pg.PlotWidget(title="Share of runs reaching a global minimum")
         self.bars.setYRange(0, 1)
         self.bars.setMaximumHeight(160)
-        self.maps_view = pg.GraphicsLayoutWidget()
+        self.maps_view = BasinMapsView()
         self.hover = QLabel()
         layout = QVBoxLayout(self)
         rows = ((QLabel("Grid"), self.grid, QLabel("Seeds"), self.seeds), (self.compute, self.cancel))
@@ -103,7 +104,6 @@ class BasinPanel(QWidget):
         self.runner.failed.connect(lambda text: self._finish(f"Failed: {text}"))
         self.maps_view.scene().sigMouseMoved.connect(self._on_hover)
         model.landscapeChanged.connect(self._on_landscape)
-        self._image_items: list[tuple[pg.ViewBox, BasinMap]] = []
         self._on_landscape()
 
     # ---- computing ----------------------------------------------------------------------------------
@@ -155,41 +155,13 @@ class BasinPanel(QWidget):
     # ---- showing ------------------------------------------------------------------------------------
     def show_maps(self, maps: list[BasinMap]) -> None:
         self.maps = maps
-        self.maps_view.clear()
-        self._image_items = []
-        for k, bmap in enumerate(maps):
-            labels = bmap.majority_label().reshape(bmap.shape)
-            rgb = np.zeros((*labels.shape, 3), dtype=np.uint8)
-            for value in np.unique(labels):
-                rgb[labels == value] = _colour(bmap, int(value))
-            vb = self.maps_view.addViewBox(
-                row=k if bmap.landscape.dim == 1 else k // 3, col=0 if bmap.landscape.dim == 1 else k % 3
-            )
-            vb.setMouseEnabled(False, False)
-            image = pg.ImageItem(rgb[:, None, :] if bmap.landscape.dim == 1 else rgb)
-            (x0, x1) = bmap.landscape.domain[0]
-            (y0, y1) = bmap.landscape.domain[1] if bmap.landscape.dim == 2 else (0.0, 1.0)
-            image.setRect(x0, y0, x1 - x0, y1 - y0)
-            vb.addItem(image)
-            title = pg.TextItem(bmap.spec.to_text(), color="k", anchor=(0, 1))
-            title.setPos(x0, y1)
-            vb.addItem(title)
-            self._image_items.append((vb, bmap))
+        self.maps_view.show_maps(maps)
         self._fill_table(maps)
         self.mapsChanged.emit()
 
     def band_images(self) -> list[tuple[str, np.ndarray]]:
         """(label, RGB row) per 1-D map, for the bands under the landscape's curve."""
-        out = []
-        for bmap in self.maps:
-            if bmap.landscape.dim != 1:
-                continue
-            labels = bmap.majority_label()
-            rgb = np.zeros((len(labels), 3), dtype=np.uint8)
-            for value in np.unique(labels):
-                rgb[labels == value] = _colour(bmap, int(value))
-            out.append((bmap.spec.method, rgb))
-        return out
+        return [(bmap.spec.method, basin_rgb(bmap)) for bmap in self.maps if bmap.landscape.dim == 1]
 
     def _fill_table(self, maps: list[BasinMap]) -> None:
         self.table.setSortingEnabled(False)
@@ -235,7 +207,7 @@ class BasinPanel(QWidget):
                 self.status.setText(f"Could not export {path}: {exc}")
 
     def _on_hover(self, scene_pos) -> None:
-        for vb, bmap in self._image_items:
+        for vb, bmap in self.maps_view.items:
             if not vb.sceneBoundingRect().contains(scene_pos):
                 continue
             p = vb.mapSceneToView(scene_pos)

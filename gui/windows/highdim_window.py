@@ -10,16 +10,13 @@ spread of gradient descent's final losses against d; its second tab is the "Retr
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -29,9 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.files import atomic_write
 from core.studies.highdim import DimResult, parse_dims, study
 from core.studies.highdim_report import format_short, format_summary
+from gui.app import ensure_app
+from gui.export.render import save_widget_png
 from gui.panels.task_progress import TaskProgress
 from gui.qt_helpers import error_label, set_error, spin_box
 from gui.windows.retrain_panel import MAX_SEED, RetrainPanel
@@ -54,7 +52,6 @@ DIM_SYMBOLS = (
     "h",
     "star",
 )  # with the colour, so dimensions differ by shape too
-_APP: QApplication | None = None  # the application render_png had to create, kept alive
 
 
 def dim_colors(dims: Sequence[int]) -> list[pg.QtGui.QColor]:
@@ -277,50 +274,13 @@ class HighDimWindow(QWidget):
         super().closeEvent(event)
 
 
-def _ensure_app() -> QApplication:
-    """The running QApplication, or a new one (offscreen when there is no display)."""
-    global _APP
-    app = QApplication.instance()
-    if app is None:
-        if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = _APP = QApplication(sys.argv[:1])
-    from gui.app import configure_pyqtgraph
-
-    configure_pyqtgraph()
-    return app
-
-
 def render_png(results: list[DimResult], path: str, size: tuple[int, int] = (1200, 800)) -> None:
     """Draw the study plots of ``results`` (the window's plots area, ``size`` pixels) to a PNG, atomically."""
-    app = _ensure_app()
+    ensure_app(offscreen=True)
     window = HighDimWindow()
-    window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
     try:
         window.show_results(results)
-        window.show()
-        target = QSize(*size)
-        for _ in range(3):  # the window's size that gives the plots area exactly ``size``
-            app.processEvents()
-            have = window.plots_area.size()
-            if have == target:
-                break
-            window.resize(
-                window.width() + target.width() - have.width(),
-                window.height() + target.height() - have.height(),
-            )
-        app.processEvents()
-        image = window.plots_area.grab().toImage()
-        if image.size() != target:  # a minimum size or a high-density screen got in the way
-            image = image.scaled(
-                target, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
-            )
-
-        def write(tmp: str) -> None:
-            if not image.save(tmp, "PNG"):
-                raise OSError(f"cannot write the PNG {path}")
-
-        atomic_write(path, write)
+        save_widget_png(window, window.plots_area, path, size)
     finally:
         window.close()
         window.deleteLater()

@@ -87,9 +87,7 @@ def test_cancel_stops_and_bad_sizes_are_refused():
         grid_starts(get_landscape("himmelblau"), 300)
 
 
-def test_basins_command_summary_csv_and_png(tmp_path, capsys):
-    from PIL import Image
-
+def test_basins_command_summary_and_csv(tmp_path, capsys):
     from core.cli import main as cli_main
 
     assert (
@@ -104,25 +102,5 @@ def test_basins_command_summary_csv_and_png(tmp_path, capsys):
     )
     rows = (tmp_path / "b.csv").read_text().splitlines()
     assert len(rows) == 51 and rows[0].startswith("method,start_id,x,reached")
-    png = tmp_path / "maps.png"
-    assert (
-        cli_main(
-            [
-                "basins",
-                "-f",
-                "himmelblau",
-                "-m",
-                "gd:lr=0.01",
-                "--grid",
-                "32",
-                "--format",
-                "png",
-                "-o",
-                str(png),
-            ]
-        )
-        == 0
-    )
-    assert Image.open(png).width >= 256
     assert cli_main(["basins", "-f", "himmelblau", "-m", "gd", "--grid", "300"]) == 2
     assert "grid size 300 is out of range" in capsys.readouterr().err

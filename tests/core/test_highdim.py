@@ -166,9 +166,12 @@ def test_highdim_png_needs_output_and_renderer(capsys, tmp_path):
     drawn = []
     code = cli_main(
         ["highdim", "--dims", "1,2", "--starts", "5", "--format", "png", "-o", out],
-        png_renderer=lambda results, path: drawn.append(([r.d for r in results], path)),
+        renderers={"highdim": lambda results, path: drawn.append(([r.d for r in results], path))},
     )
     assert code == 0 and drawn == [([1, 2], out)]
     missing = str(tmp_path / "no" / "x.png")
-    assert cli_main(["highdim", "--dims", "1", "--format", "png", "-o", missing], png_renderer=print) == 2
+    assert (
+        cli_main(["highdim", "--dims", "1", "--format", "png", "-o", missing], renderers={"highdim": print})
+        == 2
+    )
     assert "does not exist" in capsys.readouterr().err

@@ -28,7 +28,7 @@ def compute(qtbot, panel, grid: int, seeds: int) -> None:
 def test_computing_maps_shows_bands_and_the_success_table(qtbot, window):
     panel = window.basins
     compute(qtbot, panel, 500, 3)
-    assert len(panel.maps) == 2 and len(panel._image_items) == 2
+    assert len(panel.maps) == 2 and len(panel.maps_view.items) == 2
     assert panel.table.rowCount() == 2
     shares = {panel.table.item(r, 0).text(): panel.table.item(r, 1).text() for r in range(2)}
     assert shares["annealing"] == "100.0%" and shares["gd"].endswith("%")
