@@ -100,12 +100,25 @@ def state_to_dict(state: ExperimentState) -> dict[str, Any]:
 
 
 def state_to_json(state: ExperimentState) -> str:
-    """``state`` as JSON text (indent 1, floats at full precision); refuses a state it could not load."""
+    """``state`` as JSON text (see ``_dumps``); refuses a state it could not load."""
     try:
         state.check()
     except StateError as exc:
         raise ExperimentFileError(str(exc)) from None
-    return json.dumps(state_to_dict(state), indent=1, allow_nan=False) + "\n"
+    return _dumps(state_to_dict(state), "") + "\n"
+
+
+def _dumps(value: Any, indent: str) -> str:
+    """JSON with one key per line, and lists of numbers (starts, domains, data) on one line, so a
+    file stays readable in a text editor. Floats keep full precision; NaN is refused."""
+    if isinstance(value, dict):
+        inner = indent + " "
+        items = [f"{inner}{json.dumps(k)}: {_dumps(v, inner)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}" if items else "{}"
+    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+        inner = indent + " "
+        return "[\n" + ",\n".join(inner + _dumps(v, inner) for v in value) + "\n" + indent + "]"
+    return json.dumps(value, allow_nan=False)
 
 
 def save_state(path: str | os.PathLike, state: ExperimentState) -> None:

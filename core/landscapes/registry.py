@@ -54,6 +54,12 @@ def nn_is_cached(landscape_id: str) -> bool:
         return key in _NN_CACHE
 
 
+def forget_networks() -> None:
+    """Drop every trained network slice (the next use trains again, as on a fresh launch)."""
+    with _NN_LOCK:
+        _NN_CACHE.clear()
+
+
 def nn_landscape(
     landscape_id: str,
     progress: Callable[[float], None] | None = None,

@@ -18,6 +18,7 @@ from core.landscapes.registry import FORMULA_PREFIX, LANDSCAPES, data_landscape_
 from gui.model import AppModel
 from gui.panels.landscape_extras import LandscapeExtras
 from gui.panels.nn_box import nn_items
+from gui.qt_helpers import bind_view_option
 from gui.style import ERROR_STYLE
 
 CUSTOM = "__custom__"
@@ -75,7 +76,7 @@ class LandscapePanel(QWidget):
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         self.show_minima = QCheckBox("Show known minima (★ global, ▲ local)")
-        self.show_minima.setChecked(True)
+        bind_view_option(model, "show_minima", self.show_minima)
         self.extras = LandscapeExtras(model)
         self.extras.formula.message.connect(self.message)
         self.extras.dataset.message.connect(self.message)

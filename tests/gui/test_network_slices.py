@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from core.landscapes.registry import nn_landscape
+from core.landscapes.registry import forget_networks, nn_landscape
 from core.minima.search import _grid_local_minima
 from core.studies.slice_compare import roughness
 from tests.gui.helpers import click_view, make_window
@@ -175,9 +175,7 @@ def test_a_session_that_ended_on_a_slice_reopens_at_once_and_trains_it_in_the_wo
     first.model.set_method_enabled("adam", True)
     first.model.set_starts([(0.5, -0.25)])
     first.close()  # saves the choices
-    from core.landscapes import registry as landscapes
-
-    landscapes._NN_CACHE.clear()  # as on a fresh launch: the network must be trained again
+    forget_networks()  # as on a fresh launch: the network must be trained again
     second = MainWindow(settings=settings)
     qtbot.addWidget(second)
     box = second.landscape_panel.extras.nn
@@ -189,8 +187,6 @@ def test_a_session_that_ended_on_a_slice_reopens_at_once_and_trains_it_in_the_wo
 
 
 def test_opening_a_file_on_an_untrained_slice_trains_it_in_the_worker(qtbot, window, tmp_path):
-    from core.landscapes import registry as landscapes
-
     land_id = "nn-plain:depth=2,width=3,seed=12,samples=30"
     window.model.set_landscape_object(nn_landscape(land_id))
     window.model.set_method_enabled("gd", True)
@@ -198,7 +194,7 @@ def test_opening_a_file_on_an_untrained_slice_trains_it_in_the_worker(qtbot, win
     path = str(tmp_path / "slice.json")
     assert window.files.save_to(path) is None
     window.model.set_landscape("himmelblau")
-    landscapes._NN_CACHE.clear()  # as in a new session
+    forget_networks()  # as in a new session
     assert window.files.open_path(path) is None  # returns at once; the network trains meanwhile
     box = window.landscape_panel.extras.nn
     assert box.busy and window.model.landscape.id == "himmelblau"
