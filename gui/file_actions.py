@@ -6,35 +6,34 @@ so the behaviour is testable; the menu wrappers add the dialogs.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QSettings, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
 from core.experiment.file_format import ExperimentFileError, read_experiment_text, save_state, state_from_json
 from core.experiment.state import ExperimentState
 from gui.model import AppModel
 from gui.panels.nn_box import NNBox
-from gui.qt_helpers import make_action
+from gui.qt_helpers import MenuActions, make_action
 
 MAX_RECENT = 8
 FILE_FILTER = "Minima Lab experiment (*.json)"
 
 
-class FileActions(QObject):
+class FileActions(MenuActions):
     """Adds Open, Save, Save As and Open Recent to ``menu`` (see the module docstring).
 
     ``host`` parents the dialogs; ``network_box`` trains a network slice that a file needs (in its
     worker, with progress and Cancel). ``message`` carries status-bar text, ``pathChanged`` the
     experiment file now open."""
 
-    message = Signal(str)
     pathChanged = Signal(str)
 
     def __init__(
         self, model: AppModel, host: QWidget, menu: QMenu, settings: QSettings | None, network_box: NNBox
     ):
         super().__init__(host)
-        self.model, self.host, self.settings, self.network_box = model, host, settings, network_box
+        self.model, self.settings, self.network_box = model, settings, network_box
         self.path: str | None = None
         self.recent_menu = QMenu("Open &Recent", host)
         for text, slot, shortcut in (
@@ -71,7 +70,7 @@ class FileActions(QObject):
             self._set_path(path)
 
         def failed(problem: str) -> None:
-            self._report(f"Could not open {path}: {problem}")
+            self.report(f"Could not open {path}: {problem}")
 
         if self.network_box.open_in_worker(text, loaded, failed):
             return None
@@ -86,30 +85,23 @@ class FileActions(QObject):
         if self.path is None:
             self.save_as_dialog()
         else:
-            self._report(self.save_to(self.path), f"Saved {self.path}")
+            self.report(self.save_to(self.path), f"Saved {self.path}")
 
     def save_as_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self.host, "Save experiment", self.path or "experiment.json", FILE_FILTER
         )
         if path:
-            self._report(self.save_to(path), f"Saved {path}")
+            self.report(self.save_to(path), f"Saved {path}")
 
     def open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self.host, "Open experiment", "", f"{FILE_FILTER};;All files (*)"
         )
         if path:
-            self._report(self.open_path(path))
+            self.report(self.open_path(path))
 
     # ---- helpers ------------------------------------------------------------------------------------
-    def _report(self, error: str | None, success: str | None = None) -> None:
-        if error:
-            self.message.emit(error)
-            QMessageBox.warning(self.host, "Minima Lab", error)
-        elif success:
-            self.message.emit(success)
-
     def _set_path(self, path: str) -> None:
         self.path = path
         self.pathChanged.emit(path)
@@ -128,5 +120,5 @@ class FileActions(QObject):
         self.recent_menu.clear()
         for path in self.recent_files():
             action = self.recent_menu.addAction(path)
-            action.triggered.connect(lambda _=False, p=path: self._report(self.open_path(p)))
+            action.triggered.connect(lambda _=False, p=path: self.report(self.open_path(p)))
         self.recent_menu.setEnabled(bool(self.recent_files()))

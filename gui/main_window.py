@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -167,9 +168,7 @@ class MainWindow(QMainWindow):
             source.message.connect(lambda text: self.show_message(text, 8000))
         for source in (self.files, self.exports):
             source.message.connect(lambda text: self.show_message(text, 15000))
-        self.files.pathChanged.connect(
-            lambda path: self.setWindowTitle(f"Minima Lab — {path.split('/')[-1]}")
-        )
+        self.files.pathChanged.connect(lambda path: self.setWindowTitle(f"Minima Lab — {Path(path).name}"))
         self.view.hovered.connect(lambda text: self.show_message(text, 3000))
 
     def _apply_view_options(self) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QAbstractButton, QFrame, QLabel, QScrollArea, QSpinBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QFrame, QLabel, QMessageBox, QScrollArea, QSpinBox, QWidget
 
 from gui.style import ERROR_STYLE
 
@@ -76,3 +76,21 @@ def spin_box(lo: int, hi: int, value: int, tip: str) -> QSpinBox:
     box.setValue(value)
     box.setToolTip(tip)
     return box
+
+
+class MenuActions(QObject):
+    """A set of menu actions on ``host``: ``report`` shows an error (a dialog and the status bar, via
+    ``message``) or a success (the status bar only)."""
+
+    message = Signal(str)
+
+    def __init__(self, host: QWidget):
+        super().__init__(host)
+        self.host = host
+
+    def report(self, error: str | None, success: str | None = None) -> None:
+        if error:
+            self.message.emit(error)
+            QMessageBox.warning(self.host, "Minima Lab", error)
+        elif success:
+            self.message.emit(success)

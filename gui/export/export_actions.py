@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QMenu,
-    QMessageBox,
     QProgressDialog,
     QSpinBox,
     QWidget,
@@ -29,18 +27,16 @@ from PySide6.QtWidgets import (
 from gui.export.exporters import export_animation, export_data
 from gui.export.figure import FigureLayout, save_png, save_svg
 from gui.model import AppModel
-from gui.qt_helpers import make_action
+from gui.qt_helpers import MenuActions, make_action
 
 
-class ExportActions(QObject):
+class ExportActions(MenuActions):
     """Adds the export actions to ``menu``. ``figure(side_plots)`` lays out the window's current view;
     ``message`` carries status-bar text."""
 
-    message = Signal(str)
-
     def __init__(self, model: AppModel, host: QWidget, menu: QMenu, figure: Callable[[bool], FigureLayout]):
         super().__init__(host)
-        self.model, self.host, self.figure = model, host, figure
+        self.model, self.figure = model, figure
         for text, slot, shortcut in (
             ("Export &image…", self.export_image_dialog, QKeySequence("Ctrl+E")),
             ("Export &animation…", self.export_animation_dialog, None),
@@ -94,7 +90,7 @@ class ExportActions(QObject):
         )
         if path:
             error = self.export_image_to(path, (1, 2, 4)[scale.currentIndex()], side.isChecked())
-            self._report(error, f"Exported {path}")
+            self.report(error, f"Exported {path}")
 
     def export_animation_dialog(self) -> None:
         dialog = _OptionsDialog(self.host, "Export animation")
@@ -122,21 +118,14 @@ class ExportActions(QObject):
 
         message = self.export_animation_to(path, frames.value(), fps.value(), progress)
         bar.close()
-        self._report(message, f"Exported {path}")
+        self.report(message, f"Exported {path}")
 
     def export_data_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self.host, "Export data", "runs.csv", "CSV, one row per run and step (*.csv);;JSON (*.json)"
         )
         if path:
-            self._report(self.export_data_to(path), f"Exported {path}")
-
-    def _report(self, error: str | None, success: str | None = None) -> None:
-        if error:
-            self.message.emit(error)
-            QMessageBox.warning(self.host, "Minima Lab", error)
-        elif success:
-            self.message.emit(success)
+            self.report(self.export_data_to(path), f"Exported {path}")
 
 
 class _OptionsDialog(QDialog):

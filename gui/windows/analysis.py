@@ -27,7 +27,7 @@ class AnalysisWindows:
     def show_nn_compare(self, from_network_box: bool = False) -> QWidget:
         """The comparison window; it takes the Network box's depth, width and seed when first made, or
         when opened from that box (not while it computes)."""
-        from gui.windows.slice_compare import NNCompareWindow
+        from gui.windows.slice_compare_window import NNCompareWindow
 
         fresh = self.nn_compare is None
         if fresh:

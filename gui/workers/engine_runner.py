@@ -41,7 +41,6 @@ class Update:
     statuses: tuple[RunStatus, ...]
     step: int
     done: bool
-    generation: int  # which loaded engine produced it: updates of a replaced engine are dropped
     streamed: bool = False  # from the worker (drawn by the frame timer) rather than a synchronous step
 
 
@@ -79,11 +78,9 @@ class EngineTask:
         engine: Engine,
         tracker: StatusTracker,
         pacing: Pacing,
-        generation: int,
         gui_idle: threading.Event,
     ):
-        self.engine, self.tracker, self.pacing = engine, tracker, pacing
-        self.generation, self.gui_idle = generation, gui_idle
+        self.engine, self.tracker, self.pacing, self.gui_idle = engine, tracker, pacing, gui_idle
 
     def __call__(self, state: TaskState) -> Iterator[Update]:
         pending: list[Chunk] = []
@@ -116,7 +113,7 @@ class EngineTask:
 
     def update(self, chunks: list[Chunk], streamed: bool = True) -> Update:
         e = self.engine
-        return Update(merge_chunks(chunks), self.tracker.snapshot(), e.t, e.done, self.generation, streamed)
+        return Update(merge_chunks(chunks), self.tracker.snapshot(), e.t, e.done, streamed)
 
 
 class RunController(QObject):
@@ -135,9 +132,8 @@ class RunController(QObject):
         self.tracker: StatusTracker | None = None
         self.state = "idle"
         self.pacing = Pacing()
-        self._generation = 0
         self.runner = TaskRunner(self)
-        self.runner.partial.connect(self._on_update)
+        self.runner.partial.connect(self.updated)  # a replaced engine's task is stopped: none stale
         self.runner.failed.connect(self.failed)
         self.runner.finished.connect(self._on_worker_finished)
         self.gui_idle = threading.Event()  # the window clears it while drawing a frame
@@ -150,7 +146,6 @@ class RunController(QObject):
     def load(self, experiment: Experiment | None) -> None:
         """Stop whatever runs and prepare a fresh engine for ``experiment`` (None: nothing to run)."""
         self.stop()
-        self._generation += 1
         # The window keeps its own (thinned) copy of the rows, so the engine need not keep them all.
         self.engine = None if experiment is None else Engine(experiment, record="full", keep_chunks=False)
         self.tracker = StatusTracker(self.engine) if self.engine is not None else None
@@ -164,7 +159,7 @@ class RunController(QObject):
         if self.engine is None or self.engine.done or self.is_running:
             return
         sys.setswitchinterval(GIL_SWITCH_INTERVAL)
-        self.runner.start(EngineTask(self.engine, self.tracker, self.pacing, self._generation, self.gui_idle))
+        self.runner.start(EngineTask(self.engine, self.tracker, self.pacing, self.gui_idle))
         self._set_state("running")
 
     def pause(self) -> None:
@@ -176,9 +171,9 @@ class RunController(QObject):
         """Advance ``n`` steps synchronously (when not running)."""
         if self.engine is None or self.engine.done or self.is_running:
             return
-        task = EngineTask(self.engine, self.tracker, self.pacing, self._generation, self.gui_idle)
+        task = EngineTask(self.engine, self.tracker, self.pacing, self.gui_idle)
         chunk = self.engine.advance(n)
-        self._on_update(task.update([chunk] if chunk is not None else [], streamed=False))
+        self.updated.emit(task.update([chunk] if chunk is not None else [], streamed=False))
         self._set_state("finished" if self.engine.done else "paused")
 
     @property
@@ -189,10 +184,6 @@ class RunController(QObject):
         """Stop the task and wait for its thread; updates it already computed are delivered first, so
         later synchronous steps arrive after them."""
         self.runner.stop(deliver_partials=True)
-
-    def _on_update(self, update: Update) -> None:
-        if update.generation == self._generation:
-            self.updated.emit(update)
 
     def _on_worker_finished(self) -> None:
         if self.state == "running":
