@@ -36,6 +36,8 @@ class Landscape:
     value_fn: ArrayFn = field(repr=False, compare=False)
     grad_fn: ArrayFn = field(repr=False, compare=False)
     minima: tuple[Minimum, ...] = ()
+    # The lowest point of the box's boundary when it is lower than every minimum (not a critical point).
+    lowest_edge: Minimum | None = None
     description: str = ""
     formula: str = ""
     # Slow to evaluate (a network slice): the display and the basin labels reuse the minima search's
@@ -65,7 +67,16 @@ class Landscape:
 
     @property
     def global_value(self) -> float | None:
+        """The value of the global minima (None when there are none: no interior minimum, or the
+        box's edge is lower than all of them, see ``lowest_edge``)."""
         values = [m.value for m in self.minima if m.kind == "global"]
+        return min(values) if values else None
+
+    @property
+    def lowest_value(self) -> float | None:
+        """The lowest value known in the box: the global minima's, or the edge's when it is lower."""
+        values = [m.value for m in self.minima if m.kind == "global"]
+        values += [self.lowest_edge.value] if self.lowest_edge is not None else []
         return min(values) if values else None
 
     def minima_in_domain(self) -> tuple[Minimum, ...]:

@@ -16,8 +16,9 @@ class ParamError(ValueError):
 class ParamSpec:
     """One hyper-parameter: its kind, default, valid range and a one-line description.
 
-    ``kind`` is ``"float"``, ``"int"`` or ``"choice"``. ``low``/``high`` are inclusive bounds
-    (``None`` for unbounded); ``log`` suggests a logarithmic slider in the GUI.
+    ``kind`` is ``"float"``, ``"int"`` or ``"choice"``. ``low``/``high`` are the bounds (``None`` for
+    unbounded), inclusive unless ``low_open``/``high_open`` makes them exclusive (e.g. β2 in ``[0, 1)``);
+    ``log`` suggests a logarithmic slider in the GUI.
     """
 
     name: str
@@ -28,16 +29,26 @@ class ParamSpec:
     high: float | None = None
     choices: tuple[str, ...] = ()
     log: bool = False
+    low_open: bool = False  # the value must be > low, not >= low
+    high_open: bool = False  # the value must be < high, not <= high
     # Only meaningful for some values of another parameter, e.g. ("schedule", ("sgdr",)).
     shown_when: tuple[str, tuple[str, ...]] | None = None
 
     def describe_range(self) -> str:
-        """Human-readable valid range, e.g. ``[0, 1]`` or ``one of gd, adam``."""
+        """Human-readable valid range, e.g. ``float in [0, 1)`` or ``one of gd, adam``."""
         if self.kind == "choice":
             return "one of " + ", ".join(self.choices)
         lo = "-inf" if self.low is None else _fmt(self.low)
         hi = "inf" if self.high is None else _fmt(self.high)
-        return f"{self.kind} in [{lo}, {hi}]"
+        left = "(" if self.low_open else "["
+        right = ")" if self.high_open else "]"
+        return f"{self.kind} in {left}{lo}, {hi}{right}"
+
+    def in_range(self, number: float) -> bool:
+        """Whether ``number`` lies in the range that ``describe_range`` prints."""
+        if self.low is not None and (number <= self.low if self.low_open else number < self.low):
+            return False
+        return self.high is None or (number < self.high if self.high_open else number <= self.high)
 
     def coerce(self, value: Any) -> Any:
         """Convert ``value`` (a number or text) to this parameter's type, or raise ParamError."""
@@ -51,7 +62,7 @@ class ParamSpec:
             if number != int(number):
                 raise ParamError(f"{self.name}={value!r} is not valid: expected a whole number")
             number = int(number)
-        if (self.low is not None and number < self.low) or (self.high is not None and number > self.high):
+        if not self.in_range(number):
             raise ParamError(f"{self.name}={value!r} is out of range: expected {self.describe_range()}")
         return number
 
@@ -68,7 +79,9 @@ class ParamSpec:
 
 
 def _fmt(x: float) -> str:
-    return f"{x:g}"
+    """Short form of a bound (``1e-09``, ``1000``), exact whenever ``%g`` would round it."""
+    short = f"{x:g}"
+    return short if float(short) == x else repr(float(x))
 
 
 def resolve_params(specs: tuple[ParamSpec, ...], given: Mapping[str, Any], owner: str) -> dict[str, Any]:

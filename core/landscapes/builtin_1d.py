@@ -8,10 +8,12 @@ time by Newton's method on ``f'`` with the analytic ``f''`` and valued by the fu
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
-from core.landscape import Landscape, Minimum
+from core.landscape import Minimum
+from core.landscapes.searched import SearchedLandscape, periodic_minima, table_minima
 from core.minima.refine import newton_root, polished_minima_1d
 
 _TWO_PI = 2.0 * math.pi
@@ -179,8 +181,8 @@ _RASTRIGIN_1D_MINIMA = tuple(
 )
 
 
-LANDSCAPES_1D: tuple[Landscape, ...] = (
-    Landscape(
+_TABLES: tuple[SearchedLandscape, ...] = (
+    SearchedLandscape(
         id="sine-mix",
         name="sin(x) + ½ sin(3x)",
         dim=1,
@@ -188,10 +190,11 @@ LANDSCAPES_1D: tuple[Landscape, ...] = (
         value_fn=sine_mix_value,
         grad_fn=sine_mix_grad,
         minima=_SINE_MIX_MINIMA,
+        exact_minima=periodic_minima(_SINE_MIX_MINIMA, 2.0 * math.pi),
         description="2π-periodic; three equal global minima and two shallower local ones in the box",
         formula="sin(x) + 0.5 sin(3x)",
     ),
-    Landscape(
+    SearchedLandscape(
         id="forrester",
         name="Forrester et al. (2008)",
         dim=1,
@@ -207,7 +210,7 @@ LANDSCAPES_1D: tuple[Landscape, ...] = (
         description="a shallow local minimum on the left, a deep global one on the right, steep right edge",
         formula="(6x − 2)² sin(12x − 4)",
     ),
-    Landscape(
+    SearchedLandscape(
         id="gramacy-lee",
         name="Gramacy & Lee (2012)",
         dim=1,
@@ -236,7 +239,7 @@ LANDSCAPES_1D: tuple[Landscape, ...] = (
         description="fast oscillation on a quartic trend: a staircase of local minima rising to the right",
         formula="sin(10πx) / (2x) + (x − 1)⁴",
     ),
-    Landscape(
+    SearchedLandscape(
         id="double-well",
         name="Tilted double well",
         dim=1,
@@ -252,7 +255,7 @@ LANDSCAPES_1D: tuple[Landscape, ...] = (
         description="two wells split by a barrier; the tilt makes the left well the global one",
         formula="(x² − 1)² + 0.3x",
     ),
-    Landscape(
+    SearchedLandscape(
         id="rastrigin-1d",
         name="Rastrigin (1-D)",
         dim=1,
@@ -260,7 +263,20 @@ LANDSCAPES_1D: tuple[Landscape, ...] = (
         value_fn=rastrigin_1d_value,
         grad_fn=rastrigin_1d_grad,
         minima=_RASTRIGIN_1D_MINIMA,
+        exact_minima=lambda domain: tuple(
+            Minimum((x,), v, "local") for x, v in rastrigin_1d_minima(*domain[0])
+        ),
         description="a parabola under a cosine ripple: a regular row of local minima near every integer",
         formula="10 + x² − 10 cos(2πx)",
     ),
 )
+
+
+def _with_tables(land: SearchedLandscape) -> SearchedLandscape:
+    """Its listed minima become the exact ones (unless it has a generator), kinds set against the edge."""
+    if land.exact_minima is None:
+        land = replace(land, exact_minima=table_minima(land.minima))
+    return land.with_known_minima()
+
+
+LANDSCAPES_1D: tuple[SearchedLandscape, ...] = tuple(_with_tables(land) for land in _TABLES)

@@ -7,7 +7,9 @@ listed minimum is a critical point to ~1e-11; symmetric copies reuse the polishe
 
 from __future__ import annotations
 
-from core.landscape import Landscape, Minimum
+from dataclasses import replace
+
+from core.landscape import Minimum
 from core.landscapes.functions_2d import (
     ackley_grad,
     ackley_value,
@@ -35,6 +37,7 @@ from core.landscapes.functions_2d import (
     styblinski_tang_grad,
     styblinski_tang_value,
 )
+from core.landscapes.searched import ExactMinima, SearchedLandscape, table_minima
 from core.minima.refine import ArrayFn, Point, polished_minima_2d
 
 
@@ -46,8 +49,9 @@ def _landscape(
     minima: tuple[Minimum, ...],
     description: str,
     formula: str,
-) -> Landscape:
-    return Landscape(
+    exact: ExactMinima | None = None,
+) -> SearchedLandscape:
+    land = SearchedLandscape(
         id=id,
         name=name,
         dim=2,
@@ -58,6 +62,7 @@ def _landscape(
         description=description,
         formula=formula,
     )
+    return replace(land, exact_minima=exact or table_minima(minima)).with_known_minima()
 
 
 _RASTRIGIN = (rastrigin_value, rastrigin_grad)
@@ -67,7 +72,7 @@ _CAMEL = (six_hump_camel_value, six_hump_camel_grad)
 _STYBLINSKI = (styblinski_tang_value, styblinski_tang_grad)
 _GOLDSTEIN = (goldstein_price_value, goldstein_price_grad)
 
-LANDSCAPES_2D: tuple[Landscape, ...] = (
+LANDSCAPES_2D: tuple[SearchedLandscape, ...] = (
     _landscape(
         "rastrigin",
         "Rastrigin",
@@ -76,6 +81,7 @@ LANDSCAPES_2D: tuple[Landscape, ...] = (
         rastrigin_minima(-5.12, 5.12),
         "a bowl under a cosine ripple: a regular lattice of local minima near every integer point",
         "20 + x² − 10 cos(2πx) + y² − 10 cos(2πy)",
+        exact=lambda domain: rastrigin_minima(*domain[0], y_range=domain[1]),
     ),
     _landscape(
         "ackley",

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from core.files import TextFileError, read_text_limited
-from core.landscape import Landscape, in_chunks
-from core.minima.search import find_minima
+from core.landscape import in_chunks
+from core.landscapes.searched import SearchedLandscape
 
 MAX_CHUNK_ELEMENTS = 5_000_000  # the full loss evaluates N×n predictions in chunks at most this big
 MAX_DATA_FILE_BYTES = 20 * 1024 * 1024
@@ -127,7 +127,7 @@ class Dataset:
 
 
 @dataclass(frozen=True)
-class DataLandscape(Landscape):
+class DataLandscape(SearchedLandscape):
     """The loss of ``model`` over ``dataset`` as a landscape in θ.
 
     ``value_fn``/``grad_fn`` are always derived from ``model`` and ``dataset`` (anything passed for
@@ -185,13 +185,7 @@ class DataLandscape(Landscape):
             raise TypeError("with_dataset needs a Dataset")
         if len(dataset) < 2:
             raise ValueError(f"the dataset has {len(dataset)} sample(s); at least 2 are needed")
-        land = replace(self, dataset=dataset, minima=())
-        return replace(land, minima=find_minima(land))
-
-    def with_domain(self, domain: tuple[tuple[float, float], ...]) -> DataLandscape:
-        """The same data landscape on another box, minima searched anew on it."""
-        land = super().with_domain(domain)
-        return replace(land, minima=find_minima(land))
+        return replace(self, dataset=dataset, minima=()).searched()
 
 
 # --- the built-in data landscapes ------------------------------------------------------------------
@@ -280,7 +274,7 @@ def make_data_landscape(
         dataset=generate_dataset(landscape_id, n, noise, seed),
         model=spec.model,
     )
-    return replace(land, minima=find_minima(land))
+    return land.searched()
 
 
 def _spec(landscape_id: str) -> _Spec:

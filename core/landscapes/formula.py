@@ -45,7 +45,7 @@ from __future__ import annotations
 import ast
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import NoReturn
 
 import numpy as np
@@ -60,7 +60,8 @@ from core.landscapes.formula_eval import (
     constant_value,
     gradient,
 )
-from core.minima.search import GRID_1D, GRID_2D, find_minima
+from core.landscapes.searched import SearchedLandscape
+from core.minima.search import GRID_1D, GRID_2D
 
 MAX_LENGTH = 500
 MAX_DEPTH = 50
@@ -410,7 +411,7 @@ def formula_landscape(text: str, domain: tuple[tuple[float, float], ...] | None 
     if not np.isfinite(formula.value(search_grid(intervals))).any():
         raise FormulaError("the formula has no finite value on the domain (NaN or infinite everywhere)")
     variables = "x" if formula.dim == 1 else "x, y"
-    land = Landscape(
+    land = SearchedLandscape(
         id="expr:" + text,
         name=f"f({variables}) = {text.strip()}",
         dim=formula.dim,
@@ -420,4 +421,4 @@ def formula_landscape(text: str, domain: tuple[tuple[float, float], ...] | None 
         description="typed by the user",
         formula=text,
     )
-    return replace(land, minima=find_minima(land))
+    return land.searched()

@@ -36,10 +36,11 @@ def rastrigin_grad(points: np.ndarray) -> np.ndarray:
     return g
 
 
-def rastrigin_minima(lo: float, hi: float) -> tuple[Minimum, ...]:
+def rastrigin_minima(lo: float, hi: float, y_range: tuple[float, float] | None = None) -> tuple[Minimum, ...]:
+    """Every minimum in [lo, hi] × ``y_range`` (default [lo, hi]), global at the origin."""
     # Separable: the 2-D minima are all pairs of 1-D minima, and the value is the sum.
-    row = rastrigin_1d_minima(lo, hi)
-    lattice = sorted((vx + vy, (x, y)) for x, vx in row for y, vy in row)
+    row, column = rastrigin_1d_minima(lo, hi), rastrigin_1d_minima(*(y_range or (lo, hi)))
+    lattice = sorted((vx + vy, (x, y)) for x, vx in row for y, vy in column)
     return tuple(Minimum(loc, val, "global" if val == 0.0 else "local") for val, loc in lattice)
 
 

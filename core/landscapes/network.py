@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
 
-from core.landscape import Landscape, in_chunks
+from core.landscape import in_chunks
 from core.landscapes.mlp import (
     DEFAULT_DEPTH,
     DEFAULT_NOISE,
@@ -40,7 +40,7 @@ from core.landscapes.mlp import (
     _sigmoid,
     make_moons,
 )
-from core.minima.search import find_minima
+from core.landscapes.searched import SearchedLandscape
 from core.progress import Progress, checked_progress
 
 __all__ = ["MLP", "VARIANTS", "NNConfig", "NNSliceLandscape", "make_moons", "make_nn_landscape"]
@@ -197,7 +197,7 @@ class _SliceLoss:
 
 
 @dataclass(frozen=True)
-class NNSliceLandscape(Landscape):
+class NNSliceLandscape(SearchedLandscape):
     """``L(α, β) = loss(center + α·d1 + β·d2)`` of the network ``mlp`` over the samples (X, y).
 
     ``value_fn``/``grad_fn`` are always derived from the other fields (anything passed is replaced).
@@ -240,13 +240,6 @@ class NNSliceLandscape(Landscape):
     def params_at(self, alpha: float, beta: float) -> np.ndarray:
         """The flat network parameters at slice point (α, β)."""
         return self.center + alpha * self.d1 + beta * self.d2
-
-    def with_domain(self, domain: tuple[tuple[float, float], ...]) -> NNSliceLandscape:
-        """The same slice on another box, minima searched anew on it (a few seconds)."""
-        land = super().with_domain(domain)
-        if land.domain == self.domain:
-            return self
-        return replace(land, minima=find_minima(land))
 
 
 def make_nn_landscape(
@@ -297,6 +290,6 @@ def make_nn_landscape(
     )
     if search_minima:
         search_progress = checked_progress(progress, cancel, train_share)
-        land = replace(land, minima=find_minima(land, progress=search_progress))
+        land = land.searched(progress=search_progress)
     checked_progress(progress, cancel)(1.0)
     return land

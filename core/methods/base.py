@@ -54,6 +54,8 @@ class Method:
       current one (simulated annealing, restarts, basin hopping).
     - ``extras``: per-step records besides position, loss and learning rate, which ``step`` leaves
       in ``state["extras"]`` as ``(N,)`` arrays.
+    - ``batch_param``: the ``batch_size`` parameter of methods with a schedule (a method may
+      describe it in its own words).
     """
 
     id: ClassVar[str] = ""
@@ -66,11 +68,18 @@ class Method:
     convergence: ClassVar[str] = "gradient"
     reports_best: ClassVar[bool] = False
     extras: ClassVar[tuple[str, ...]] = ()
+    batch_param: ClassVar[ParamSpec] = BATCH_PARAM
 
     @classmethod
     def params(cls) -> tuple[ParamSpec, ...]:
         """Every parameter of this method, the learning-rate schedule's included."""
-        return cls.own_params + ((*SCHEDULE_PARAMS, BATCH_PARAM) if cls.uses_schedule else ())
+        return cls.own_params + ((*SCHEDULE_PARAMS, cls.batch_param) if cls.uses_schedule else ())
+
+    @staticmethod
+    def applied_rates(rates: np.ndarray, p: Params) -> np.ndarray:
+        """The rates step t really applies, given the schedule's ``rates`` for k = t − 1 = 0, 1, …
+        (what the engine passes to ``step`` and records). Most methods apply the schedule as it is."""
+        return rates
 
     def init(self, x0: np.ndarray, land: Landscape, p: Params, rng: np.random.Generator) -> State:
         """State for the runs starting at the rows of ``x0`` (shape ``(N, dim)``)."""

@@ -2,32 +2,54 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
-from core.methods.base import Method, lr_param, patience_param
+from core.methods.base import BATCH_PARAM, Method, lr_param, patience_param
 from core.params import ParamSpec
+
+# Said the same way in every text about sgd (description, parameters, About dialog, README).
+ON_TOP_OF_MINIBATCH = (
+    "the Gaussian noise of [GN] is added on top of the minibatch gradient; "
+    "set noise = 0 for plain minibatch SGD"
+)
 
 
 class NoisySGD(Method):
     """Gradient plus Gaussian noise with a decaying variance, Neelakantan et al. (sheet §1.8b).
 
-    On data landscapes the noise comes from minibatches instead (``batch_size``).
+    σ_t² = noise/(1+t)^γ with t = 1 at the first step. With ``batch_size > 0`` on a data landscape
+    the Gaussian noise of [GN] is added on top of the minibatch gradient; set ``noise = 0`` for
+    plain minibatch SGD.
     """
 
     id = "sgd"
     name = "Stochastic GD"
-    description = "SGD: the gradient is noisy (Gaussian here, minibatches on data), so it can hop barriers."
-    rule = "g̃_t = ∇f(x_{t-1}) + σ_t ξ,  σ_t² = noise / (1+t)^γ;  x_t = x_{t-1} - η g̃_t"
+    description = (
+        "SGD with the Gaussian gradient noise of Neelakantan et al. [GN], so it can hop barriers. "
+        f"With batch_size > 0 on a data landscape, {ON_TOP_OF_MINIBATCH}."
+    )
+    rule = (
+        "g̃_t = ∇f(x_{t-1}) + σ_t ξ,  σ_t² = noise / (1+t)^γ  (t = 1 at the first step);  "
+        "x_t = x_{t-1} - η g̃_t  (∇f: the minibatch gradient when batch_size > 0)"
+    )
     stochastic = True
     convergence = "patience"
     extras = ("noise_scales",)
+    batch_param = replace(
+        BATCH_PARAM,
+        description=f"Minibatch size on data landscapes (0 = full batch); {ON_TOP_OF_MINIBATCH}",
+    )
     own_params = (
         lr_param(0.1),
         ParamSpec(
             "noise",
             "float",
             1.0,
-            "Gradient-noise variance η_n at t = 0 (Neelakantan et al.: 0.01–1)",
+            "Gradient-noise scale η_n: σ² at step t is noise/(1+t)^γ, with t = 1 at the first step "
+            "(so σ² = noise/2^γ there); noise is the variance the formula gives at t = 0 "
+            f"([GN] uses 0.01, 0.3 or 1). With batch_size > 0, {ON_TOP_OF_MINIBATCH}",
             0.0,
             1e6,
             log=True,

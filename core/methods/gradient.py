@@ -25,9 +25,21 @@ class GradientDescent(Method):
 
 
 class Momentum(Method):
+    """Classic heavy-ball momentum (sheet §1.2), NAG eqs. (1)–(2).
+
+    Equal to PyTorch's ``SGD(momentum=β)`` only at a constant rate: with a schedule each past
+    gradient keeps the rate it was taken with, while PyTorch rescales its whole buffer by the
+    current rate.
+    """
+
     id = "momentum"
     name = "Momentum"
-    description = "Heavy-ball momentum: velocity accumulates past gradients and can roll over small bumps."
+    description = (
+        "Heavy-ball momentum: velocity accumulates past gradients and can roll over small bumps. "
+        "Equals PyTorch's SGD(momentum) only at a constant learning rate; with a schedule the app "
+        "keeps the classic form, where each past gradient keeps the rate it was taken with "
+        "(sheet §1.2: up to ~0.008 apart in the sheet's step-decay example; can be larger)."
+    )
     rule = "v_t = β v_{t-1} - η ∇f(x_{t-1});  x_t = x_{t-1} + v_t"
     own_params = (lr_param(0.1), ParamSpec("beta", "float", 0.9, "Momentum coefficient β", 0.0, 0.9999))
 
@@ -47,12 +59,18 @@ class Nesterov(Method):
     """Sutskever's NAG in velocity form, plotted at the look-ahead point y = x + μv.
 
     With a constant rate, y_t is exactly PyTorch's ``SGD(nesterov=True)`` iterate (sheet §1.3);
-    like the app's momentum, each past gradient keeps the rate it was taken with.
+    with a schedule it is not: like the app's momentum, each past gradient keeps the rate it was
+    taken with, while PyTorch rescales its whole buffer by the current rate.
     """
 
     id = "nesterov"
     name = "Nesterov"
-    description = "Nesterov momentum: the gradient is taken at the look-ahead point, so it brakes earlier."
+    description = (
+        "Nesterov momentum: the gradient is taken at the look-ahead point, so it brakes earlier. "
+        "Equals PyTorch's SGD(nesterov=True) only at a constant learning rate; with a schedule the app "
+        "keeps the classic (Sutskever) form, where each past gradient keeps the rate it was taken with "
+        "(sheet §1.2: momentum ends up to ~0.008 apart in the sheet's step-decay example; can be larger)."
+    )
     rule = "v_t = μ v_{t-1} - η ∇f(x_{t-1} + μ v_{t-1});  x_t = x_{t-1} + v_t  (shown: x_t + μ v_t)"
     own_params = (lr_param(0.1), ParamSpec("mu", "float", 0.9, "Momentum coefficient μ", 0.0, 0.9999))
 
@@ -70,18 +88,36 @@ class Nesterov(Method):
 
 
 class AdaGrad(Method):
+    """PyTorch's Adagrad (sheet §1.4).
+
+    The rate ``lr`` passed to ``step`` is already the applied one, η_t / (1 + (t−1)·lr_decay) with
+    η_t the scheduled rate (``applied_rates``), so the engine records the rate the update uses.
+    """
+
     id = "adagrad"
     name = "AdaGrad"
     description = "AdaGrad: per-coordinate rates shrink with the sum of squared gradients (PyTorch rule)."
     rule = "s_t = s_{t-1} + g_t²;  x_t = x_{t-1} - η/(1+(t-1)·decay) · g_t / (√s_t + ε)"
     own_params = (
         lr_param(0.01),
-        ParamSpec("lr_decay", "float", 0.0, "Rate decay: η / (1 + (t−1)·lr_decay)", 0.0, 1e3),
+        ParamSpec(
+            "lr_decay",
+            "float",
+            0.0,
+            "Rate decay: step t uses η / (1 + (t−1)·lr_decay); the recorded rate is this applied one",
+            0.0,
+            1e3,
+        ),
         ParamSpec(
             "initial_accumulator_value", "float", 0.0, "Starting value of the squared-gradient sum", 0.0, 1e6
         ),
         ParamSpec("eps", "float", 1e-10, "ε added to √s for stability", 0.0, 1.0, log=True),
     )
+
+    @staticmethod
+    def applied_rates(rates: np.ndarray, p: Params) -> np.ndarray:
+        """PyTorch's Adagrad divides the (scheduled) rate of step t by 1 + (t − 1)·lr_decay."""
+        return rates / (1 + np.arange(len(rates)) * p["lr_decay"]) if p["lr_decay"] else rates
 
     def init(self, x0, land, p, rng):
         return {"s": np.full_like(x0, p["initial_accumulator_value"])}
@@ -90,8 +126,7 @@ class AdaGrad(Method):
         g = land.grad_fn(x)
         s = state["s"]
         s += g * g
-        clr = lr / (1 + (t - 1) * p["lr_decay"])
-        x -= clr * g / (np.sqrt(s) + p["eps"])
+        x -= lr * g / (np.sqrt(s) + p["eps"])  # lr already includes lr_decay (see the class docstring)
         return x
 
 
@@ -103,7 +138,13 @@ class RMSProp(Method):
     own_params = (
         lr_param(0.01),
         ParamSpec(
-            "alpha", "float", 0.99, "Smoothing constant α of the squared-gradient average", 0.0, 0.99999
+            "alpha",
+            "float",
+            0.99,
+            "Smoothing constant α of the squared-gradient average",
+            0.0,
+            1.0,
+            high_open=True,
         ),
         ParamSpec("eps", "float", 1e-8, "ε added to the root for stability", 0.0, 1.0, log=True),
         ParamSpec("momentum", "float", 0.0, "Momentum μ on the normalised step", 0.0, 0.9999),
@@ -142,20 +183,36 @@ class RMSProp(Method):
 
 
 class Adam(Method):
+    """PyTorch's Adam (sheet §1.6).
+
+    AMSGrad follows PyTorch, not the sheet's ``max(v̂)``: it keeps the running maximum of the raw
+    ``v`` and divides it by the current step's ``1 − β2^t``.
+    """
+
     id = "adam"
     name = "Adam"
-    description = "Adam: momentum plus per-coordinate scaling, with bias correction (PyTorch rule)."
+    description = (
+        "Adam: momentum plus per-coordinate scaling, with bias correction (PyTorch rule). "
+        "AMSGrad (as PyTorch) keeps the running maximum of the raw v and divides it by 1 − β2^t afterwards."
+    )
     rule = (
         "m_t = β1 m + (1-β1) g;  v_t = β2 v + (1-β2) g²;  "
-        "x_t = x_{t-1} - η m̂_t / (√v̂_t + ε),  m̂ = m/(1-β1^t), v̂ = v/(1-β2^t)"
+        "x_t = x_{t-1} - η m̂_t / (√v̂_t + ε),  m̂ = m/(1-β1^t), v̂ = v/(1-β2^t);  "
+        "AMSGrad: v̂ = max(v_1, …, v_t)/(1-β2^t)"
     )
     own_params = (
         lr_param(0.001),
-        ParamSpec("beta1", "float", 0.9, "Decay β1 of the gradient average", 0.0, 0.99999),
-        ParamSpec("beta2", "float", 0.999, "Decay β2 of the squared-gradient average", 0.0, 0.99999999),
+        ParamSpec("beta1", "float", 0.9, "Decay β1 of the gradient average", 0.0, 1.0, high_open=True),
+        ParamSpec(
+            "beta2", "float", 0.999, "Decay β2 of the squared-gradient average", 0.0, 1.0, high_open=True
+        ),
         ParamSpec("eps", "float", 1e-8, "ε added to the root for stability", 0.0, 1.0, log=True),
         ParamSpec(
-            "amsgrad", "choice", "false", "Use the running maximum of v̂ (AMSGrad)", choices=("false", "true")
+            "amsgrad",
+            "choice",
+            "false",
+            "AMSGrad: use the running maximum of the raw v, divided by 1 − β2^t after (as PyTorch)",
+            choices=("false", "true"),
         ),
     )
 

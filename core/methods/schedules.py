@@ -1,6 +1,7 @@
 """Learning-rate schedules (reference sheet §2), evaluated in closed form for a range of steps.
 
-``k`` counts scheduler steps from 0: optimizer step ``t`` (1-based) uses ``η(k = t − 1)``.
+``k`` counts scheduler steps from 0: optimizer step ``t`` (1-based) uses ``η(k = t − 1)``. A method
+may change the scheduled rate further (``Method.applied_rates``: AdaGrad's ``lr_decay``).
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ SCHEDULE_PARAMS: tuple[ParamSpec, ...] = (
         "t_max",
         "int",
         100,
-        "Cosine: steps from the initial rate down to eta_min",
+        "Cosine: anneals from lr down to eta_min over t_max steps, then rises back to lr "
+        "(period 2·t_max, as PyTorch's CosineAnnealingLR); use sgdr for restarts",
         1,
         1_000_000,
         shown_when=("schedule", ("cosine",)),

@@ -78,3 +78,22 @@ def contour_levels(z: np.ndarray, count: int = 12) -> np.ndarray:
 def loss_gap(losses: np.ndarray, floor: float) -> np.ndarray:
     """f − floor, clipped to a tiny positive value, for log-scale loss plots of signed losses."""
     return np.maximum(losses - floor, 1e-16)
+
+
+def plotted_losses(losses: np.ndarray, limit: float) -> np.ndarray:
+    """Losses to plot: non-finite ones and those above ``limit`` (a diverging run on its way out)
+    become NaN, so that they leave a gap instead of stretching the axis to 10²⁷³."""
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(losses) & (losses <= limit), losses, np.nan)
+
+
+def loss_limit(land: Landscape, n: int = 101) -> float:
+    """The highest loss worth plotting: the box's highest value plus 100 times its range."""
+    axes = [np.linspace(lo, hi, n) for lo, hi in land.domain]
+    points = np.column_stack([m.ravel() for m in np.meshgrid(*axes, indexing="ij")])
+    with np.errstate(all="ignore"):
+        values = land.value_fn(points)
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return np.inf
+    return float(finite.max() + 100.0 * (finite.max() - finite.min() + 1.0))

@@ -1,7 +1,7 @@
 """Running an experiment: the engine, per-run results and their escape events."""
 
 from core.runs.engine import CONVERGED, DIVERGED, MAX_STEPS, RUNNING, Chunk, Engine, Tolerances
-from core.runs.escapes import BasinLabeller, EscapeSummary, escape_events
+from core.runs.escapes import EscapeSummary, escape_events
 from core.runs.results import RunResult, RunStatus, StatusTracker, collect_results
 
 __all__ = [
@@ -9,7 +9,6 @@ __all__ = [
     "DIVERGED",
     "MAX_STEPS",
     "RUNNING",
-    "BasinLabeller",
     "Chunk",
     "Engine",
     "EscapeSummary",

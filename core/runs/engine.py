@@ -74,7 +74,9 @@ class _Group:
         )
         self.state = self.method.init(self.x.copy(), self.land, self.params, self.rng)
         self.lrs = (
-            learning_rates(self.params["lr"], self.params, 0, exp.max_steps)
+            self.method.applied_rates(
+                learning_rates(self.params["lr"], self.params, 0, exp.max_steps), self.params
+            )
             if "lr" in self.params
             else np.full(exp.max_steps, np.nan)
         )

@@ -13,10 +13,12 @@ import numpy as np
 
 from core.experiment.spec import Experiment, MethodSpec
 from core.files import atomic_write_text
-from core.minima.match import MinimumMatch, basins_of, match_minima
-from core.runs.engine import Engine
+from core.minima.basins import GLOBAL_ELSEWHERE, LOCAL_ELSEWHERE, BasinLabeller, labeller_for
+from core.minima.match import MinimumMatch, match_minima
+from core.runs.engine import DIVERGED, Engine
+from core.runs.escapes import EscapeSummary, escape_events
 
-JSON_SCHEMA_VERSION = 1
+JSON_SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,9 @@ class RunResult:
     """One (method, start) run. Trajectory arrays are present only for ``record="full"`` engines.
 
     ``positions`` and ``losses`` have ``steps + 1`` rows (the start first); ``learning_rates`` and
-    each extra have ``steps`` rows (the value used by step 1, 2, …).
+    each extra have ``steps`` rows (the value used by step 1, 2, …). A diverged run has no
+    ``minimum``, ``basin`` or ``escapes`` (None): where it ended says nothing about the landscape.
+    ``escapes`` needs the trajectory (None for ``record="final"`` engines).
     """
 
     index: int
@@ -37,8 +41,9 @@ class RunResult:
     final: tuple[float, ...]
     final_loss: float
     best_loss: float
-    minimum: MinimumMatch
-    basin: MinimumMatch
+    minimum: MinimumMatch | None
+    basin: MinimumMatch | None
+    escapes: EscapeSummary | None = None
     positions: np.ndarray | None = field(default=None, repr=False)
     losses: np.ndarray | None = field(default=None, repr=False)
     learning_rates: np.ndarray | None = field(default=None, repr=False)
@@ -51,7 +56,8 @@ def collect_results(engine: Engine) -> list[RunResult]:
     n_starts = len(exp.starts)
     traj = _stacked_trajectories(engine) if engine.record == "full" else None
     finals = np.where((engine.status != "running")[:, None], engine.final_x, engine.current_x)
-    minima, basins = match_minima(exp.landscape, finals), basins_of(exp.landscape, finals)
+    labeller = labeller_for(exp.landscape)
+    minima, basins = match_minima(exp.landscape, finals), basin_matches(labeller, finals)
     results = []
     for r in range(engine.n_runs):
         m, s = divmod(r, n_starts)
@@ -60,6 +66,7 @@ def collect_results(engine: Engine) -> list[RunResult]:
         final = engine.final_x[r] if finished else engine.current_x[r]
         final_loss = float(engine.final_f[r] if finished else engine.current_f[r])
         method_extras = _method_extra_names(exp.methods[m])
+        diverged = engine.status[r] == DIVERGED
         kwargs = {}
         if traj is not None:
             pos, losses, lrs, extras = traj
@@ -69,6 +76,8 @@ def collect_results(engine: Engine) -> list[RunResult]:
                 learning_rates=lrs[:steps, r],
                 extras={k: extras[k][:steps, r] for k in method_extras},
             )
+            if not diverged:
+                kwargs["escapes"] = escape_events(labeller, kwargs["positions"], kwargs["losses"])
         results.append(
             RunResult(
                 index=r,
@@ -81,12 +90,29 @@ def collect_results(engine: Engine) -> list[RunResult]:
                 final=tuple(map(float, final)),
                 final_loss=final_loss,
                 best_loss=float(min(engine.best_f[r], final_loss)),
-                minimum=minima[r],
-                basin=basins[r],
+                minimum=None if diverged else minima[r],
+                basin=None if diverged else basins[r],
                 **kwargs,
             )
         )
     return results
+
+
+def basin_matches(labeller: BasinLabeller, points: np.ndarray) -> list[MinimumMatch]:
+    """The minimum whose basin of attraction holds each point, as a match (distance to it given)."""
+    points = np.asarray(points, dtype=float).reshape(-1, labeller.land.dim)
+    out = []
+    for point, label in zip(points, labeller.label(points), strict=True):
+        if label >= 0:
+            m = labeller.minima[label]
+            out.append(
+                MinimumMatch(m.kind, tuple(m.location), m.value, float(np.linalg.norm(point - m.location)))
+            )
+        else:
+            out.append(
+                MinimumMatch({GLOBAL_ELSEWHERE: "global", LOCAL_ELSEWHERE: "local"}.get(int(label), "none"))
+            )
+    return out
 
 
 def _method_extra_names(spec: MethodSpec) -> tuple[str, ...]:
@@ -134,7 +160,9 @@ def results_to_dict(engine: Engine, results: list[RunResult]) -> dict:
             "final": list(res.final),
             "final_loss": _num(res.final_loss),
             "best_loss": _num(res.best_loss),
-            "minimum": res.minimum.to_dict(),
+            "minimum": None if res.minimum is None else res.minimum.to_dict(),
+            "basin": None if res.basin is None else res.basin.to_dict(),
+            **_escape_fields(res.escapes),
         }
         if res.positions is not None:
             run["positions"] = res.positions.tolist()
@@ -162,13 +190,22 @@ def results_to_dict(engine: Engine, results: list[RunResult]) -> dict:
     }
 
 
+def _escape_fields(escapes: EscapeSummary | None) -> dict:
+    """The results table's escape columns (null when unknown: a diverged run, or no trajectory)."""
+    if escapes is None:
+        return {"escapes": None, "escape_steps": None, "first_global_step": None, "max_barrier": None}
+    return {**escapes.to_dict(), "max_barrier": _num(escapes.highest_barrier)}
+
+
 def results_to_json(engine: Engine, results: list[RunResult]) -> str:
     """JSON text; floats are written with full precision (they round-trip exactly)."""
     return json.dumps(results_to_dict(engine, results), indent=1)
 
 
 def results_to_csv(engine: Engine, results: list[RunResult]) -> str:
-    """One row per run and step: method, params, start id, step, position, loss, rate, extras."""
+    """One row per run and step: method, params, start id, step, position, loss, rate, extras, then
+    the run's outcome (status, minimum reached, basin, escapes, first global step, max barrier; empty
+    where unknown, e.g. for a diverged run) repeated on each of its rows."""
     dim = engine.exp.landscape.dim
     extra_names = sorted({name for r in results for name in r.extras})
     out = io.StringIO()
@@ -176,11 +213,12 @@ def results_to_csv(engine: Engine, results: list[RunResult]) -> str:
     axes = ["x", "y"][:dim]
     writer.writerow(
         ["run", "method", "params", "start_id", "step", *axes, "loss", "learning_rate", *extra_names]
+        + list(RUN_COLUMNS)
     )
     for res in results:
         if res.positions is None:
             continue
-        label = res.spec.to_text()
+        label, outcome = res.spec.to_text(), _run_columns(res)
         for step in range(res.steps + 1):
             lr = res.learning_rates[step - 1] if step else math.nan
             extra = [
@@ -197,9 +235,25 @@ def results_to_csv(engine: Engine, results: list[RunResult]) -> str:
                     repr(float(res.losses[step])),
                     "" if math.isnan(lr) else repr(float(lr)),
                     *extra,
+                    *outcome,
                 ]
             )
     return out.getvalue()
+
+
+RUN_COLUMNS = ("status", "reached", "basin", "escapes", "first_global_step", "max_barrier")
+
+
+def _run_columns(res: RunResult) -> list[str]:
+    esc = res.escapes
+    return [
+        res.status,
+        "" if res.minimum is None else res.minimum.kind,
+        "" if res.basin is None else res.basin.kind,
+        "" if esc is None else str(len(esc.steps)),
+        "" if esc is None or esc.first_global_step is None else str(esc.first_global_step),
+        "" if esc is None else repr(float(esc.highest_barrier)),
+    ]
 
 
 def _csv_value(v) -> str:
@@ -228,16 +282,25 @@ def results_to_summary(engine: Engine, results: list[RunResult]) -> str:
     """One line per run: method, start, final point and loss, status, steps, minimum reached."""
     lines = []
     for res in results:
-        where = res.minimum.kind
-        if res.minimum.location is not None:
-            where += f" min at {format_point(res.minimum.location)}"
-        if res.basin.kind != res.minimum.kind or res.minimum.kind == "none":
-            where += f"; in a {res.basin.kind} minimum's basin"
+        where = _summary_place(res)
         lines.append(
             f"{res.spec.label:<28} start {format_point(res.start):<26} -> {format_point(res.final)}"
             f"  f={res.final_loss:.8f}  {res.status} after {res.steps} steps  [{where}]"
         )
     return "\n".join(lines) + "\n"
+
+
+def _summary_place(res: RunResult) -> str:
+    if res.minimum is None:
+        return "diverged: no minimum"
+    where = res.minimum.kind
+    if res.minimum.location is not None:
+        where += f" min at {format_point(res.minimum.location)}"
+    if res.basin.kind != res.minimum.kind or res.minimum.kind == "none":
+        where += f"; in a {res.basin.kind} minimum's basin"
+    if res.escapes is not None:
+        where += f"; {len(res.escapes.steps)} escape(s)"
+    return where
 
 
 @dataclass(frozen=True)
@@ -266,8 +329,9 @@ class StatusTracker:
         newly = [r for r in range(e.n_runs) if e.status[r] != "running" and r not in self._matches]
         if newly:
             points = e.final_x[newly]
-            for r, m, b in zip(newly, match_minima(land, points), basins_of(land, points), strict=True):
-                self._matches[r] = (m.kind, b.kind)
+            basins = basin_matches(labeller_for(land), points)
+            for r, m, b in zip(newly, match_minima(land, points), basins, strict=True):
+                self._matches[r] = ("", "") if e.status[r] == DIVERGED else (m.kind, b.kind)
         out = []
         for r in range(e.n_runs):
             done = r in self._matches

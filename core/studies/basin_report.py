@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Sequence
 
 from core.studies.basins import DIVERGED, GLOBAL_ELSEWHERE, LOCAL_ELSEWHERE, NONE, BasinMap, success_row
+
+NO_VALUE = "—"  # shown for a median over no runs (e.g. none converged)
 
 LABEL_NAMES = {
     NONE: "none",
@@ -23,6 +26,11 @@ def label_name(bmap: BasinMap, label: int) -> str:
     return LABEL_NAMES[label]
 
 
+def steps_text(median_steps: float) -> str:
+    """A median step count for a table: a whole number, or "—" when no run converged (NaN)."""
+    return NO_VALUE if math.isnan(median_steps) else f"{median_steps:.0f}"
+
+
 def summary_text(maps: Sequence[BasinMap]) -> str:
     """The success table: one line per method."""
     lines = [
@@ -31,7 +39,7 @@ def summary_text(maps: Sequence[BasinMap]) -> str:
     for bmap in maps:
         row = success_row(bmap)
         lines.append(
-            f"{row.method:<40} {row.global_share:>8.1%} {row.median_steps:>13.0f} "
+            f"{row.method:<40} {row.global_share:>8.1%} {steps_text(row.median_steps):>13} "
             f"{row.median_final_loss:>13.6g} {row.diverged_share:>9.1%} {row.runs:>7}"
         )
     return "\n".join(lines) + "\n"

@@ -1,8 +1,9 @@
 """Basins of attraction, measured: run a method from a dense grid of starts (and many seeds for
-stochastic methods), label where each run ends, and summarise the success rates.
+stochastic methods), label the basin each run ends in, and summarise the success rates.
 
-Labels index the landscape's known minima in the domain (``BasinMap.minima``); ``NONE`` marks a
-run that ended near no known minimum and ``DIVERGED`` one that diverged.
+Labels are the basin labels of ``core.minima.basins`` (the same as the results table's "Basin"
+column): they index ``BasinMap.minima``; ``NONE`` marks a run whose end flows to no minimum and
+``DIVERGED`` one that diverged.
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ import numpy as np
 from core.experiment.spec import Experiment, MethodSpec
 from core.landscape import Landscape, Minimum
 from core.methods import get_method
-from core.minima.match import MATCH_RADIUS, match_minimum
+from core.minima.basins import DIVERGED as DIVERGED  # the labels besides minimum indices, for callers
+from core.minima.basins import GLOBAL_ELSEWHERE as GLOBAL_ELSEWHERE
+from core.minima.basins import LOCAL_ELSEWHERE as LOCAL_ELSEWHERE
+from core.minima.basins import NONE as NONE
+from core.minima.basins import labeller_for
 from core.progress import Progress, check_cancel
 from core.runs.engine import DIVERGED as DIVERGED_STATUS
 from core.runs.engine import Engine
 
-# Labels besides minimum indices: no minimum, diverged, and an unlisted minimum (outside the
-# domain, e.g. a periodic function's next one) as deep as the global one / shallower.
-NONE, DIVERGED, GLOBAL_ELSEWHERE, LOCAL_ELSEWHERE = -1, -2, -3, -4
 MAX_GRID_1D, MAX_GRID_2D, MAX_SEEDS = 5000, 256, 100
 CHUNK_STEPS = 50
 
@@ -76,21 +78,6 @@ def grid_starts(land: Landscape, size: int) -> tuple[np.ndarray, tuple[int, ...]
     return np.column_stack([m.ravel() for m in mesh]), tuple(len(a) for a in axes)
 
 
-def label_points(land: Landscape, points: np.ndarray, minima: tuple[Minimum, ...]) -> np.ndarray:
-    """Index of the known minimum within 1 % of the domain's size of each point, else NONE."""
-    labels = np.full(len(points), NONE)
-    if minima:
-        locations = np.array([m.location for m in minima])
-        dist = np.linalg.norm(points[:, None, :] - locations[None, :, :], axis=2)
-        nearest = np.argmin(dist, axis=1)
-        close = dist[np.arange(len(points)), nearest] <= MATCH_RADIUS * land.scale
-        labels = np.where(close & np.isfinite(points).all(axis=1), nearest, NONE)
-    for i in np.flatnonzero(labels == NONE):  # few: check for an unlisted minimum
-        kind = match_minimum(land, points[i]).kind
-        labels[i] = {"global": GLOBAL_ELSEWHERE, "local": LOCAL_ELSEWHERE}.get(kind, NONE)
-    return labels
-
-
 def compute_basin_map(
     land: Landscape,
     spec: MethodSpec,
@@ -110,7 +97,7 @@ def compute_basin_map(
     if not get_method(spec.method).stochastic:
         seeds = 1  # deterministic: every seed gives the same run
     starts, shape = grid_starts(land, size)
-    minima = land.minima_in_domain()
+    labeller = labeller_for(land)
     shape2 = (len(starts), seeds)
     labels, steps = np.empty(shape2, dtype=int), np.empty(shape2, dtype=int)
     statuses, final_loss = np.empty(shape2, dtype=object), np.empty(shape2)
@@ -122,10 +109,12 @@ def compute_basin_map(
             if progress is not None:
                 progress((r + engine.t / max_steps) / seeds)
         diverged = engine.status == DIVERGED_STATUS
-        labels[:, r] = np.where(diverged, DIVERGED, label_points(land, engine.final_x, minima))
+        labels[:, r] = DIVERGED
+        labels[~diverged, r] = labeller.label(engine.final_x[~diverged])
         steps[:, r], statuses[:, r], final_loss[:, r] = engine.steps, engine.status, engine.final_f
     if progress is not None:
         progress(1.0)
+    minima = tuple(labeller.minima)  # the landscape's, then any its flows found
     return BasinMap(land, spec, shape, starts, labels, steps, statuses, final_loss, minima)
 
 
@@ -142,6 +131,7 @@ class SuccessRow:
 
 
 def success_row(bmap: BasinMap) -> SuccessRow:
+    """The map's summary; ``median_steps`` is NaN when no run converged (tables show "—")."""
     converged = bmap.statuses == "converged"
     steps = bmap.steps[converged]
     finite = bmap.final_loss[np.isfinite(bmap.final_loss)]

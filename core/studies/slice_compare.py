@@ -23,7 +23,7 @@ from core.landscapes.network import (
     make_nn_landscape,
 )
 from core.minima.grid import evaluate_grid
-from core.minima.search import _grid_local_minima
+from core.minima.search import grid_local_minima
 
 CURVATURE_GRID = 51  # the Hessian ratio is averaged over at most this many points per axis
 ROWS_PER_PART = 8  # the curvature grid reports progress after this many rows
@@ -59,7 +59,7 @@ def roughness(
     """How rough a 2-D slice is on a ``grid``×``grid`` grid over its domain.
 
     * ``local_minima``: grid cells no higher than their 8 neighbours and strictly below one
-      (``core.minima.search._grid_local_minima``), on the ``grid`` (or the given ``Z`` of it).
+      (``core.minima.search.grid_local_minima``), on the ``grid`` (or the given ``Z`` of it).
     * ``curvature_ratio``: the mean of ``|λ_min| / |λ_max|`` over a ``curvature_grid``² grid of the
       domain, where λ_min ≤ λ_max are the eigenvalues of the slice's 2×2 Hessian. Near 0 where the
       slice is convex with one dominant direction, about 1 or more where negative curvature is as
@@ -83,7 +83,7 @@ def roughness(
     lam = np.concatenate(lam)
     lo, hi = lam[:, 0], lam[:, 1]
     return {
-        "local_minima": int(len(_grid_local_minima(Z))),
+        "local_minima": int(len(grid_local_minima(Z))),
         "curvature_ratio": float(np.mean(np.abs(lo) / np.maximum(np.abs(hi), 1e-300))),
         "nonconvex_fraction": float(np.mean(lo < 0)),
     }

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from core.experiment.spec import Experiment
+from core.minima.grid import loss_limit
 from core.runs.engine import Engine
 from core.runs.results import collect_results, write_run_data
 from gui.export.figure import (
@@ -60,7 +61,7 @@ class ExperimentFigure:
             self.side = SidePlots()
             self.side.log_loss.hide()
             _show_offscreen(self.side, (SIDE_SIZE[0], view_size[1]))
-            self.side.prepare_runs(colors, exp.landscape.global_value)
+            self.side.prepare_runs(colors, exp.landscape.lowest_value, loss_limit(exp.landscape))
             buffer = RunBuffer(self.engine)
             for chunk in self.engine.chunks:
                 buffer.append(chunk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 
 import numpy as np
 import pyqtgraph as pg
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.files import atomic_write_text
-from core.studies.basin_report import label_name
+from core.studies.basin_report import label_name, steps_text
 from core.studies.basins import MAX_GRID_1D, MAX_GRID_2D, MAX_SEEDS, BasinMap, compute_basin_map, success_row
 from gui.model import AppModel
 from gui.style import method_color
@@ -35,14 +36,18 @@ COLUMNS = ("Method", "Global %", "Median steps", "Median loss", "Diverged %", "R
 
 
 class _NumberItem(QTableWidgetItem):
-    """Sorts by its number, not its text."""
+    """Sorts by its number, not its text; a missing number (NaN, shown "—") sorts after every number."""
 
     def __init__(self, value: float, text: str):
         super().__init__(text)
         self.value = value
 
+    def sort_key(self) -> tuple[bool, float]:
+        return (math.isnan(self.value), 0.0 if math.isnan(self.value) else self.value)
+
     def __lt__(self, other) -> bool:
-        return self.value < getattr(other, "value", 0.0)
+        other_key = other.sort_key() if isinstance(other, _NumberItem) else (False, 0.0)
+        return self.sort_key() < other_key
 
 
 class BasinPanel(QWidget):
@@ -172,7 +177,7 @@ class BasinPanel(QWidget):
             cells = [
                 QTableWidgetItem(s.method),
                 _NumberItem(s.global_share, f"{s.global_share:.1%}"),
-                _NumberItem(s.median_steps, f"{s.median_steps:.0f}"),
+                _NumberItem(s.median_steps, steps_text(s.median_steps)),
                 _NumberItem(s.median_final_loss, f"{s.median_final_loss:.6g}"),
                 _NumberItem(s.diverged_share, f"{s.diverged_share:.1%}"),
                 _NumberItem(s.runs, str(s.runs)),
@@ -186,6 +191,7 @@ class BasinPanel(QWidget):
         self.table.setSortingEnabled(True)
 
     def table_csv(self) -> str:
+        """The success table as CSV; a median over no converged runs is an empty cell."""
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(
@@ -193,9 +199,8 @@ class BasinPanel(QWidget):
         )
         for bmap in self.maps:
             s = success_row(bmap)
-            writer.writerow(
-                [s.method, s.global_share, s.median_steps, s.median_final_loss, s.diverged_share, s.runs]
-            )
+            steps = "" if math.isnan(s.median_steps) else s.median_steps
+            writer.writerow([s.method, s.global_share, steps, s.median_final_loss, s.diverged_share, s.runs])
         return out.getvalue()
 
     def _export_dialog(self) -> None:

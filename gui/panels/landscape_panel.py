@@ -75,7 +75,7 @@ class LandscapePanel(QWidget):
         self.error = QLabel()
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
-        self.show_minima = QCheckBox("Show known minima (★ global, ▲ local)")
+        self.show_minima = QCheckBox("Show known minima (★ global, ▲ local, ☆ lowest on the edge)")
         bind_view_option(model, "show_minima", self.show_minima)
         self.extras = LandscapeExtras(model)
         self.extras.formula.message.connect(self.message)
@@ -137,7 +137,15 @@ class LandscapePanel(QWidget):
             self.tree.blockSignals(True)
             self.tree.setCurrentItem(item)
             self.tree.blockSignals(False)
-        self.description.setText(f"<b>{land.name}</b>: {land.description}<br><code>{land.formula}</code>")
+        text = f"<b>{land.name}</b>: {land.description}<br><code>{land.formula}</code>"
+        if land.lowest_edge is not None:
+            edge = land.lowest_edge
+            where = ", ".join(f"{v:.4g}" for v in edge.location)
+            text += (
+                f"<br><i>The box's lowest point is on its edge, at ({where}), f = {edge.value:.4g}"
+                " (☆): no minimum inside is global.</i>"
+            )
+        self.description.setText(text)
         self._sync_domain()
 
     def _sync_domain(self) -> None:

@@ -172,6 +172,18 @@ class LandscapeView(pg.PlotWidget):
                     "pen": pg.mkPen("k"),
                 }
             )
+        edge = land.lowest_edge
+        if edge is not None:  # the box's lowest point is on its edge: a hollow star, not a minimum
+            y = edge.value if land.dim == 1 else edge.location[1]
+            spots.append(
+                {
+                    "pos": (edge.location[0], y),
+                    "symbol": "star",
+                    "size": 18,
+                    "brush": pg.mkBrush(255, 255, 255, 0),
+                    "pen": pg.mkPen(GLOBAL_MIN_COLOR, width=2.5),
+                }
+            )
         self.minima.setData(spots)
         self.minima.setVisible(self.show_minima)
 
@@ -305,6 +317,12 @@ class LandscapeView(pg.PlotWidget):
             return
         land = self.model.landscape
         point = (p.x(),) if land.dim == 1 else (p.x(), p.y())
+        if event.button() == Qt.MouseButton.LeftButton and not self._inside(point):
+            box = " × ".join(f"[{lo:g}, {hi:g}]" for lo, hi in land.domain)
+            where = ", ".join(f"{v:.4g}" for v in point)
+            self.message.emit(f"({where}) is outside the domain {box}: starts go inside it (or widen it)")
+            event.accept()
+            return
         try:
             if event.button() == Qt.MouseButton.RightButton:
                 self._remove_start_near(event.scenePos())
@@ -316,6 +334,9 @@ class LandscapeView(pg.PlotWidget):
             event.accept()
         except ValueError as exc:
             self.message.emit(str(exc))
+
+    def _inside(self, point: tuple[float, ...]) -> bool:
+        return all(lo <= v <= hi for v, (lo, hi) in zip(point, self.model.landscape.domain, strict=True))
 
     def _remove_start_near(self, scene_pos) -> None:
         best, best_d = None, REMOVE_RADIUS_PX

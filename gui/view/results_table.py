@@ -87,6 +87,10 @@ class ResultsTable(QTableWidget):
     def update_escapes(self, escapes: list) -> None:
         """Escape counts, first step in a global basin and the highest barrier, per run."""
         for row, esc in enumerate(escapes[: self.rowCount()]):
+            if esc is None:  # a diverged run: nothing to say about basins
+                for col in (9, 10, 11):
+                    self._set(row, col, "—")
+                continue
             self._set(row, 9, str(len(esc.steps)))
             self._set(row, 10, "—" if esc.first_global_step is None else str(esc.first_global_step))
             self._set(row, 11, f"{esc.highest_barrier:.4g}")

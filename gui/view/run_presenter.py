@@ -13,7 +13,10 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import QObject, QTimer
 
-from core.runs.escapes import BasinLabeller, escape_events
+from core.experiment.state import START_MARGIN
+from core.minima.basins import BasinLabeller, labeller_for
+from core.minima.grid import loss_limit
+from core.runs.escapes import escape_events
 from gui.model import AppModel
 from gui.style import display_label, method_color
 from gui.view.landscape_view import LandscapeView
@@ -49,8 +52,6 @@ class RunPresenter(QObject):
         self.escapes: list = []
         self._latest: Update | None = None
         self._dirty = False
-        self._labeller: BasinLabeller | None = None
-        self._labeller_key: tuple | None = None
         self._frame_timer = QTimer(self)
         self._frame_timer.setInterval(int(1000 / FRAME_HZ))
         self._frame_timer.timeout.connect(self._on_frame_timer)
@@ -65,7 +66,8 @@ class RunPresenter(QObject):
         colors = [method_color(spec.method) for spec, _ in runs]
         labels = [display_label(spec) for spec, _ in runs]
         self.view.prepare_runs(colors, [i for _, i in runs], labels, self.model.landscape.dim)
-        self.side.prepare_runs(colors, self.model.landscape.global_value)
+        land = self.model.landscape
+        self.side.prepare_runs(colors, land.lowest_value, loss_limit(land))
         starts = [tuple(exp.starts[i]) for _, i in runs] if exp else []
         self.table.prepare_runs(
             labels, [spec.to_text() for spec, _ in runs], [spec.method for spec, _ in runs], starts
@@ -110,41 +112,41 @@ class RunPresenter(QObject):
         self.frames_drawn += 1
         if full:
             self.side.refresh(self.buffer)
-            self._refresh_table(trails)
+            self._refresh_table()
             return
         # While streaming, the slower panels take turns, one per odd frame, so no frame does two.
         phase = self.frames_drawn % SLOW_PANEL_EVERY
         if phase in SIDE_PLOT_PHASES:
             self.side.refresh(self.buffer, (SIDE_PLOT_PHASES[phase],))
         elif phase == TABLE_PHASE:
-            self._refresh_table(trails)
+            self._refresh_table()
 
-    def _refresh_table(self, trails: list[tuple]) -> None:
+    def _refresh_table(self) -> None:
         self.table.update_statuses(self._latest.statuses)
-        self._show_escapes(trails)
+        self._show_escapes()
         self.show_status_line()
 
     def labeller(self) -> BasinLabeller:
-        """The current landscape's basin labelling (built once per landscape and domain)."""
-        land = self.model.landscape
-        key = (land.id, land.domain, id(land))
-        if self._labeller_key != key:
-            self._labeller, self._labeller_key = BasinLabeller(land), key
-        return self._labeller
+        """The current landscape's basin labelling (built once per landscape)."""
+        return labeller_for(self.model.landscape)
 
-    def _show_escapes(self, trails: list[tuple]) -> None:
-        """Escape events of every run: counted in the table, marked on the paths."""
-        labeller, buf = self.labeller(), self.buffer
-        escapes, xs, ys = [], [], []
-        for run, (x, y) in enumerate(trails):
-            steps = buf.row_steps(run)
-            esc = escape_events(labeller, buf.trajectory(run), buf.series("losses", run), steps)
+    def _show_escapes(self) -> None:
+        """Escape events of every run: counted in the table, marked on the paths (not for a diverged
+        run: where it went says nothing about the landscape's basins)."""
+        labeller, buf, dim = self.labeller(), self.buffer, self.model.landscape.dim
+        escapes, marks = [], []
+        for run in range(len(buf.status)):
+            if buf.status[run] == "diverged":
+                escapes.append(None)
+                continue
+            steps, traj, losses = buf.row_steps(run), buf.trajectory(run), buf.series("losses", run)
+            esc = escape_events(labeller, traj, losses, steps)
             escapes.append(esc)
             rows = np.searchsorted(steps, esc.steps[-MAX_ESCAPE_MARKERS:])  # the latest ones: no clutter
-            xs.extend(x[rows])
-            ys.extend(y[rows])
+            marks.append(np.column_stack([traj[rows, 0], losses[rows] if dim == 1 else traj[rows, 1]]))
+        xy = np.concatenate(marks) if marks else np.empty((0, 2))
         self.table.update_escapes(escapes)
-        self.view.show_escapes(np.array(xs), np.array(ys))
+        self.view.show_escapes(xy[:, 0], xy[:, 1])
         self.escapes = escapes
 
     def _on_frame_timer(self) -> None:
@@ -161,15 +163,26 @@ class RunPresenter(QObject):
         self.status(f"step {step} · {self.controller.state}{note}")
 
     def trails(self) -> list[tuple]:
-        """Each run's drawn trail as (x, y) arrays: (x, f(x)) on 1-D, (x, y) on 2-D."""
-        buf, dim = self.buffer, self.model.landscape.dim
+        """Each run's drawn trail as (x, y) arrays: (x, f(x)) on 1-D, (x, y) on 2-D; rows of a run
+        that went far outside the domain (a diverging run on its way out) are left out."""
+        buf, land = self.buffer, self.model.landscape
         out = []
         for run in range(buf.positions.shape[1]):
-            traj = buf.trajectory(run)
-            out.append((traj[:, 0], buf.series("losses", run) if dim == 1 else traj[:, 1]))
+            traj, losses = buf.trajectory(run), buf.series("losses", run)
+            near = near_the_domain(land, traj)
+            traj, losses = traj[near], losses[near]
+            out.append((traj[:, 0], losses if land.dim == 1 else traj[:, 1]))
         return out
 
     def on_state(self, state: str) -> None:
         if state in ("paused", "finished") and self._latest is not None:
             self.draw_frame(full=True)
         self.show_status_line()
+
+
+def near_the_domain(land, points: np.ndarray) -> np.ndarray:
+    """Rows within ``START_MARGIN`` domain widths of the domain (where a trail can still be seen)."""
+    width = land.upper - land.lower
+    with np.errstate(invalid="ignore"):
+        low, high = land.lower - START_MARGIN * width, land.upper + START_MARGIN * width
+        return np.all((points >= low) & (points <= high), axis=1)

@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
-from core.minima.grid import loss_gap
+from core.minima.grid import loss_gap, plotted_losses
 from gui.style import thin_indices
 from gui.view.run_buffer import RunBuffer
 
@@ -37,7 +37,7 @@ class SidePlots(QWidget):
         self.curves: dict[str, list[pg.PlotDataItem]] = {"loss": [], "lr": [], "noise": []}
         self._buffer: RunBuffer | None = None
         self._groups: list[list[int]] = []
-        self._floor = 0.0
+        self._floor, self._limit = 0.0, np.inf
 
     @staticmethod
     def _plot(title: str, left: str) -> pg.PlotWidget:
@@ -47,8 +47,10 @@ class SidePlots(QWidget):
         plot.setAntialiasing(False)  # many curves redraw ten times a second
         return plot
 
-    def prepare_runs(self, colors: list[str], floor: float | None) -> None:
-        """One curve per method (runs of the same colour) in each plot; ``floor`` is f* if known."""
+    def prepare_runs(self, colors: list[str], floor: float | None, limit: float = np.inf) -> None:
+        """One curve per method (runs of the same colour) in each plot; ``floor`` is f* if known;
+        losses above ``limit`` (a diverging run) are not plotted."""
+        self._limit = limit
         for plot in (self.loss_plot, self.lr_plot, self.noise_plot):
             plot.clear()
         self._floor = floor if floor is not None else 0.0
@@ -71,9 +73,10 @@ class SidePlots(QWidget):
         for g, runs in enumerate(self._groups):
             steps = [buffer.row_steps(r) for r in runs]
             if "loss" in plots:
-                losses = [buffer.series("losses", r) for r in runs]
+                losses = [plotted_losses(buffer.series("losses", r), self._limit) for r in runs]
                 if log:
-                    floor = min(self._floor, min(np.nanmin(v) for v in losses)) - 1e-12
+                    lows = [np.nanmin(v) for v in losses if np.isfinite(v).any()]
+                    floor = min([self._floor, *lows]) - 1e-12
                     losses = [loss_gap(v, floor) for v in losses]
                 self._set(self.curves["loss"][g], steps, losses)
             if "lr" in plots:

@@ -13,7 +13,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from core.landscapes.network import SETTINGS, NNConfig
-from core.minima.search import _grid_local_minima
+from core.minima.search import grid_local_minima
 from core.studies.slice_compare import SliceComparison, compare_slices
 from gui.panels.task_progress import TaskProgress
 from gui.workers.base import TaskRunner
@@ -141,7 +141,7 @@ class NNCompareWindow(QWidget):
             (a0, a1), (b0, b1) = s.landscape.domain
             plot.image.setImage(np.log10(np.maximum(s.Z, 1e-12)), levels=levels)
             plot.image.setRect(a0, b0, a1 - a0, b1 - b0)
-            mins = _grid_local_minima(s.Z)
+            mins = grid_local_minima(s.Z)
             i, j = np.unravel_index(mins, s.Z.shape)
             plot.minima.setData(s.alphas[i], s.betas[j])
             plot.centre.setData([0.0], [0.0])

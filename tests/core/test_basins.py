@@ -8,6 +8,7 @@ import pytest
 from core.experiment.spec import parse_method_spec
 from core.landscapes.registry import get_landscape
 from core.progress import Cancelled
+from core.studies.basin_report import steps_text, summary_text
 from core.studies.basins import DIVERGED, GLOBAL_ELSEWHERE, compute_basin_map, grid_starts, success_row
 
 SINE_MAXIMA = (-3.8432667774, -1.5707963268, 0.7016741238, 2.4399185298, 4.7123889804)
@@ -104,3 +105,20 @@ def test_basins_command_summary_and_csv(tmp_path, capsys):
     assert len(rows) == 51 and rows[0].startswith("method,start_id,x,reached")
     assert cli_main(["basins", "-f", "himmelblau", "-m", "gd", "--grid", "300"]) == 2
     assert "grid size 300 is out of range" in capsys.readouterr().err
+
+
+def test_median_steps_of_no_converged_run_is_shown_as_a_dash(capsys):
+    from core.cli import main as cli_main
+
+    # 5 steps of GD at lr 0.1 settle nowhere: every run ends at max-steps, none converged
+    bmap = compute_basin_map(get_landscape("sine-mix"), parse_method_spec("gd:lr=0.1"), 20, max_steps=5)
+    assert set(bmap.statuses.ravel()) == {"max-steps"} and np.isnan(success_row(bmap).median_steps)
+    converged = compute_basin_map(get_landscape("sine-mix"), parse_method_spec("gd:lr=0.1"), 20)
+    assert success_row(converged).median_steps > 10
+    lines = summary_text([bmap, converged]).splitlines()
+    assert lines[1].split()[2] == "—" and "nan" not in lines[1]
+    assert lines[2].split()[2] == f"{success_row(converged).median_steps:.0f}"
+    assert steps_text(float("nan")) == "—" and steps_text(12.5) == "12" and steps_text(87.0) == "87"
+    assert cli_main(["basins", "-f", "sine-mix", "-m", "gd", "--grid", "20", "--steps", "5"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1].split()[2] == "—" and "nan" not in out[1]

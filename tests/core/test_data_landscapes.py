@@ -168,7 +168,9 @@ def test_with_dataset_and_with_domain_keep_a_data_landscape():
     narrow = land.with_domain(((2.5, 6.0),))
     assert isinstance(narrow, DataLandscape) and narrow.dataset is land.dataset
     assert all(2.5 <= m.location[0] <= 6.0 for m in narrow.minima)
-    assert narrow.minima[0].kind == "global" and narrow.minima[0].value > 0.3
+    # w = 2 lies outside: the box's lowest point is its left edge, lower than every interior minimum
+    assert narrow.lowest_edge.location == (2.5,) and narrow.lowest_edge.value < narrow.minima[0].value
+    assert {m.kind for m in narrow.minima} == {"local"} and narrow.minima[0].value > 0.3
     np.testing.assert_allclose(narrow.value_fn(np.array([[3.0]])), land.value_fn(np.array([[3.0]])))
     replaced = dataclasses.replace(land, dataset=other.dataset)  # the loss always follows the data
     np.testing.assert_allclose(replaced.value_fn(np.array([[3.0]])), [0.0], atol=1e-20)

@@ -4,8 +4,9 @@ import numpy as np
 
 from core.experiment.spec import Experiment, parse_method_spec
 from core.landscapes.registry import get_landscape
+from core.minima.basins import BasinLabeller
 from core.runs.engine import Engine
-from core.runs.escapes import BasinLabeller, escape_events
+from core.runs.escapes import escape_events
 from core.runs.results import collect_results
 
 SINE_MAXIMA = (-3.8432667774, -1.5707963268, 0.7016741238, 2.4399185298, 4.7123889804)
@@ -50,7 +51,7 @@ def test_gd_never_escapes_and_annealing_does():
 
 
 def test_grid_flow_follows_the_grid_downhill():
-    from core.runs.escapes import grid_flow_ends
+    from core.minima.basins import grid_flow_ends
 
     x = np.linspace(-2, 2, 41)
     X, Y = np.meshgrid(x, x, indexing="ij")

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from core.experiment.spec import parse_method_spec
+from core.methods import METHODS
 from tests.core.method_runs import himmelblau_grad, run, run_one, sine_grad
 
 # ---- §4.1: first three iterates --------------------------------------------------------------------------
@@ -236,3 +237,87 @@ def test_learning_rate_of_step_t_is_schedule_at_k_t_minus_1() -> None:
         x = x - eta * sine_grad(np.array([x]))[0]
         expected.append(x)
     np.testing.assert_allclose(res.positions[:, 0], expected, rtol=1e-13)
+
+
+# ---- schedules with momentum: the app keeps the classic form (sheet §1.2, §1.3) --------------------------
+def nesterov_forms(x0: float, etas: list[float], mu: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
+    """The Sutskever look-ahead points y_t = x_t + μv_t and PyTorch's nesterov=True iterates p_t."""
+    x, v, ys = x0, 0.0, [x0]
+    for eta in etas:  # NAG eqs. (3)–(4): each gradient keeps the rate it was taken with
+        v = mu * v - eta * sine_grad(np.array([x + mu * v]))[0]
+        x = x + v
+        ys.append(x + mu * v)
+    p, b, ps = x0, None, [x0]
+    for eta in etas:  # PyTorch: b_1 = g_1, b_t = μ b + g; p −= η_t (g + μ b), the whole buffer at η_t
+        g = sine_grad(np.array([p]))[0]
+        b = g if b is None else mu * b + g
+        p = p - eta * (g + mu * b)
+        ps.append(p)
+    return np.array(ys), np.array(ps)
+
+
+def test_nesterov_with_a_schedule_is_the_classic_form_not_pytorchs() -> None:
+    etas = [0.1 * 0.1 ** ((t - 1) // 10) for t in range(1, 31)]  # step decay: 0.1, then 0.01 from t = 11
+    classic, pytorch = nesterov_forms(1.0, etas)
+    res = run_one("sine-mix", "nesterov:lr=0.1,mu=0.9,schedule=step,step_size=10,gamma=0.1", [1.0], 30)
+    assert res.status == "max-steps"
+    np.testing.assert_allclose(res.positions[:, 0], classic, rtol=1e-12)
+    assert res.final[0] == pytest.approx(1.57569216, abs=1e-7)
+    assert pytorch[-1] == pytest.approx(1.57259870, abs=1e-7)  # ~0.003 apart at the end, 0.054 on the way
+    assert np.abs(classic - pytorch).max() > 0.05
+    # with a constant rate the look-ahead point is exactly PyTorch's iterate
+    same, torch_like = nesterov_forms(1.0, [0.1] * 30)
+    np.testing.assert_allclose(same, torch_like, rtol=0, atol=1e-13)
+
+
+def test_momentum_and_nesterov_texts_say_pytorch_only_at_a_constant_rate() -> None:
+    for method_id, pytorch in (("momentum", "SGD(momentum)"), ("nesterov", "SGD(nesterov=True)")):
+        text = METHODS[method_id].description
+        assert f"Equals PyTorch's {pytorch} only at a constant learning rate" in text
+        assert "with a schedule the app keeps the classic" in text and "~0.008" in text
+
+
+# ---- AMSGrad: PyTorch's running maximum of the raw v ------------------------------------------------------
+def amsgrad_reference(
+    x0: float, steps: int, lr: float, raw_max: bool, b1=0.9, b2=0.999, eps=1e-8
+) -> np.ndarray:
+    """Adam with AMSGrad: ``raw_max`` keeps max(v) and bias-corrects after (PyTorch); else max(v̂)."""
+    x, m, v, vmax, vhat_max, out = x0, 0.0, 0.0, 0.0, 0.0, [x0]
+    for t in range(1, steps + 1):
+        g = sine_grad(np.array([x]))[0]
+        m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
+        vmax, vhat_max = max(vmax, v), max(vhat_max, v / (1 - b2**t))
+        vhat = vmax / (1 - b2**t) if raw_max else vhat_max
+        x = x - lr * (m / (1 - b1**t)) / (np.sqrt(vhat) + eps)
+        out.append(x)
+    return np.array(out)
+
+
+def test_amsgrad_keeps_the_maximum_of_the_raw_v_like_pytorch() -> None:
+    res = run_one("sine-mix", "adam:lr=0.1,amsgrad=true", [0.5], max_steps=100)
+    pytorch_like = amsgrad_reference(0.5, 100, 0.1, raw_max=True)
+    np.testing.assert_allclose(res.positions[:, 0], pytorch_like, rtol=1e-12, atol=1e-14)
+    assert res.final[0] == pytest.approx(-0.69832303, abs=1e-8)
+    max_of_vhat = amsgrad_reference(0.5, 100, 0.1, raw_max=False)  # the sheet's wording, not implemented
+    assert max_of_vhat[-1] == pytest.approx(-0.70023833, abs=1e-8)
+    assert np.abs(res.positions[:, 0] - max_of_vhat).max() > 0.05
+    amsgrad = next(s for s in METHODS["adam"].params() if s.name == "amsgrad")
+    for text in (amsgrad.description, METHODS["adam"].description):
+        assert "maximum of the raw v" in text and "1 − β2^t" in text and "v̂" not in text
+
+
+# ---- AdaGrad: the recorded learning rate is the applied one -----------------------------------------------
+def test_adagrad_records_the_applied_rate() -> None:
+    res = run_one("sine-mix", "adagrad:lr=0.1,lr_decay=0.5", [0.5], max_steps=20)
+    t = np.arange(1, res.steps + 1)
+    np.testing.assert_allclose(res.learning_rates, 0.1 / (1 + (t - 1) * 0.5), rtol=1e-15)
+    np.testing.assert_allclose(res.learning_rates[:3], [0.1, 0.1 / 1.5, 0.05], rtol=1e-15)
+    np.testing.assert_allclose(
+        res.positions, adagrad_reference(np.array([0.5]), sine_grad, 20, 0.1, 0.5), rtol=1e-12, atol=1e-13
+    )
+    # with a schedule: PyTorch divides the scheduled rate η(k = t − 1) by 1 + (t − 1)·lr_decay
+    spec = "adagrad:lr=0.1,lr_decay=0.25,schedule=step,step_size=4,gamma=0.5"
+    res = run_one("sine-mix", spec, [0.5], max_steps=12)
+    k = np.arange(12)
+    np.testing.assert_allclose(res.learning_rates, 0.1 * 0.5 ** (k // 4) / (1 + 0.25 * k), rtol=1e-15)
+    assert res.learning_rates[4] == pytest.approx(0.05 / 2.0, rel=1e-15)

@@ -10,7 +10,7 @@ from core.landscapes.network import (
     make_moons,
     make_nn_landscape,
 )
-from core.minima.search import _grid_local_minima
+from core.minima.search import grid_local_minima
 from core.studies.slice_compare import grid_slice
 
 
@@ -108,7 +108,7 @@ def test_skip_connections_smooth_the_slice():
     for seed in range(3):
         for variant in VARIANTS:
             land = make_nn_landscape(variant, seed=seed, search_minima=False)
-            counts[variant, seed] = len(_grid_local_minima(grid_slice(land, 101)[2]))
+            counts[variant, seed] = len(grid_local_minima(grid_slice(land, 101)[2]))
     for seed in range(3):
         assert counts["skip", seed] < counts["plain", seed], counts
     assert sum(counts["plain", s] for s in range(3)) >= 2 * sum(counts["skip", s] for s in range(3)), counts

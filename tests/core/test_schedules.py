@@ -85,6 +85,28 @@ def test_cosine_reference_points_and_period() -> None:
     assert rates.min() >= eta_min - 1e-16 and rates.max() <= lr + 1e-16
 
 
+def test_cosine_rises_back_after_t_max_as_its_text_says() -> None:
+    # η_k for T_max = 40: down to η_min at k = 40, back up through the midpoint at k = 60 to lr at k = 80.
+    lr, eta_min = 0.2, 0.02
+    rates = learning_rates(lr, params(schedule="cosine", t_max=40, eta_min=eta_min), 0, 81)
+    assert rates[40] == pytest.approx(0.02, abs=1e-16) and rates[60] == pytest.approx(0.11, abs=1e-16)
+    assert rates[80] == pytest.approx(0.2, abs=1e-16) and rates[41] > rates[40]
+    text = next(s for s in SCHEDULE_PARAMS if s.name == "t_max").description
+    assert "anneals from lr down to eta_min over t_max steps, then rises back" in text
+    assert "period 2·t_max" in text and "CosineAnnealingLR" in text and "sgdr for restarts" in text
+
+
+# ---- a method's own rate decay: AdaGrad's lr_decay ---------------------------------------------------------
+def test_adagrad_folds_its_lr_decay_into_the_applied_rates() -> None:
+    # PyTorch's Adagrad: step t uses η(k = t − 1) / (1 + (t − 1)·lr_decay), on top of any schedule.
+    from core.methods.gradient import AdaGrad
+
+    p = {**params(schedule="exponential", decay=0.9), "lr_decay": 0.5}
+    rates = AdaGrad.applied_rates(learning_rates(0.1, p, 0, 4), p)
+    np.testing.assert_allclose(rates, [0.1, 0.09 / 1.5, 0.081 / 2.0, 0.0729 / 2.5], rtol=1e-15)
+    np.testing.assert_array_equal(learning_rates(0.1, p, 0, 4), 0.1 * 0.9 ** np.arange(4))
+
+
 # ---- SGDR --------------------------------------------------------------------------------------------------
 SGDR_REFERENCE = [
     0.1,

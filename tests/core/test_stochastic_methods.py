@@ -3,6 +3,7 @@ specs and recorded extras."""
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -13,7 +14,7 @@ from core.landscape import Landscape
 from core.landscapes.registry import get_landscape
 from core.methods import METHODS
 from core.methods.schedules import learning_rates
-from core.params import ParamError, resolve_params
+from core.params import ParamError, ParamSpec, resolve_params
 from core.runs.engine import Engine
 from core.runs.results import RunResult, collect_results
 from tests.core.method_runs import run, run_one, sine_grad
@@ -271,16 +272,57 @@ def test_parameter_specs(method_id: str) -> None:
         if s.kind == "int":
             assert isinstance(s.default, int)
         if s.low is not None:
-            assert resolve_params(specs, {s.name: s.low}, method_id)[s.name] == s.low
+            if not s.low_open:
+                assert resolve_params(specs, {s.name: s.low}, method_id)[s.name] == s.low
             with pytest.raises(ParamError, match=f"{s.name}=.*out of range"):
                 resolve_params(specs, {s.name: s.low - 1}, method_id)
         if s.high is not None:
             with pytest.raises(ParamError, match=f"{s.name}=.*out of range"):
                 resolve_params(specs, {s.name: s.high * 2 + 1}, method_id)
+        assert_range_text_is_exact(s)
     with pytest.raises(ParamError, match="'bogus_param'"):
         resolve_params(specs, {"bogus_param": 1}, method_id)
     with pytest.raises(ParamError, match="'bogus_param'"):
         parse_method_spec(f"{method_id}:bogus_param=1")
+
+
+def assert_range_text_is_exact(s: ParamSpec) -> None:
+    """The printed range's bounds are the real ones, and its brackets say whether each bound is accepted."""
+    text = s.describe_range()
+    left, lo, hi, right = re.fullmatch(r"\w+ in ([\[(])(\S+), (\S+)([\])])", text).groups()
+    for bound, shown, bracket, open_ in ((s.low, lo, left, "("), (s.high, hi, right, ")")):
+        if bound is None:
+            continue
+        assert float(shown) == bound, (s.name, text)
+        accepted = s.in_range(bound)
+        assert accepted == (bracket != open_), (s.name, text)
+        if accepted:
+            assert s.coerce(bound) == bound
+        else:
+            with pytest.raises(ParamError, match=re.escape(text)):
+                s.coerce(bound)
+
+
+def test_exclusive_bounds_are_printed_and_refused_exactly() -> None:
+    beta2 = next(s for s in METHODS["adam"].params() if s.name == "beta2")
+    assert beta2.describe_range() == "float in [0, 1)"
+    with pytest.raises(ParamError, match=re.escape("beta2=1 is out of range: expected float in [0, 1)")):
+        beta2.coerce(1)
+    assert beta2.coerce("0.9999999999") == 0.9999999999 and beta2.coerce(0) == 0.0
+    with pytest.raises(ParamError, match=re.escape("[0, 1)")):
+        parse_method_spec("adam:beta2=1")
+    for method_id, name in (("adam", "beta1"), ("rmsprop", "alpha")):
+        spec = next(s for s in METHODS[method_id].params() if s.name == name)
+        assert spec.describe_range() == "float in [0, 1)" and spec.coerce(0.999999) == 0.999999
+        with pytest.raises(ParamError, match=name):
+            spec.coerce(1.0)
+    lower_open = ParamSpec("w", "float", 0.5, "a weight", 0.0, 1.0, low_open=True)
+    assert lower_open.describe_range() == "float in (0, 1]"
+    assert lower_open.coerce(1) == 1.0 and lower_open.coerce(1e-300) == 1e-300
+    with pytest.raises(ParamError, match=re.escape("w=0 is out of range: expected float in (0, 1]")):
+        lower_open.coerce(0)
+    # a bound that %g would round is printed exactly
+    assert ParamSpec("b", "float", 0.5, "b", 0.0, 0.99999999).describe_range() == "float in [0, 0.99999999]"
 
 
 def test_parse_method_spec_refuses_bad_values() -> None:
@@ -337,6 +379,12 @@ def test_sgd_records_noise_scales() -> None:
     res = run_one("sine-mix", "sgd:lr=0.05,noise=0.3,noise_decay=0.55", [0.5], max_steps=40, seed=1)
     t = np.arange(1, 41)
     np.testing.assert_allclose(res.extras["noise_scales"], np.sqrt(0.3 / (1 + t) ** 0.55), rtol=1e-14)
+    # t = 1 at the first step, so its variance is noise/2^γ = 0.3/2^0.55 ≈ 0.2049060, not noise itself
+    assert res.extras["noise_scales"][0] ** 2 == pytest.approx(0.3 / 2**0.55, rel=1e-14)
+    assert res.extras["noise_scales"][0] ** 2 == pytest.approx(0.2049060, abs=1e-7)
+    noise = next(s for s in METHODS["sgd"].params() if s.name == "noise")
+    assert "σ² at step t is noise/(1+t)^γ, with t = 1 at the first step" in noise.description
+    assert "noise is the variance the formula gives at t = 0" in noise.description
     # the noise really enters the update: x_t = x_{t-1} − η (∇f + σ_t ξ_t) with a non-zero ξ
     x = res.positions[:, 0]
     xi = ((x[:-1] - x[1:]) / 0.05 - sine_grad(x[:-1])) / res.extras["noise_scales"]
@@ -362,3 +410,40 @@ def test_recorded_learning_rates_follow_the_schedule(spec: str) -> None:
     if p["schedule"] == "sgdr":
         assert res.learning_rates[0] == res.learning_rates[10] == res.learning_rates[30] == 0.05
         assert res.learning_rates[9] < 0.01
+
+
+# ---- sgd with minibatches: the Gaussian noise is added on top ---------------------------------------------
+def minibatch_residuals(spec_text: str, steps: int = 40, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Per step: (x_{t-1} − x_t)/η minus the minibatch gradient at x_{t-1}, and the recorded σ_t."""
+    land = get_landscape("fit-frequency")
+    spec = parse_method_spec(spec_text)
+    # one step more than used: a chunk carries no batch for a run that ends at max_steps
+    engine = Engine(Experiment(land, (spec,), [[3.0]], max_steps=steps + 1, seed=seed))
+    x_prev, residuals, sigmas = np.array([3.0]), [], []
+    for _ in range(steps):
+        chunk = engine.advance(1)
+        x = chunk.positions[0, 0]
+        batch_grad = land.batch_grad(x_prev[None, :], chunk.batches[0][None, :])[0]
+        residuals.append((x_prev - x)[0] / spec.params["lr"] - batch_grad[0])
+        sigmas.append(chunk.extras["noise_scales"][0, 0])
+        x_prev = x
+    return np.array(residuals), np.array(sigmas)
+
+
+def test_sgd_adds_its_gaussian_noise_on_top_of_the_minibatch_gradient() -> None:
+    residuals, sigmas = minibatch_residuals("sgd:lr=0.05,batch_size=8,noise=1")
+    t = np.arange(1, 41)
+    np.testing.assert_allclose(sigmas, np.sqrt(1.0 / (1 + t) ** 0.55), rtol=1e-14)
+    xi = residuals / sigmas  # the standard normal draws of the Gaussian noise
+    assert np.all(np.abs(residuals) > 1e-9) and 0.5 < np.std(xi) < 1.6
+    plain, zero = minibatch_residuals("sgd:lr=0.05,batch_size=8,noise=0")
+    np.testing.assert_allclose(plain, 0.0, atol=1e-10)  # noise = 0: plain minibatch SGD
+    np.testing.assert_array_equal(zero, 0.0)
+    said = (
+        "the Gaussian noise of [GN] is added on top of the minibatch gradient; "
+        "set noise = 0 for plain minibatch SGD"
+    )
+    texts = {s.name: s.description for s in METHODS["sgd"].params()}
+    for text in (METHODS["sgd"].description, texts["noise"], texts["batch_size"]):
+        assert said in text
+    assert "instead" not in METHODS["sgd"].description

@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from core.landscapes.registry import forget_networks, nn_landscape
-from core.minima.search import _grid_local_minima
+from core.minima.search import grid_local_minima
 from core.studies.slice_compare import roughness
 from tests.gui.helpers import click_view, make_window
 
@@ -96,7 +96,7 @@ def test_side_by_side_view_shares_one_colour_scale(qtbot, window):
         plot = compare.plots[s.variant]
         assert tuple(plot.image.getLevels()) == pytest.approx((lo, hi))
         np.testing.assert_allclose(plot.image.image, np.log10(s.Z))
-        assert len(plot.minima.data) == s.roughness["local_minima"] == len(_grid_local_minima(s.Z))
+        assert len(plot.minima.data) == s.roughness["local_minima"] == len(grid_local_minima(s.Z))
         assert s.roughness == roughness(s.landscape, 31)
         text = compare.figures[s.variant].text()
         assert f"<b>{s.roughness['local_minima']}</b> grid local minima" in text
