@@ -88,7 +88,7 @@ def plotted_losses(losses: np.ndarray, limit: float) -> np.ndarray:
 
 
 def loss_limit(land: Landscape, n: int = 101) -> float:
-    """The highest loss worth plotting: the box's highest value plus 100 times its range."""
+    """The highest loss worth plotting: the box's highest value plus ten times its range."""
     axes = [np.linspace(lo, hi, n) for lo, hi in land.domain]
     points = np.column_stack([m.ravel() for m in np.meshgrid(*axes, indexing="ij")])
     with np.errstate(all="ignore"):
@@ -96,4 +96,4 @@ def loss_limit(land: Landscape, n: int = 101) -> float:
     finite = values[np.isfinite(values)]
     if not finite.size:
         return np.inf
-    return float(finite.max() + 100.0 * (finite.max() - finite.min() + 1.0))
+    return float(finite.max() + 10.0 * (finite.max() - finite.min() + 1.0))

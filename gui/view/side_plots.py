@@ -111,7 +111,10 @@ class SidePlots(QWidget):
         curve.setData(xy[:, 0], xy[:, 1], connect=connect)
 
     def _on_log_toggled(self, log: bool) -> None:
+        # The axis reads its current range in the new mode: a linear range up to 1e5 would be 10^100000.
+        self.loss_plot.setYRange(0, 1, padding=0)
         self.loss_plot.setLogMode(y=log)
+        self.loss_plot.enableAutoRange(axis="y")
         self.loss_plot.setLabel("left", "f − f*" if log else "f")
         if self._buffer is not None:
             self.refresh(self._buffer)

@@ -143,3 +143,35 @@ def test_diverging_run_is_shown_and_others_finish(qtbot, window):
     assert "diverged" in window.state_label.text()
     assert window.view.heads.data["symbol"][0] == "x"
     assert np.isfinite(window.presenter.trails()[0][0]).all()
+
+
+def test_a_diverged_run_shows_no_minimum_basin_or_escapes_and_the_axes_stay_readable(qtbot, window):
+    window.model.set_landscape("rosenbrock")
+    window.model.set_starts([(-1.5, 2.0)])
+    window.model.set_method_param("gd", "lr", "0.01")  # too large for the valley: diverges
+    window.model.set_method_param("momentum", "lr", "0.001")
+    window.model.set_max_steps(500)
+    run_to_end(qtbot, window)
+    table = window.table
+    assert table.column_texts("Status")[0] == "diverged"
+    for column in ("Reached", "Basin", "Escapes", "First global", "Max barrier"):
+        assert table.column_texts(column)[0] == "—"
+    assert table.column_texts("Basin")[1] == "global"  # momentum, still in the valley of (1, 1)
+    window.model.set_view_option("log_loss", True)
+    qtbot.wait(50)
+    low, high = window.side.loss_plot.getViewBox().viewRange()[1]
+    assert np.isfinite([low, high]).all() and high < 6  # log10 of f − f*: the exploded values are left out
+    trail_x, trail_y = window.presenter.trails()[0]
+    assert np.all(np.abs(trail_x) < 50) and np.all(np.abs(trail_y) < 50)
+
+
+def test_a_click_outside_the_domain_is_refused_with_a_message(qtbot, window):
+    window.model.set_starts([(1.0,)])
+    messages = []
+    window.view.message.connect(messages.append)
+    window.view.vb.setRange(xRange=(-8, 8), padding=0)  # the view shows beyond the domain [−5, 5]
+    click_view(qtbot, window, 6.5, 0.0, modifier=Qt.KeyboardModifier.ShiftModifier)
+    assert window.model.starts == [(1.0,)]
+    assert messages and "outside the domain [-5, 5]" in messages[-1]
+    click_view(qtbot, window, 4.5, 0.0, modifier=Qt.KeyboardModifier.ShiftModifier)
+    assert len(window.model.starts) == 2
