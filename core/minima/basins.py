@@ -25,11 +25,11 @@ import numpy as np
 
 from core.landscape import Landscape, Minimum
 from core.minima.critical import descend, landscape_scales, polish, verified
-from core.minima.grid import evaluate_grid
+from core.minima.grid import SLOW_GRID, evaluate_grid
 
 NONE, DIVERGED, GLOBAL_ELSEWHERE, LOCAL_ELSEWHERE = -1, -2, -3, -4
 GRID_2D = 96  # cells per axis of the 2-D basin map
-SLOW_GRID_2D = 161  # the search grid of slow landscapes (cached by them)
+
 GRID_1D = 20001  # points on which f' is scanned for sign changes
 FLOW_STEPS = 400
 MATCH_TOL = 1e-3  # a flow end this close (fraction of the domain size) to a minimum is in its basin
@@ -140,11 +140,12 @@ class BasinLabeller:
     # ---- 2-D: a grid map, refined near its boundaries --------------------------------------------------
     def _build_2d(self) -> None:
         if self.land.expensive:  # a descent from every cell would take minutes: follow the grid
-            xs, ys, z = evaluate_grid(self.land, SLOW_GRID_2D)
+            xs, ys, z = evaluate_grid(self.land, SLOW_GRID)
             self._axes = (xs, ys)
             gx, gy = np.meshgrid(xs, ys, indexing="ij")
-            ends = np.column_stack([gx.ravel(), gy.ravel()])[grid_flow_ends(z)]
-            self._grid_labels = self._end_labels(polish(self.land, ends, self.scales)).reshape(z.shape)
+            cells, inverse = np.unique(grid_flow_ends(z), return_inverse=True)  # a few grid minima
+            ends = polish(self.land, np.column_stack([gx.ravel(), gy.ravel()])[cells], self.scales)
+            self._grid_labels = self._end_labels(ends)[inverse].reshape(z.shape)
         else:
             (x0, x1), (y0, y1) = self.land.domain
             self._axes = (np.linspace(x0, x1, GRID_2D), np.linspace(y0, y1, GRID_2D))

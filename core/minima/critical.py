@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.landscape import Landscape
+from core.minima.grid import sampled_values
 
 GRAD_TOL = 1e-6  # |∇f| ≤ GRAD_TOL × (spread of f) / (domain size)
 HESS_TOL = 1e-6  # λ_min(H) ≥ −HESS_TOL × (spread of f) / (domain size)²
@@ -51,10 +52,7 @@ def scales_of(land: Landscape, values: np.ndarray) -> Scales:
 
 def landscape_scales(land: Landscape, n: int = 41) -> Scales:
     """The scales of ``land`` measured on an n-point-per-axis grid over its domain."""
-    axes = [np.linspace(lo, hi, n) for lo, hi in land.domain]
-    points = np.column_stack([m.ravel() for m in np.meshgrid(*axes, indexing="ij")])
-    with np.errstate(all="ignore"):
-        return scales_of(land, land.value_fn(points))
+    return scales_of(land, sampled_values(land, n))
 
 
 def hessians(land: Landscape, points: np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ import numpy as np
 from core.landscape import Landscape
 
 GRID_PARTS = 20  # with a progress callback, a grid is evaluated in about this many parts
+SLOW_GRID = 161  # the grid a slow landscape (a network slice) caches: the minima search's
 
 
 def sample_curve(land: Landscape, n: int = 1000) -> tuple[np.ndarray, np.ndarray]:
@@ -87,12 +88,19 @@ def plotted_losses(losses: np.ndarray, limit: float) -> np.ndarray:
         return np.where(np.isfinite(losses) & (losses <= limit), losses, np.nan)
 
 
-def loss_limit(land: Landscape, n: int = 101) -> float:
-    """The highest loss worth plotting: the box's highest value plus ten times its range."""
+def sampled_values(land: Landscape, n: int = 41) -> np.ndarray:
+    """f on an n-per-axis grid over the domain (a slow landscape's cached display grid instead)."""
+    if land.expensive and land.dim == 2:
+        return evaluate_grid(land, SLOW_GRID)[2].ravel()
     axes = [np.linspace(lo, hi, n) for lo, hi in land.domain]
     points = np.column_stack([m.ravel() for m in np.meshgrid(*axes, indexing="ij")])
     with np.errstate(all="ignore"):
-        values = land.value_fn(points)
+        return land.value_fn(points)
+
+
+def loss_limit(land: Landscape) -> float:
+    """The highest loss worth plotting: the box's highest value plus ten times its range."""
+    values = sampled_values(land, 101)
     finite = values[np.isfinite(values)]
     if not finite.size:
         return np.inf

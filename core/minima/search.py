@@ -16,10 +16,10 @@ import numpy as np
 
 from core.landscape import Landscape, Minimum
 from core.minima.critical import Scales, descend, polish, scales_of, verified
-from core.minima.grid import evaluate_grid
+from core.minima.grid import SLOW_GRID, evaluate_grid
 
 GRID_1D = 4001
-GRID_2D = 161
+GRID_2D = SLOW_GRID  # a slow landscape caches this grid, for the view and its basins too
 EDGE_POINTS = 2001  # per side of a 2-D box, for the lowest boundary point
 TIE = 1e-9  # values this close (relative to the spread of f) count as equally low
 
@@ -128,7 +128,9 @@ def lowest_on_edge(
         candidates = np.array([[points[0]], [points[1]]])
     else:
         (x0, x1), (y0, y1) = land.domain
-        t = np.linspace(0.0, 1.0, EDGE_POINTS)
+        t = np.linspace(
+            0.0, 1.0, GRID_2D if land.expensive else EDGE_POINTS
+        )  # slow: the grid's edge (cached)
         xs, ys = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
         candidates = np.concatenate(
             [np.column_stack([xs, np.full_like(xs, c)]) for c in (y0, y1)]

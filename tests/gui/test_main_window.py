@@ -175,3 +175,20 @@ def test_a_click_outside_the_domain_is_refused_with_a_message(qtbot, window):
     assert messages and "outside the domain [-5, 5]" in messages[-1]
     click_view(qtbot, window, 4.5, 0.0, modifier=Qt.KeyboardModifier.ShiftModifier)
     assert len(window.model.starts) == 2
+
+
+def test_widening_the_domain_in_the_window_shows_the_new_minima(qtbot, window):
+    window.model.set_landscape("sine-mix")
+    panel = window.landscape_panel
+    panel.domain_edits[0].setText("-10")
+    panel.domain_edits[0].editingFinished.emit()
+    assert window.model.landscape.domain == ((-10.0, 5.0),)
+    globals_x = sorted(m.location[0] for m in window.model.landscape.minima if m.kind == "global")
+    assert globals_x[:2] == pytest.approx([-8.7231, -6.9849], abs=1e-4)
+    data = window.view.minima.data
+    stars = [(x, y) for x, y, s in zip(data["x"], data["y"], data["symbol"], strict=True) if s == "star"]
+    assert any(abs(x + 8.7231) < 1e-3 for x, _ in stars) and len(stars) == 5
+    window.model.set_starts([(-8.0,)])
+    window.controller.step(300)
+    reached, basin = window.table.column_texts("Reached"), window.table.column_texts("Basin")
+    assert reached[0] == basin[0] == "global"  # GD from −8 settles at −8.72, now a listed global minimum
