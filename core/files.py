@@ -1,29 +1,76 @@
-"""Writing files safely: a temporary file in the same folder, then an atomic rename."""
+"""Writing files safely (a temporary file in the same folder, fsync, then an atomic rename) and reading
+text files of bounded size."""
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Callable
+from typing import BinaryIO
 
 
-def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
-    """Call ``write(tmp_path)`` to fill a temporary file beside ``path``, then rename it over ``path``.
+def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], None]) -> None:
+    """Call ``write(file)`` to fill a temporary file beside ``path`` (opened for binary writing), flush
+    and fsync it, then rename it over ``path``.
 
-    On any failure the temporary file is removed and ``path`` is left as it was (absent, or the
-    previous file), so a failed save never destroys the previous file or leaves half a file behind.
+    On any failure the temporary file is removed and ``path`` is left byte-identical (absent, or the
+    previous file), and the OSError names ``path`` and why (no space left, read-only, no such folder).
+    A symlink is followed to the file it names (the link stays a link). A target that exists but is not
+    a regular file is written through if it is a device or a pipe (``/dev/null``), never replaced, and
+    refused if it is a folder.
     """
-    target = os.path.abspath(os.fspath(path))
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".minima-", suffix=".tmp")
-    os.close(fd)
+    asked = os.fspath(path)
+    target = os.path.realpath(asked)
+    folder = os.path.dirname(target)
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(errno.ENOENT, f"the folder {folder} does not exist", asked)
+    if os.path.isdir(target):
+        raise IsADirectoryError(errno.EISDIR, "it is a folder", asked)
+    if os.path.exists(target) and not os.path.isfile(target):
+        _write_through(target, asked, write)
+        return
     try:
-        write(tmp)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".minima-", suffix=".tmp")
+    except OSError as exc:
+        raise type(exc)(exc.errno, exc.strerror, asked) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
         os.chmod(tmp, _mode_for(target))
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename != asked:
+            raise type(exc)(exc.errno, exc.strerror or str(exc), asked) from exc
         raise
+    _sync_folder(folder)
+
+
+def _write_through(target: str, asked: str, write: Callable[[BinaryIO], None]) -> None:
+    """A device or a pipe: write into it (there is no previous content to keep)."""
+    try:
+        with open(target, "wb") as fh:
+            write(fh)
+    except OSError as exc:
+        raise type(exc)(exc.errno, exc.strerror or str(exc), asked) from exc
+
+
+def _sync_folder(folder: str) -> None:
+    """Make the rename itself durable (where the system allows opening a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _mode_for(target: str) -> int:
@@ -38,12 +85,27 @@ def _mode_for(target: str) -> int:
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically (see ``atomic_write``)."""
+    data = text.encode("utf-8")
+    atomic_write(path, lambda fh: fh.write(data))
 
-    def write(tmp: str) -> None:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
 
-    atomic_write(path, write)
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (see ``atomic_write``)."""
+    atomic_write(path, lambda fh: fh.write(data))
+
+
+def write_problem(exc: OSError) -> str:
+    """Why a write failed, in words: ``no space left on the disk``, ``the folder is read-only``, …"""
+    reasons = {
+        errno.ENOSPC: "no space left on the disk",
+        errno.EDQUOT: "the disk quota is used up",
+        errno.EROFS: "the file system is read-only",
+        errno.EACCES: "permission denied (the folder or file is read-only)",
+        errno.EPERM: "permission denied",
+        errno.ENOENT: "the folder does not exist",
+        errno.EISDIR: "it is a folder",
+    }
+    return reasons.get(exc.errno, exc.strerror or str(exc))
 
 
 class TextFileError(ValueError):

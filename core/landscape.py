@@ -8,6 +8,8 @@ from typing import ClassVar
 
 import numpy as np
 
+from core.limits import MAX_DOMAIN_ABS, LimitError
+
 ArrayFn = Callable[[np.ndarray], np.ndarray]
 
 
@@ -97,6 +99,10 @@ class Landscape:
             if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
                 raise ValueError(
                     f"invalid domain [{lo:g}, {hi:g}]: the lower bound must be below the upper one"
+                )
+            if max(abs(lo), abs(hi)) > MAX_DOMAIN_ABS:
+                raise LimitError(
+                    f"domain [{lo:g}, {hi:g}]: its bounds must lie within ±{MAX_DOMAIN_ABS:g} (the limit)"
                 )
         return replace(self, domain=domain)
 

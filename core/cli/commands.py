@@ -21,12 +21,13 @@ from core.cli.inputs import (
     runnable,
 )
 from core.cli.parser import CliError, build_parser, merge_start_values
-from core.files import atomic_write_text
+from core.files import atomic_write_text, write_problem
 from core.landscapes.registry import LANDSCAPES, data_landscape_ids, get_landscape
 from core.methods import METHODS
 from core.params import ParamError
 from core.runs.engine import Engine
 from core.runs.results import (
+    check_export_size,
     collect_results,
     results_to_csv,
     results_to_json,
@@ -41,6 +42,8 @@ PICTURE_FORMATS = (".png", ".svg", ".gif")
 
 def command_run(args: argparse.Namespace) -> str:
     exp = runnable(run_state(args), args.experiment or "run")
+    if args.format != "summary":
+        check_export_size(exp)
     engine = Engine(exp, record="final" if args.format == "summary" else "full").run()
     results = collect_results(engine)
     formatter = {"json": results_to_json, "csv": results_to_csv, "summary": results_to_summary}[args.format]
@@ -138,7 +141,7 @@ def command_list() -> str:
         "  nn-plain, nn-skip    2-D  [-1, 1] × [-1, 1]  the loss slice of a small MLP on two moons, "
         "plain or with skip connections;\n"
         "                       settings after a colon, e.g. nn-skip:depth=4,width=8,seed=2,samples=300 "
-        "(trains in a few seconds)"
+        "(trains in 5 s with the defaults, up to about a minute for the largest allowed)"
     )
     lines.append("\nMethods (parameter = default, range: description):")
     for cls in METHODS.values():
@@ -168,6 +171,8 @@ def main(argv: Sequence[str], renderers: Mapping[str, Renderer] | None = None) -
     """Run the CLI; returns the exit status (2 for bad input, with a one-line message on stderr)."""
     try:
         args = build_parser().parse_args(merge_start_values(list(argv)))
+        if getattr(args, "output", None) == "":
+            raise CliError("-o: the file name is empty")
         text = _dispatch(args, renderers or {})
         if text is None:
             return 0
@@ -180,5 +185,5 @@ def main(argv: Sequence[str], renderers: Mapping[str, Renderer] | None = None) -
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"error: cannot write output: {exc.strerror or exc}", file=sys.stderr)
+        print(f"error: cannot write output {exc.filename or ''}: {write_problem(exc)}", file=sys.stderr)
         return 2

@@ -13,16 +13,17 @@ from core.cli.parser import CliError
 from core.experiment.file_format import load_state
 from core.experiment.presets import get_preset
 from core.experiment.spec import Experiment, MethodSpec, parse_method_spec
-from core.experiment.state import MAX_STEPS, ExperimentState, StateError
+from core.experiment.state import ExperimentState, StateError
 from core.landscape import Landscape
 from core.landscapes.data import DataLandscape, load_csv_dataset
 from core.landscapes.registry import FORMULA_PREFIX, data_landscape_ids, get_landscape
+from core.limits import MAX_DOMAIN_ABS, MAX_SEED, MAX_STARTS, MAX_STEPS
 from core.methods import METHODS
-
-MAX_RANDOM_STARTS = 1_000_000
 
 
 def _floats(text: str, what: str) -> list[float]:
+    if not text.strip() or "" in [v.strip() for v in text.split(",")]:
+        raise CliError(f"{what} {text!r} has an empty value: expected comma-separated numbers")
     try:
         values = [float(v) for v in text.split(",")]
     except ValueError:
@@ -41,6 +42,8 @@ def parse_domain(text: str, dim: int | None = None) -> tuple[tuple[float, float]
     pairs = tuple((values[2 * i], values[2 * i + 1]) for i in range(len(values) // 2))
     if any(lo >= hi for lo, hi in pairs):
         raise CliError(f"domain {text!r}: each lower bound must be below its upper bound")
+    if any(max(abs(lo), abs(hi)) > MAX_DOMAIN_ABS for lo, hi in pairs):
+        raise CliError(f"domain {text!r}: its bounds must lie within ±{MAX_DOMAIN_ABS:g} (the limit)")
     return pairs
 
 
@@ -57,10 +60,10 @@ def parse_starts(texts: Sequence[str], land: Landscape) -> tuple[tuple[float, ..
 def load_landscape(function: str, domain: str | None, data: str | None) -> Landscape:
     """The landscape named on the command line, with ``--domain`` and ``--data`` applied."""
     if function.startswith(FORMULA_PREFIX):
-        land = get_landscape(function, parse_domain(domain) if domain else None)
+        land = get_landscape(function, parse_domain(domain) if domain is not None else None)
     else:
         land = get_landscape(function)
-        if domain:
+        if domain is not None:
             land = land.with_domain(parse_domain(domain, land.dim))
     if data:
         if not isinstance(land, DataLandscape):
@@ -80,8 +83,8 @@ def method_specs(texts: Sequence[str]) -> tuple[MethodSpec, ...]:
 def check_run_settings(steps: int, seed: int) -> None:
     if not 1 <= steps <= MAX_STEPS:
         raise CliError(f"--steps {steps} is out of range: expected 1..{MAX_STEPS}")
-    if seed < 0:
-        raise CliError("--seed must be a non-negative whole number")
+    if not 0 <= seed <= MAX_SEED:
+        raise CliError(f"--seed {seed} is out of range: expected a whole number from 0 to {MAX_SEED}")
 
 
 def run_state(args: argparse.Namespace) -> ExperimentState:
@@ -91,8 +94,8 @@ def run_state(args: argparse.Namespace) -> ExperimentState:
     land = load_landscape(args.function, args.domain, args.data)
     specs = method_specs(args.method)
     check_run_settings(args.steps, args.seed)
-    if not 0 <= args.random_starts <= MAX_RANDOM_STARTS:
-        raise CliError(f"--random-starts must be between 0 and {MAX_RANDOM_STARTS}")
+    if not 0 <= args.random_starts <= MAX_STARTS:
+        raise CliError(f"--random-starts must be between 0 and {MAX_STARTS} (the limit of starts)")
     starts = parse_starts(args.start, land)
     if args.random_starts:
         rng = np.random.default_rng([args.seed, 2**31 - 1])

@@ -26,8 +26,9 @@ Schema (version 2; version 1 files are read as well)::
   a method that is not run but whose parameters the window keeps (an unticked method you edited).
 * ``starts`` may be empty (an experiment that has no start points yet); each start has one number per
   dimension and lies within ``START_MARGIN`` domain widths of the domain.
-* ``seed`` is a whole number >= 0 (``true``/``false`` are not numbers here); ``max_steps`` is a whole
-  number from 1 to ``MAX_STEPS``.
+* ``seed`` is a whole number from 0 to ``MAX_SEED`` (2³¹ − 1; ``true``/``false`` are not numbers here);
+  ``max_steps`` is a whole number from 1 to ``MAX_STEPS``. Sizes are limited (``core.limits``): at most
+  ``MAX_STARTS`` starts, ``MAX_RUNS`` methods × starts, ``MAX_SAMPLES`` data samples.
 * ``view`` is optional: display options. ``show_minima``, ``log_loss`` and ``batch_contours`` are
   true/false; other keys are kept as they are, with values that are booleans, finite numbers or strings.
 * NaN and infinities are refused everywhere (Python's ``json`` would otherwise accept ``NaN``), as are
@@ -48,11 +49,12 @@ import numpy as np
 
 from core.experiment import json_fields as jf
 from core.experiment.spec import MethodSpec, method_spec
-from core.experiment.state import MAX_STEPS, ExperimentState, StateError, ViewOptions
+from core.experiment.state import ExperimentState, StateError, ViewOptions
 from core.files import TextFileError, atomic_write_text, read_text_limited
 from core.landscape import Landscape
 from core.landscapes.data import DataLandscape, Dataset
 from core.landscapes.registry import get_landscape
+from core.limits import MAX_SAMPLES, MAX_SEED, MAX_STARTS, MAX_STEPS
 from core.methods import METHODS
 from core.params import ParamError
 from core.progress import Progress
@@ -205,7 +207,7 @@ def _state(data: Any, progress: Progress | None, cancel: threading.Event | None)
     land = _landscape(jf.required(top, "landscape", ""), progress, cancel)
     entries = _methods(jf.required(top, "methods", ""), version)
     starts = _starts(jf.required(top, "starts", ""), land)
-    seed = jf.as_whole(jf.required(top, "seed", ""), "seed", 0, None)
+    seed = jf.as_whole(jf.required(top, "seed", ""), "seed", 0, MAX_SEED)
     max_steps = jf.as_whole(jf.required(top, "max_steps", ""), "max_steps", 1, MAX_STEPS)
     view = _view(top.get("view", {}))
     methods = tuple(spec for spec, enabled in entries if enabled)
@@ -230,8 +232,12 @@ def _with_data(land: Landscape, value: Any) -> Landscape:
     columns = []
     for name in ("x", "y"):
         items = jf.as_list(jf.required(data, name, "landscape.data."), f"landscape.data.{name}")
+        if len(items) > MAX_SAMPLES:  # before converting a million numbers
+            raise jf.FieldError(f"landscape.data.{name}: {len(items):,} samples; at most {MAX_SAMPLES:,}")
         columns.append([jf.as_number(v, f"landscape.data.{name}[{i}]") for i, v in enumerate(items)])
     source = data.get("source", "saved experiment")
+    if not isinstance(source, str):
+        raise jf.FieldError(f"landscape.data.source: expected a string, got {jf.show(source)}")
     try:
         return land.with_dataset(Dataset(np.array(columns[0]), np.array(columns[1]), str(source)))
     except ValueError as exc:
@@ -311,8 +317,11 @@ def _param(method_id: str, name: str, raw: Any, at: str) -> Any:
 
 
 def _starts(value: Any, land: Landscape) -> tuple[tuple[float, ...], ...]:
+    items = jf.as_list(value, "starts")
+    if len(items) > MAX_STARTS:  # before checking 300,000 points one by one
+        raise jf.FieldError(f"starts: {len(items):,} starts; at most {MAX_STARTS:,}")
     starts = []
-    for i, item in enumerate(jf.as_list(value, "starts")):
+    for i, item in enumerate(items):
         where = f"starts[{i}]"
         coords = jf.as_list(item, where)
         if len(coords) != land.dim:

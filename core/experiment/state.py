@@ -16,11 +16,11 @@ from typing import Any
 
 from core.experiment.spec import Experiment, MethodSpec
 from core.landscape import Landscape
+from core.limits import MAX_RUNS, MAX_SEED, MAX_STARTS, MAX_STEPS, LimitError, check_count
 from core.methods import get_method
 from core.methods.batching import check_batch_size
 from core.params import ParamError, resolve_params
 
-MAX_STEPS = 1_000_000
 START_MARGIN = 10.0  # starts may lie this many domain widths outside the domain, no further
 
 
@@ -112,8 +112,13 @@ class ExperimentState:
 
     def check(self) -> ExperimentState:
         """Raise StateError (naming the field) unless every source would accept this state; returns it."""
-        _check_whole(self.seed, "seed", 0, None)
+        _check_whole(self.seed, "seed", 0, MAX_SEED)
         _check_whole(self.max_steps, "max_steps", 1, MAX_STEPS)
+        try:
+            check_count("starts", len(self.starts), MAX_STARTS)
+            check_count("runs (methods × starts)", len(self.methods) * len(self.starts), MAX_RUNS)
+        except LimitError as exc:
+            raise StateError(f"starts: {exc}") from None
         for i, start in enumerate(self.starts):
             check_start(self.landscape, start, f"starts[{i}]")
         for where, specs in (("methods", self.methods), ("parked", self.parked)):

@@ -25,6 +25,7 @@ import numpy as np
 from core.files import TextFileError, read_text_limited
 from core.landscape import in_chunks
 from core.landscapes.searched import SearchedLandscape
+from core.limits import MAX_SAMPLES, check_count
 
 MAX_CHUNK_ELEMENTS = 5_000_000  # the full loss evaluates N×n predictions in chunks at most this big
 MAX_DATA_FILE_BYTES = 20 * 1024 * 1024
@@ -106,6 +107,7 @@ class Dataset:
         y = np.array(self.y, dtype=float).reshape(-1)
         if x.shape != y.shape or x.size == 0:
             raise ValueError(f"a dataset needs as many x as y values (at least 1): got {x.size} and {y.size}")
+        check_count("samples", x.size, MAX_SAMPLES)
         if not (np.isfinite(x).all() and np.isfinite(y).all()):
             raise ValueError("a dataset's values must be finite numbers")
         x.setflags(write=False)
@@ -333,6 +335,8 @@ def load_csv_dataset(path: str | os.PathLike) -> Dataset:
             continue
         seen_content = True
         rows.append(_row(number, fields, values))
+        if len(rows) > MAX_SAMPLES:
+            raise DataFileError(f"line {number}: more than {MAX_SAMPLES:,} data rows (the limit of samples)")
     if len(rows) < 2:
         count = "no data rows" if not rows else "1 data row"
         raise DataFileError(f"the file has {count}; at least 2 are needed")

@@ -61,6 +61,7 @@ from core.landscapes.formula_eval import (
     gradient,
 )
 from core.landscapes.searched import SearchedLandscape
+from core.limits import MAX_FORMULA_OPS
 from core.minima.search import GRID_1D, GRID_2D
 
 MAX_LENGTH = 500
@@ -365,6 +366,12 @@ def parse_formula(text: str) -> Formula:
         partials = gradient(expression, symbols)
         value_program = compile_program([expression], symbols)
         grad_program = compile_program(partials, symbols)
+        ops = len(value_program) + len(grad_program)
+        if ops > MAX_FORMULA_OPS:
+            raise FormulaError(
+                f"the formula and its gradient take {ops:,} operations to evaluate: "
+                f"at most {MAX_FORMULA_OPS:,} (the limit of formula cost)"
+            )
     except FormulaError:
         raise
     except CompileError as exc:

@@ -35,12 +35,15 @@ from core.landscapes.mlp import (
     DEFAULT_SAMPLES,
     DEFAULT_WIDTH,
     MLP,
+    TRAIN_STEPS,
     VARIANTS,
     _bce,
     _sigmoid,
     make_moons,
 )
 from core.landscapes.searched import SearchedLandscape
+from core.limits import MAX_NETWORK_COST, LimitError
+from core.minima.grid import SLOW_GRID
 from core.progress import Progress, checked_progress
 
 __all__ = ["MLP", "VARIANTS", "NNConfig", "NNSliceLandscape", "make_moons", "make_nn_landscape"]
@@ -76,6 +79,19 @@ class NNConfig:
                 raise ValueError(
                     f"network {name} {value!r} is out of range: expected a whole number {lo}..{hi}"
                 )
+        if self.cost > MAX_NETWORK_COST:
+            raise LimitError(
+                f"network depth {self.depth}, width {self.width}, {self.samples} samples: about "
+                f"{self.cost:.2g} operations to train and slice, at most {MAX_NETWORK_COST:.2g} (the limit: "
+                "about a minute); use fewer samples, layers or units"
+            )
+
+    @property
+    def cost(self) -> float:
+        """Operations to prepare the slice: the training steps and the slice's grid each evaluate the
+        network (its weights) over every sample."""
+        weights = 3 * self.width + (self.depth - 1) * self.width**2 + self.width + 1
+        return float((TRAIN_STEPS + SLOW_GRID**2) * self.samples * weights)
 
     @property
     def id(self) -> str:

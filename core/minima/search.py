@@ -21,6 +21,7 @@ from core.minima.grid import SLOW_GRID, evaluate_grid
 GRID_1D = 4001
 GRID_2D = SLOW_GRID  # a slow landscape caches this grid, for the view and its basins too
 EDGE_POINTS = 2001  # per side of a 2-D box, for the lowest boundary point
+MAX_CANDIDATES = 1000  # grid minima refined at most (the lowest), so a wild formula stays cheap
 TIE = 1e-9  # values this close (relative to the spread of f) count as equally low
 
 
@@ -66,7 +67,9 @@ def find_minima(
     grid_progress = None if progress is None else (lambda f: progress(0.8 * f))
     axes, points, values = grid_values(land, grid_progress)
     scales = scales_of(land, values)
-    candidates = points[grid_local_minima(values.reshape([len(a) for a in axes]))]
+    cells = grid_local_minima(values.reshape([len(a) for a in axes]))
+    cells = cells[np.argsort(values.ravel()[cells])][:MAX_CANDIDATES]  # the lowest: bounded cost
+    candidates = points[cells]
     found = _refined(land, candidates, scales)
     spacing = (land.upper - land.lower) / (np.array([len(a) for a in axes]) - 1)
     interior = _merged(land, found, [m for m in exact if _inside(land, np.array(m.location))], spacing)
@@ -96,9 +99,11 @@ def _merged(
 ) -> list[tuple[tuple[float, ...], float]]:
     """Exact minima first, then found points not within a grid spacing of one already kept; lowest first."""
     kept: list[tuple[np.ndarray, float]] = [(np.array(m.location, dtype=float), m.value) for m in exact]
+    locations = np.array([p for p, _ in kept]).reshape(-1, land.dim)
     for point, value in sorted(found, key=lambda pv: pv[1]):
-        if all(np.any(np.abs(point - other) > spacing) for other, _ in kept):
+        if not np.any(np.all(np.abs(locations - point) <= spacing, axis=1)):  # no kept point this close
             kept.append((point, value))
+            locations = np.vstack([locations, point])
     kept.sort(key=lambda pv: pv[1])
     return [(tuple(float(v) for v in p), float(value)) for p, value in kept]
 

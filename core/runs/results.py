@@ -13,6 +13,7 @@ import numpy as np
 
 from core.experiment.spec import Experiment, MethodSpec
 from core.files import atomic_write_text
+from core.limits import MAX_EXPORT_VALUES, LimitError
 from core.minima.basins import GLOBAL_ELSEWHERE, LOCAL_ELSEWHERE, BasinLabeller, labeller_for
 from core.minima.match import MinimumMatch, match_minima
 from core.runs.engine import DIVERGED, Engine
@@ -262,12 +263,25 @@ def _csv_value(v) -> str:
     return "" if math.isnan(v) else repr(float(v))
 
 
+def check_export_size(exp: Experiment) -> None:
+    """Refuse (LimitError, before running) an export of every step that would hold more than
+    ``MAX_EXPORT_VALUES`` numbers: runs × (steps + 1) × (coordinates, loss, rate and extras)."""
+    extras = {name for spec in exp.methods for name in _method_extra_names(spec)}
+    values = exp.n_runs * (exp.max_steps + 1) * (exp.landscape.dim + 2 + len(extras))
+    if values > MAX_EXPORT_VALUES:
+        raise LimitError(
+            f"every step of {exp.n_runs:,} run(s) × {exp.max_steps:,} steps is {values:,} numbers: at most "
+            f"{MAX_EXPORT_VALUES:,} (the export limit; use fewer runs or steps, or the summary)"
+        )
+
+
 def write_run_data(exp: Experiment, path: str | os.PathLike) -> None:
     """Run ``exp`` to the end and write every step of every run as CSV, or the JSON document (by the
-    file's extension), atomically."""
+    file's extension), atomically. Refused before running when it is over the export limit."""
     suffix = os.path.splitext(os.fspath(path))[1].lower()
     if suffix not in (".csv", ".json"):
         raise ValueError(f"data export writes .csv or .json, not {suffix or 'no extension'}")
+    check_export_size(exp)
     engine = Engine(exp, record="full").run()
     results = collect_results(engine)
     text = results_to_csv(engine, results) if suffix == ".csv" else results_to_json(engine, results)

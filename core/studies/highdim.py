@@ -353,9 +353,10 @@ def parse_dims(text: str) -> tuple[int, ...]:
     Raises ValueError with a message saying what is wrong.
     """
     parts = [p.strip() for p in str(text).split(",")]
-    parts = [p for p in parts if p]
-    if not parts:
+    if parts == [""]:
         raise ValueError("no dimensions given: expected comma-separated whole numbers, e.g. 1,2,5,10")
+    if "" in parts:
+        raise ValueError(f"{text.strip()!r} has an empty item: expected comma-separated whole numbers")
     bad = [p for p in parts if not (p.isascii() and p.isdigit())]
     if bad:
         raise ValueError(f"{bad[0]!r} is not a whole number: expected comma-separated whole numbers")

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsView
 
 from core.experiment.spec import Experiment
-from core.files import atomic_write
+from core.files import atomic_write, atomic_write_bytes
 from core.runs.results import RunResult
 
 CAPTION_FONT_PT = 9
@@ -98,32 +98,38 @@ def render_image(layout: FigureLayout, scale: int = 1) -> QImage:
 def save_png(layout: FigureLayout, path: str | Path, scale: int = 1) -> QSize:
     """Write the figure as PNG (atomically); returns the pixel size written."""
     image = render_image(layout, scale)
-
-    def write(tmp: str) -> None:
-        if not image.save(tmp, "PNG"):
-            raise OSError(f"could not encode PNG for {path}")
-
-    atomic_write(path, write)
+    atomic_write_bytes(path, encoded_png(image))
     return image.size()
 
 
+def encoded_png(image: QImage) -> bytes:
+    """The PNG bytes of ``image`` (encoded in memory: Qt reports a failed file write only as False,
+    without the reason, so the file is written by Python, which says why)."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise ValueError("Qt could not encode the image as PNG")
+    return bytes(buffer.data())
+
+
 def save_svg(layout: FigureLayout, path: str | Path, title: str = "Minima Lab figure") -> None:
-    """Write the figure as SVG through a QSvgGenerator (atomically)."""
-
-    def write(tmp: str) -> None:
-        generator = QSvgGenerator()
-        generator.setFileName(tmp)
-        generator.setSize(layout.size)
-        generator.setViewBox(QRectF(0, 0, layout.width, layout.height))
-        generator.setTitle(title)
-        generator.setDescription(layout.caption)
-        painter = QPainter()
-        if not painter.begin(generator):
-            raise OSError(f"could not write SVG to {path}")
-        layout.paint(painter)
-        painter.end()
-
-    atomic_write(path, write)
+    """Write the figure as SVG through a QSvgGenerator (atomically): drawn into memory, checked, then
+    written by Python (a QSvgGenerator writing a file reports no error, and a full disk left it empty)."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    generator = QSvgGenerator()
+    generator.setOutputDevice(buffer)
+    generator.setSize(layout.size)
+    generator.setViewBox(QRectF(0, 0, layout.width, layout.height))
+    generator.setTitle(title)
+    generator.setDescription(layout.caption)
+    painter = QPainter()
+    if not painter.begin(generator):
+        raise ValueError("Qt could not start drawing the SVG")
+    layout.paint(painter)
+    if not painter.end() or buffer.size() == 0:
+        raise ValueError("Qt could not finish drawing the SVG")
+    atomic_write_bytes(path, bytes(buffer.data()))
 
 
 def qimage_to_pil(image: QImage) -> Image.Image:
@@ -160,9 +166,9 @@ def save_gif(frames: Sequence[Image.Image], path: str | Path, fps: float) -> Non
         raise ValueError("no frames to write")
     paletted = [frame.quantize(colors=256, method=Image.Quantize.FASTOCTREE) for frame in frames]
 
-    def write(tmp: str) -> None:
+    def write(fh) -> None:
         paletted[0].save(
-            tmp,
+            fh,
             format="GIF",
             save_all=True,
             append_images=paletted[1:],

@@ -7,7 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from core.files import atomic_write
+from core.files import atomic_write_bytes
+from gui.export.figure import encoded_png
 
 
 def save_widget_png(window: QWidget, part: QWidget, path: str | Path, size: tuple[int, int]) -> None:
@@ -33,8 +34,4 @@ def save_widget_png(window: QWidget, part: QWidget, path: str | Path, size: tupl
             target, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
         )
 
-    def write(tmp: str) -> None:
-        if not image.save(tmp, "PNG"):
-            raise OSError(f"cannot write the PNG {path}")
-
-    atomic_write(path, write)
+    atomic_write_bytes(path, encoded_png(image))

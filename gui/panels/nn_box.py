@@ -168,12 +168,14 @@ def nn_items() -> list[tuple[str, str, str]]:
             "nn-plain",
             "Network slice: plain MLP",
             "The loss of a tanh MLP on two moons along two filter-normalized directions through the\n"
-            "trained weights (Li et al. 2018). Training takes a few seconds (progress shown).",
+            "trained weights (Li et al. 2018). Training takes about 5 s with the defaults,\n"
+            "up to a minute for large settings (progress shown).",
         ),
         (
             "nn-skip",
             "Network slice: MLP with skip connections",
             "The same network with residual connections between hidden layers: a smoother slice.\n"
-            "Training takes a few seconds (progress shown).",
+            "Training takes about 5 s with the defaults, up to a minute for large settings\n"
+            "(progress shown).",
         ),
     ]

@@ -185,7 +185,8 @@ BAD_DICTS = [
     ),
     ("too many steps", _set("max_steps", 1_000_001), "max_steps: 1000001 is out of range"),
     ("fractional steps", _set("max_steps", 10.5), "max_steps: expected a whole number"),
-    ("bool as seed", _set("seed", True), "seed: expected a whole number >= 0, got true"),
+    ("bool as seed", _set("seed", True), "seed: expected a whole number from 0 to 2147483647, got true"),
+    ("huge seed", _set("seed", 2**31), "seed: 2147483648 is out of range: expected a whole number from 0 to"),
     ("negative seed", _set("seed", -1), "seed: -1 is out of range"),
     ("empty methods", _set("methods", []), "methods: at least one method is needed"),
     ("bad domain", _set("landscape", "domain", 0, [2.0, -2.0]), "landscape.domain[0]: "),
@@ -317,9 +318,13 @@ def test_failed_rename_leaves_the_old_file_and_no_temp_files(saved, monkeypatch)
 def test_write_failing_halfway_leaves_the_old_file_and_no_temp_files(saved, monkeypatch):
     path, before = saved
 
+    real_fdopen = os.fdopen
+
     class HalfWriter:
-        def __init__(self, name, *args, **kwargs):
-            self.fh = open(name, *args, **kwargs)
+        """The temporary file, failing after half of what it is given (a disk error mid-write)."""
+
+        def __init__(self, fd, *args, **kwargs):
+            self.fh = real_fdopen(fd, *args, **kwargs)
 
         def __enter__(self):
             return self
@@ -327,12 +332,12 @@ def test_write_failing_halfway_leaves_the_old_file_and_no_temp_files(saved, monk
         def __exit__(self, *exc):
             self.fh.close()
 
-        def write(self, text):
-            self.fh.write(text[: len(text) // 2])
+        def write(self, data):
+            self.fh.write(data[: len(data) // 2])
             self.fh.flush()
             raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(core.files, "open", HalfWriter, raising=False)
+    monkeypatch.setattr(core.files.os, "fdopen", HalfWriter)
     with pytest.raises(ExperimentFileError, match="Input/output error"):
         save_state(path, _changed_state())
     monkeypatch.undo()

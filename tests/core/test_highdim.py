@@ -129,7 +129,7 @@ def test_study_cancels_between_and_within_stages():
     assert 0.3 < calls[-1] < 0.5  # stopped soon after, not at the end
 
 
-@pytest.mark.parametrize(("text", "dims"), [("1,2,5", (1, 2, 5)), (" 10, 2 ,2,", (2, 10)), ("100", (100,))])
+@pytest.mark.parametrize(("text", "dims"), [("1,2,5", (1, 2, 5)), (" 10, 2 ,2", (2, 10)), ("100", (100,))])
 def test_parse_dims(text, dims):
     from core.studies.highdim import parse_dims
 
@@ -140,6 +140,8 @@ def test_parse_dims(text, dims):
     ("text", "message"),
     [
         ("", "no dimensions given"),
+        ("1,,2", "has an empty item"),
+        ("10,2,", "has an empty item"),
         ("1,x", "'x' is not a whole number"),
         ("2.5", "'2.5' is not a whole number"),
         ("-3", "'-3' is not a whole number"),

@@ -1,0 +1,31 @@
+"""Every size and cost limit of the app, in one place, checked before the work they bound
+(``docs/limits.md`` gives each one's reason).
+
+A request over a limit is refused with a ``LimitError`` that names the limit; where a large request is
+legitimate (a long run in the window), it streams within bounded memory instead (the window thins its
+history, the command line's summary keeps only final states).
+"""
+
+from __future__ import annotations
+
+MAX_STARTS = 10_000  # start points of one experiment
+MAX_RUNS = 100_000  # methods × starts of one experiment (each run is a row of vectorized state)
+MAX_STEPS = 1_000_000  # steps of one run
+MAX_SEED = 2**31 - 1  # seeds: what a 32-bit spin box shows and every generator accepts
+MAX_SAMPLES = 10_000  # samples of a data landscape (generated, loaded from CSV or from a file)
+MAX_DOMAIN_ABS = 1e6  # |bounds| of a domain: beyond, grids and tolerances lose their meaning
+MAX_EXPORT_VALUES = 20_000_000  # numbers in a CSV/JSON export of every step of every run (≈ 400 MB of text)
+MAX_WINDOW_VALUES = 20_000_000  # numbers the window keeps of the runs' history (≈ 160 MB; thinned beyond)
+MAX_GIF_PIXELS = 400_000_000  # frames × width × height of an animated GIF (Pillow keeps every frame)
+MAX_FORMULA_OPS = 3_000  # NumPy operations of a typed formula's value and gradient together
+MAX_NETWORK_COST = 1.5e11  # (training steps + slice grid points) × samples × weights: about a minute
+
+
+class LimitError(ValueError):
+    """A request over one of the limits above; the message names it and its value."""
+
+
+def check_count(what: str, count: int, limit: int, hint: str = "") -> None:
+    """Refuse ``count`` over ``limit`` with a message such as ``12000 starts: at most 10000``."""
+    if count > limit:
+        raise LimitError(f"{count:,} {what}: at most {limit:,}" + (f" ({hint})" if hint else ""))
