@@ -47,12 +47,15 @@ class Landscape:
     expensive: ClassVar[bool] = False
 
     def value(self, points: np.ndarray) -> np.ndarray:
-        """f at each row of ``points`` (shape ``(N, dim)``) -> shape ``(N,)``."""
-        return self.value_fn(np.asarray(points, dtype=float).reshape(-1, self.dim))
+        """f at each row of ``points`` (shape ``(N, dim)``) -> shape ``(N,)`` (NaN/inf are values here,
+        not warnings)."""
+        with np.errstate(all="ignore"):
+            return self.value_fn(np.asarray(points, dtype=float).reshape(-1, self.dim))
 
     def grad(self, points: np.ndarray) -> np.ndarray:
         """∇f at each row of ``points`` (shape ``(N, dim)``) -> shape ``(N, dim)``."""
-        return self.grad_fn(np.asarray(points, dtype=float).reshape(-1, self.dim))
+        with np.errstate(all="ignore"):
+            return self.grad_fn(np.asarray(points, dtype=float).reshape(-1, self.dim))
 
     @property
     def lower(self) -> np.ndarray:

@@ -1,10 +1,14 @@
 """File menu: open and save experiments, recent files (the exports are ``gui.export.export_actions``).
 
 Each action has a dialog-free core (``open_path``, ``save_to``) that returns an error message (or None),
-so the behaviour is testable; the menu wrappers add the dialogs.
+so the behaviour is testable; the menu wrappers add the dialogs. Opening reads the file's text at once
+(at most 10 MB) and builds the experiment in the worker (``Preparer``): a data landscape's minima, a
+network slice's training; a problem found there goes to ``problem`` and the message box.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtGui import QKeySequence
@@ -13,8 +17,8 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 from core.experiment.file_format import ExperimentFileError, read_experiment_text, save_state, state_from_json
 from core.experiment.state import ExperimentState
 from gui.model import AppModel
-from gui.panels.nn_box import NNBox
 from gui.qt_helpers import MenuActions, make_action
+from gui.workers.preparer import Preparer
 
 MAX_RECENT = 8
 FILE_FILTER = "Minima Lab experiment (*.json)"
@@ -23,18 +27,19 @@ FILE_FILTER = "Minima Lab experiment (*.json)"
 class FileActions(MenuActions):
     """Adds Open, Save, Save As and Open Recent to ``menu`` (see the module docstring).
 
-    ``host`` parents the dialogs; ``network_box`` trains a network slice that a file needs (in its
-    worker, with progress and Cancel). ``message`` carries status-bar text, ``pathChanged`` the
-    experiment file now open."""
+    ``host`` parents the dialogs; ``preparer`` builds an opened experiment in the worker (progress and
+    Cancel in the status bar). ``message`` carries status-bar text, ``pathChanged`` the experiment file
+    now open; ``problem`` is why the last opening failed (None if it did not)."""
 
     pathChanged = Signal(str)
 
     def __init__(
-        self, model: AppModel, host: QWidget, menu: QMenu, settings: QSettings | None, network_box: NNBox
+        self, model: AppModel, host: QWidget, menu: QMenu, settings: QSettings | None, preparer: Preparer
     ):
         super().__init__(host)
-        self.model, self.settings, self.network_box = model, settings, network_box
+        self.model, self.settings, self.preparer = model, settings, preparer
         self.path: str | None = None
+        self.problem: str | None = None
         self.recent_menu = QMenu("Open &Recent", host)
         for text, slot, shortcut in (
             ("&Open…", self.open_dialog, QKeySequence.StandardKey.Open),
@@ -58,26 +63,25 @@ class FileActions(MenuActions):
     def open_path(self, path: str) -> str | None:
         """Open an experiment file; on any problem the current experiment stays as it was.
 
-        A file on a network slice that is not trained yet is opened once the Network box has trained
-        it in the worker (progress and Cancel there); problems are then reported when they show."""
+        Returns a problem found at once (the file cannot be read), else None: the experiment is then
+        built in the worker and shown when ready (see the module docstring)."""
         try:
             text = read_experiment_text(path)
         except ExperimentFileError as exc:
-            return f"Could not open {path}: {exc}"
+            self.problem = f"Could not open {path}: {exc}"
+            return self.problem
+        self.problem = None
 
         def loaded(state: ExperimentState) -> None:
             self.model.load_state(state)
             self._set_path(path)
 
         def failed(problem: str) -> None:
-            self.report(f"Could not open {path}: {problem}")
+            self.problem = f"Could not open {path}: {problem}"
+            self.report(self.problem)
 
-        if self.network_box.open_in_worker(text, loaded, failed):
-            return None
-        try:
-            loaded(state_from_json(text))
-        except ExperimentFileError as exc:
-            return f"Could not open {path}: {exc}"
+        read = lambda state: state_from_json(text, state.progress, state.cancel)  # noqa: E731
+        self.preparer.prepare(f"Opening {Path(path).name}…", read, loaded, failed)
         return None
 
     # ---- dialogs ------------------------------------------------------------------------------------

@@ -73,9 +73,11 @@ def run_app(
 
     window = MainWindow(settings=None if screenshot else QSettings())
     if experiment is not None:
-        problem = window.files.open_path(experiment)
-        if problem is not None:
-            print(f"error: {problem}", file=sys.stderr)
+        window.files.open_path(experiment)
+        if screenshot:
+            _wait_prepared(app, window)
+        if window.files.problem is not None:  # found at once, or (for a screenshot) in the worker
+            print(f"error: {window.files.problem}", file=sys.stderr)
             window.close()
             return 2
     elif preset_id is not None or screenshot or not window.model.experiment():
@@ -86,15 +88,20 @@ def run_app(
     return app.exec()
 
 
-def _save_screenshot(app, window, path: str, steps: int | None) -> int:
+def _wait_prepared(app, window) -> None:
+    """Let the worker finish what the window is preparing (a file being built, a network training)."""
     from PySide6.QtCore import QEventLoop
 
-    window.resize(*SCREENSHOT_SIZE)
-    network = window.landscape_panel.extras.nn
     deadline = time.monotonic() + PREPARE_TIMEOUT
-    while network.busy and time.monotonic() < deadline:  # a file on a slice that trains first
+    busy = lambda: window.preparer.busy or window.landscape_panel.extras.nn.busy  # noqa: E731
+    while busy() and time.monotonic() < deadline:
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
     app.processEvents()
+
+
+def _save_screenshot(app, window, path: str, steps: int | None) -> int:
+    window.resize(*SCREENSHOT_SIZE)
+    _wait_prepared(app, window)
     window.controller.step(steps if steps is not None else window.model.max_steps // 3)
     app.processEvents()
     ok = window.grab().save(path)

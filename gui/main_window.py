@@ -28,6 +28,7 @@ from gui.windows.about import AboutMethodsDialog
 from gui.windows.analysis import AnalysisWindows
 from gui.workers.base import stop_workers
 from gui.workers.engine_runner import RunController
+from gui.workers.preparer import Preparer
 
 CHUNK_STEP = 50  # Shift+→
 
@@ -48,7 +49,8 @@ class MainWindow(QMainWindow):
         self.side = SidePlots()
         self.table = ResultsTable()
         self.controls = RunControls(self.model)
-        self.landscape_panel = LandscapePanel(self.model)
+        self.preparer = Preparer(self)
+        self.landscape_panel = LandscapePanel(self.model, self.preparer)
         self.methods_panel = MethodsPanel(self.model)
         self.basins = BasinPanel(self.model)
         self.state_label = QLabel()
@@ -58,13 +60,11 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._build_menus()
         self._connect()
-        restore_problem = self._restore_settings()
+        self._restore_settings()
         self.reload()
         # Everything built so far lives as long as the window: keep it out of the collector's
         # full scans, which otherwise pause the event loop for tens of milliseconds mid-stream.
         gc.freeze()
-        if restore_problem:
-            self.show_message(restore_problem, 15000)
 
     # ---- construction -------------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -94,12 +94,14 @@ class MainWindow(QMainWindow):
         docks = self.docks
         self.resizeDocks([docks["Landscape"], docks["Plots"]], [290, 380], Qt.Orientation.Horizontal)
         self.resizeDocks([docks["Landscape"], docks["Methods"]], [400, 300], Qt.Orientation.Vertical)
+        self.statusBar().addPermanentWidget(self.preparer.progress)
+        self.statusBar().addPermanentWidget(self.preparer.progress.label)
         self.statusBar().addPermanentWidget(self.state_label)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         nn_box = self.landscape_panel.extras.nn
-        self.files = FileActions(self.model, self, file_menu, self.settings, nn_box)
+        self.files = FileActions(self.model, self, file_menu, self.settings, self.preparer)
         file_menu.addSeparator()
         self.exports = ExportActions(self.model, self, file_menu, self.figure_layout)
         file_menu.addSeparator()
@@ -107,7 +109,7 @@ class MainWindow(QMainWindow):
         self._build_run_menu()
         presets_menu = self.menuBar().addMenu("&Presets")
         for preset in PRESETS.values():
-            action = make_action(self, preset.title, lambda _=False, p=preset: self.model.load_preset(p))
+            action = make_action(self, preset.title, lambda _=False, p=preset: self.open_preset(p))
             action.setToolTip(preset.description)
             action.setStatusTip(preset.description)
             presets_menu.addAction(action)
@@ -166,7 +168,7 @@ class MainWindow(QMainWindow):
         self.controller.set_speed(self.controls.steps_per_second)
         for source in (self.view, self.landscape_panel, self.methods_panel.editor, self.basins):
             source.message.connect(lambda text: self.show_message(text, 8000))
-        for source in (self.files, self.exports):
+        for source in (self.files, self.exports, self.preparer):
             source.message.connect(lambda text: self.show_message(text, 15000))
         self.files.pathChanged.connect(lambda path: self.setWindowTitle(f"Minima Lab — {Path(path).name}"))
         self.view.hovered.connect(lambda text: self.show_message(text, 3000))
@@ -193,6 +195,14 @@ class MainWindow(QMainWindow):
         else:
             self.show_message("Tick at least one method in the Methods panel")
         self._on_state(self.controller.state)
+
+    def open_preset(self, preset) -> None:
+        """Show a preset (built in the worker: a data landscape searches its minima); view kept."""
+        self.preparer.prepare(
+            f"Loading “{preset.title}”…",
+            lambda state: preset.state().replace(view=self.model.view),
+            self.model.load_state,
+        )
 
     def toggle_play(self) -> None:
         if self.controller.is_running:
@@ -231,16 +241,15 @@ class MainWindow(QMainWindow):
             "Minima Lab: watch optimizers get stuck in, and escape from, local minima.",
         )
 
-    def _restore_settings(self) -> str | None:
-        """Restore layout and choices; returns a message if the saved choices were unusable."""
+    def _restore_settings(self) -> None:
+        """Restore the layout at once, the last experiment in the worker (a problem: the status bar)."""
         if self.settings is None:
-            return None
+            return
         speed = restore_layout(self.settings, self)
         if speed is not None:
             self.controls.set_speed(speed)
-        nn_box = self.landscape_panel.extras.nn
-        return restore_experiment(
-            self.settings, self.model, nn_box, lambda text: self.show_message(text, 15000)
+        restore_experiment(
+            self.settings, self.model, self.preparer, lambda text: self.show_message(text, 15000)
         )
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)

@@ -91,6 +91,8 @@ class MenuActions(QObject):
     def report(self, error: str | None, success: str | None = None) -> None:
         if error:
             self.message.emit(error)
-            QMessageBox.warning(self.host, "Minima Lab", error)
+            box = QMessageBox(QMessageBox.Icon.Warning, "Minima Lab", error, parent=self.host)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()  # window-modal, but the event loop goes on (workers keep reporting)
         elif success:
             self.message.emit(success)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMainWindow
 
 from core.experiment.file_format import ExperimentFileError, state_from_json, state_to_json
 from gui.model import AppModel
-from gui.panels.nn_box import NNBox
+from gui.workers.preparer import Preparer
 
 SESSION_KEY = "session"
 PROBLEM = "Last session's choices could not be restored: {}"
@@ -42,19 +42,15 @@ def restore_layout(settings: QSettings, window: QMainWindow) -> int | None:
 
 
 def restore_experiment(
-    settings: QSettings, model: AppModel, network_box: NNBox, report: Callable[[str], None]
-) -> str | None:
-    """Load the last session's experiment into ``model``; a message if it was unusable (the model then
-    stays as it was). A network slice that needs training trains in the Network box's worker first
-    (the window opens at once) and problems found then go to ``report``."""
+    settings: QSettings, model: AppModel, preparer: Preparer, report: Callable[[str], None]
+) -> None:
+    """Load the last session's experiment into ``model`` in the worker (the window opens at once; a
+    network slice trains meanwhile); a problem goes to ``report`` and the model stays as it was."""
     text = settings.value(SESSION_KEY)
     if not text:
-        return None
+        return
     text = str(text)
-    if network_box.open_in_worker(text, model.load_state, lambda problem: report(PROBLEM.format(problem))):
-        return None
-    try:
-        model.load_state(state_from_json(text))
-    except (ExperimentFileError, ValueError) as exc:
-        return PROBLEM.format(exc)
-    return None
+    read = lambda state: state_from_json(text, state.progress, state.cancel)  # noqa: E731
+    preparer.prepare(
+        "Restoring the last session…", read, model.load_state, lambda p: report(PROBLEM.format(p))
+    )

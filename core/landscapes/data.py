@@ -68,13 +68,14 @@ MODELS: dict[str, tuple[int, ModelFn]] = {
 
 def _loss(model: str, theta: np.ndarray, x: np.ndarray, y: np.ndarray, grad: bool) -> np.ndarray:
     """The loss (N,) or its gradient (N, dim) of each θ row over the samples in its row of x and y."""
-    pred, jac = MODELS[model][1](theta, x, grad)
-    r = pred - y
-    if not grad:
-        return 0.5 * np.mean(r * r, axis=1)
-    out = np.empty(theta.shape, dtype=float)
-    for k, dk in enumerate(jac):  # a loop over the (≤ 2) parameters only
-        out[:, k] = np.mean(r * dk, axis=1)
+    with np.errstate(all="ignore"):  # data near 1e308 overflows to inf: a value, not a warning
+        pred, jac = MODELS[model][1](theta, x, grad)
+        r = pred - y
+        if not grad:
+            return 0.5 * np.mean(r * r, axis=1)
+        out = np.empty(theta.shape, dtype=float)
+        for k, dk in enumerate(jac):  # a loop over the (≤ 2) parameters only
+            out[:, k] = np.mean(r * dk, axis=1)
     return out
 
 
@@ -149,6 +150,7 @@ class DataLandscape(SearchedLandscape):
         if MODELS[self.model][0] != self.dim:
             raise ValueError(f"model {self.model!r} has {MODELS[self.model][0]} parameter(s), not {self.dim}")
         x, y = self.dataset.x, self.dataset.y
+        object.__setattr__(self, "grid_cache", {})  # a copy with other data must not see the old grids
         object.__setattr__(self, "value_fn", _FullLoss(self.model, x, y, grad=False))
         object.__setattr__(self, "grad_fn", _FullLoss(self.model, x, y, grad=True))
 

@@ -229,7 +229,6 @@ class NNSliceLandscape(SearchedLandscape):
     y: np.ndarray | None = field(default=None, compare=False, repr=False)
     trained_loss: float | None = field(default=None, compare=False, repr=False)
     seed: int | None = field(default=None, compare=False, repr=False)
-    grid_cache: dict = field(default_factory=dict, compare=False, repr=False)
     expensive: ClassVar[bool] = True
 
     def __post_init__(self) -> None:

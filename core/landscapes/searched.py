@@ -23,6 +23,8 @@ class SearchedLandscape(Landscape):
     """See the module docstring. ``exact_minima(domain)`` lists minima known in closed form there."""
 
     exact_minima: ExactMinima | None = field(default=None, repr=False, compare=False)
+    # Grids evaluated on it (``core.minima.grid.evaluate_grid``), keyed by size and domain.
+    grid_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def with_domain(self, domain: Domain) -> SearchedLandscape:
         """The same landscape on another box, its minima searched there."""

@@ -64,7 +64,7 @@ def hessians(land: Landscape, points: np.ndarray) -> np.ndarray:
     with np.errstate(all="ignore"):
         g = land.grad_fn(probes).reshape(n, 2 * dim, dim)
         hess = (g[:, :dim, :] - g[:, dim:, :]) / (2 * h)  # row i: ∂g/∂x_i
-    return 0.5 * (hess + np.swapaxes(hess, 1, 2))
+        return 0.5 * (hess + np.swapaxes(hess, 1, 2))
 
 
 def polish(
@@ -128,7 +128,11 @@ def verified(land: Landscape, points: np.ndarray, scales: Scales) -> np.ndarray:
         f = land.value_fn(points)
         g = land.grad_fn(points)
     ok = np.isfinite(f) & np.isfinite(g).all(axis=1) & (np.abs(g).max(axis=1) <= scales.grad_tol)
-    eig_min = np.linalg.eigvalsh(np.nan_to_num(hessians(land, points), nan=-np.inf))[:, 0]
+    hess = hessians(land, points)
+    finite = np.isfinite(hess).all(axis=(1, 2))
+    eig_min = np.full(len(points), -np.inf)
+    if finite.any():
+        eig_min[finite] = np.linalg.eigvalsh(hess[finite])[:, 0]
     ok &= eig_min >= -scales.hess_tol
     return ok & _no_lower_neighbour(land, points, f, scales)
 

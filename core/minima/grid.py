@@ -10,6 +10,7 @@ from core.landscape import Landscape
 
 GRID_PARTS = 20  # with a progress callback, a grid is evaluated in about this many parts
 SLOW_GRID = 161  # the grid a slow landscape (a network slice) caches: the minima search's
+DISPLAY_GRID = 200  # points per axis of the 2-D view's colour map
 
 
 def sample_curve(land: Landscape, n: int = 1000) -> tuple[np.ndarray, np.ndarray]:
@@ -51,6 +52,12 @@ def evaluate_grid(
     return result
 
 
+def display_grid(land: Landscape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The grid the 2-D view colours (cached by landscapes that have a ``grid_cache``, so a worker that
+    prepares a landscape computes it once, off the GUI thread)."""
+    return evaluate_grid(land, SLOW_GRID if land.expensive else DISPLAY_GRID)
+
+
 def needs_log_colours(z: np.ndarray) -> bool:
     """True when values span so many decades that a linear colour scale shows one colour."""
     finite = z[np.isfinite(z)]
@@ -63,9 +70,10 @@ def needs_log_colours(z: np.ndarray) -> bool:
 
 def display_values(z: np.ndarray, log: bool) -> np.ndarray:
     """Values to colour: f itself, or log10(1 + f − min f) to compress a huge range."""
-    if not log:
+    finite = z[np.isfinite(z)]
+    if not log or not finite.size:
         return z
-    return np.log10(1.0 + z - np.nanmin(z))
+    return np.log10(1.0 + z - finite.min())
 
 
 def contour_levels(z: np.ndarray, count: int = 12) -> np.ndarray:
@@ -100,7 +108,7 @@ def sampled_values(land: Landscape, n: int = 41) -> np.ndarray:
 
 def loss_limit(land: Landscape) -> float:
     """The highest loss worth plotting: the box's highest value plus ten times its range."""
-    values = sampled_values(land, 101)
+    values = display_grid(land)[2] if land.dim == 2 else sample_curve(land)[1]
     finite = values[np.isfinite(values)]
     if not finite.size:
         return np.inf

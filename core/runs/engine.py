@@ -217,7 +217,7 @@ class Engine:
                 self._check_all(t, losses[i])
         self._rows = None
         self.current_x, self.current_f = pos[-1].copy(), losses[-1].copy()
-        self.best_f = np.fmin(self.best_f, np.nanmin(losses, axis=0))
+        self.best_f = np.fmin(self.best_f, np.fmin.reduce(losses, axis=0))  # NaN-aware, never warns
         batches = {run: idx for g in self.groups for run, idx in g.latest_batches().items()}
         return Chunk(
             self.t - n_steps + 1, pos, losses, lrs, extras, tuple(self.status), self.steps.copy(), batches

@@ -17,11 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.landscape import Landscape
 from core.landscapes.data import DataLandscape, load_csv_dataset, make_data_landscape
-from core.landscapes.registry import FORMULA_PREFIX, get_landscape, is_nn_id
+from core.landscapes.registry import FORMULA_PREFIX, is_nn_id
 from gui.model import AppModel
 from gui.panels.nn_box import NNBox
 from gui.style import ERROR_STYLE
+from gui.workers.preparer import Preparer
 
 ALLOWED_HELP = (
     "Variables x (and y for a surface), constants pi and e, + − * / ** and parentheses; "
@@ -34,9 +36,9 @@ class FormulaBox(QGroupBox):
 
     message = Signal(str)
 
-    def __init__(self, model: AppModel, parent=None):
+    def __init__(self, model: AppModel, preparer: Preparer, parent=None):
         super().__init__("Custom formula", parent)
-        self.model = model
+        self.model, self.preparer = model, preparer
         self.edit = QLineEdit()
         self.edit.setPlaceholderText(
             "e.g. sin(x) + 0.5*sin(3*x)   or   (x**2 + y - 11)**2 + (x + y**2 - 7)**2"
@@ -61,20 +63,31 @@ class FormulaBox(QGroupBox):
         self.edit.returnPressed.connect(self.apply_formula)
 
     def apply_formula(self) -> bool:
-        """Build the typed formula; on an error show it and keep the current landscape."""
+        """Check the typed formula at once (an error shows here and the landscape stays); then build
+        it in the worker (its minima search) and show it when ready. True if it was accepted."""
+        from core.landscapes.formula import formula_landscape, parse_formula  # SymPy: loaded on first use
+
         text = self.edit.text().strip()
-        domain = self.model.landscape.domain
         try:
-            land = get_landscape(FORMULA_PREFIX + text)
-            if land.dim == len(domain):
-                land = get_landscape(FORMULA_PREFIX + text, domain)
-            self.model.set_landscape_object(land)
+            formula = parse_formula(text)
         except ValueError as exc:
-            self.error.setText(str(exc))
-            self.message.emit(f"Formula refused: {exc}")
+            self._refuse(str(exc))
             return False
+        domain = self.model.landscape.domain
+        domain = domain if formula.dim == len(domain) else None
+
+        def build(state) -> Landscape:
+            return formula_landscape(text, domain)
+
         self.error.clear()
+        self.preparer.prepare(
+            "Searching the formula's minima…", build, self.model.set_landscape_object, self._refuse
+        )
         return True
+
+    def _refuse(self, problem: str) -> None:
+        self.error.setText(problem)
+        self.message.emit(f"Formula refused: {problem}")
 
 
 class DatasetBox(QGroupBox):
@@ -82,9 +95,9 @@ class DatasetBox(QGroupBox):
 
     message = Signal(str)
 
-    def __init__(self, model: AppModel, parent=None):
+    def __init__(self, model: AppModel, preparer: Preparer, parent=None):
         super().__init__("Dataset", parent)
-        self.model = model
+        self.model, self.preparer = model, preparer
         self.size = QSpinBox()
         self.size.setRange(2, 10_000)
         self.size.setValue(64)
@@ -119,24 +132,37 @@ class DatasetBox(QGroupBox):
         self.load.clicked.connect(self._load_dialog)
 
     def regenerate(self) -> None:
-        land = self.model.landscape
-        new = make_data_landscape(
-            land.id, n=self.size.value(), noise=self.noise.value(), seed=self.seed.value()
-        )
-        self.model.set_landscape_object(new.with_domain(land.domain))
+        """New generated data with the fields' size, noise and seed (minima searched in the worker)."""
+        land, n, noise, seed = self.model.landscape, self.size.value(), self.noise.value(), self.seed.value()
+
+        def build(state) -> Landscape:
+            return make_data_landscape(land.id, n=n, noise=noise, seed=seed).with_domain(land.domain)
+
         self.error.clear()
+        self.preparer.prepare("Generating the data…", build, self.model.set_landscape_object, self._refuse)
 
     def load_csv(self, path: str) -> bool:
-        """Use the x,y pairs of ``path``; a bad file shows its problem and changes nothing."""
+        """Use the x,y pairs of ``path``: read and checked at once (at most the limit of samples; a bad
+        file shows its problem and changes nothing), the minima searched in the worker."""
         try:
             dataset = load_csv_dataset(path)
-            self.model.set_landscape_object(self.model.landscape.with_dataset(dataset))
         except ValueError as exc:
-            self.error.setText(str(exc))
-            self.message.emit(f"Data file refused: {exc}")
+            self._refuse(str(exc))
             return False
+        land = self.model.landscape
+
+        def build(state) -> Landscape:
+            return land.with_dataset(dataset)
+
         self.error.clear()
+        self.preparer.prepare(
+            "Fitting the new data's landscape…", build, self.model.set_landscape_object, self._refuse
+        )
         return True
+
+    def _refuse(self, problem: str) -> None:
+        self.error.setText(problem)
+        self.message.emit(f"Data file refused: {problem}")
 
     def _load_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -155,11 +181,11 @@ class LandscapeExtras(QWidget):
     """Shows the formula box for typed formulas, the dataset box for data landscapes and the network
     box for network slices (also while one is being prepared)."""
 
-    def __init__(self, model: AppModel, parent=None):
+    def __init__(self, model: AppModel, preparer: Preparer, parent=None):
         super().__init__(parent)
         self.model = model
-        self.formula = FormulaBox(model)
-        self.dataset = DatasetBox(model)
+        self.formula = FormulaBox(model, preparer)
+        self.dataset = DatasetBox(model, preparer)
         self.nn = NNBox(model)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -14,12 +14,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.landscape import Landscape
 from core.landscapes.registry import FORMULA_PREFIX, LANDSCAPES, data_landscape_ids, get_landscape, is_nn_id
 from gui.model import AppModel
 from gui.panels.landscape_extras import LandscapeExtras
 from gui.panels.nn_box import nn_items
 from gui.qt_helpers import bind_view_option
 from gui.style import ERROR_STYLE
+from gui.workers.preparer import Preparer
 
 CUSTOM = "__custom__"
 
@@ -29,9 +31,9 @@ class LandscapePanel(QWidget):
 
     message = Signal(str)
 
-    def __init__(self, model: AppModel, parent=None):
+    def __init__(self, model: AppModel, preparer: Preparer, parent=None):
         super().__init__(parent)
-        self.model = model
+        self.model, self.preparer = model, preparer
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
         self.items: dict[str, QTreeWidgetItem] = {}
@@ -77,7 +79,7 @@ class LandscapePanel(QWidget):
         self.error.setWordWrap(True)
         self.show_minima = QCheckBox("Show known minima (★ global, ▲ local, ☆ lowest on the edge)")
         bind_view_option(model, "show_minima", self.show_minima)
-        self.extras = LandscapeExtras(model)
+        self.extras = LandscapeExtras(model, preparer)
         self.extras.formula.message.connect(self.message)
         self.extras.dataset.message.connect(self.message)
         self.extras.nn.message.connect(self.message)
@@ -97,6 +99,8 @@ class LandscapePanel(QWidget):
         landscape_id = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
         if landscape_id and self.extras.nn.busy:
             self.extras.nn.cancel(superseded=True)  # the latest choice wins
+        if landscape_id and landscape_id != CUSTOM:
+            self.preparer.cancel()  # …over a formula, data or file still being prepared too
         if landscape_id == CUSTOM:
             self.extras.show_formula(True)
             self.extras.formula.edit.setFocus()
@@ -106,7 +110,11 @@ class LandscapePanel(QWidget):
                 self.extras.nn.prepare(landscape_id.removeprefix("nn-"))  # trains in the background
         elif landscape_id and landscape_id != self.model.landscape.id:
             self.extras.show_formula(False)
-            self.model.set_landscape(landscape_id)
+            if landscape_id in LANDSCAPES:  # built-in: at once
+                self.model.set_landscape(landscape_id)
+            else:  # a data landscape searches its minima: in the worker
+                build = lambda state: get_landscape(landscape_id)  # noqa: E731
+                self.preparer.prepare(f"Preparing {item.text(0)}…", build, self.model.set_landscape_object)
 
     def _on_nn_finished(self) -> None:
         if not self.extras.nn.superseded:  # back to the landscape shown, unless the user moved on
@@ -119,7 +127,8 @@ class LandscapePanel(QWidget):
             values = [float(t) for t in texts]
             domain = tuple((values[2 * i], values[2 * i + 1]) for i in range(land.dim))
             if domain != land.domain:
-                self.model.set_domain(domain)
+                Landscape.with_domain(land, domain)  # checks the box at once (bounds, order, limits)
+                self._widen(land, domain)
         except ValueError as exc:
             text = (
                 str(exc) if "domain" in str(exc) else f"invalid domain {texts}: enter numbers with min < max"
@@ -129,6 +138,22 @@ class LandscapePanel(QWidget):
             self._sync_domain()
             return
         self.error.clear()
+
+    def _widen(self, land: Landscape, domain: tuple[tuple[float, float], ...]) -> None:
+        """The same landscape on ``domain``, its minima searched there in the worker."""
+
+        def build(state) -> Landscape:
+            if land.id.startswith(FORMULA_PREFIX):  # a formula must also be finite somewhere there
+                return get_landscape(land.id, domain)
+            return land.with_domain(domain)
+
+        def refused(problem: str) -> None:
+            self.error.setText(problem)
+            self._sync_domain()
+
+        self.preparer.prepare(
+            "Searching the minima on the new domain…", build, self.model.set_landscape_object, refused
+        )
 
     def _sync(self) -> None:
         land = self.model.landscape

@@ -7,16 +7,12 @@ landscape changes only when the slice is ready (a cancel or an error leaves it a
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox
 
-from core.experiment.file_format import landscape_id_of, state_from_json
-from core.experiment.state import ExperimentState
 from core.landscape import Landscape
 from core.landscapes.network import SETTINGS, NNConfig
-from core.landscapes.registry import is_nn_id, nn_is_cached, nn_landscape
+from core.landscapes.registry import is_nn_id, nn_landscape
 from gui.model import AppModel
 from gui.panels.task_progress import TaskProgress
 from gui.style import ERROR_STYLE
@@ -43,8 +39,6 @@ class NNBox(QGroupBox):
         self.model = model
         self.variant = "plain"
         self.superseded = False
-        self._on_ready_hook: Callable[[object], None] | None = None
-        self._on_failed_hook: Callable[[str], None] | None = None
         self.runner = TaskRunner(self)
         self.spins: dict[str, QSpinBox] = {}
         grid = QGridLayout(self)
@@ -98,28 +92,9 @@ class NNBox(QGroupBox):
         config = self.config(variant)
         self._start(config, lambda state: nn_landscape(config.id, state.progress, state.cancel))
 
-    def open_in_worker(
-        self, text: str, on_loaded: Callable[[ExperimentState], None], on_failed: Callable[[str], None]
-    ) -> bool:
-        """If experiment JSON ``text`` is on a network slice that still needs training, read it in the
-        worker (training with progress and Cancel) and give the state to ``on_loaded`` (a refusal to
-        ``on_failed``); True if so, False when the text needs no training (the caller reads it)."""
-        land_id = landscape_id_of(text)
-        if land_id is None or not is_nn_id(land_id) or nn_is_cached(land_id):
-            return False
-        try:
-            config = NNConfig.from_id(land_id)
-        except ValueError:
-            return False  # reading the text reports it
-        self._start(
-            config, lambda state: state_from_json(text, state.progress, state.cancel), on_loaded, on_failed
-        )
-        return True
-
-    def _start(self, config: NNConfig, task, on_ready=None, on_failed=None) -> None:
+    def _start(self, config: NNConfig, task) -> None:
         self.variant = config.variant
         self.superseded = False
-        self._on_ready_hook, self._on_failed_hook = on_ready, on_failed
         self.apply.setEnabled(False)
         self.status.setStyleSheet("")
         self.progress.start(task, f"Training the {config.variant} network and slicing its loss…")
@@ -131,15 +106,12 @@ class NNBox(QGroupBox):
         self.superseded = superseded
         self.runner.cancel()
 
-    def _on_ready(self, result: Landscape | ExperimentState) -> None:
-        land = result.landscape if isinstance(result, ExperimentState) else result
-        (self._on_ready_hook or self.model.set_landscape_object)(result)
+    def _on_ready(self, land: Landscape) -> None:
+        self.model.set_landscape_object(land)
         self._end(f"Ready: {land.name} (trained loss {land.trained_loss:.3g}).", error=False)
 
     def _on_failed(self, text: str) -> None:
         problem = text.strip().splitlines()[-1] if text.strip() else text
-        if self._on_failed_hook is not None:
-            self._on_failed_hook(problem.partition(": ")[2] or problem)
         self._end(f"Could not prepare the slice: {problem}", error=True)
 
     def _end(self, text: str, error: bool) -> None:

@@ -11,8 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 
-from core.minima.grid import contour_levels, display_values, evaluate_grid, needs_log_colours, sample_curve
-from core.minima.search import GRID_2D as SEARCH_GRID_2D
+from core.minima.grid import contour_levels, display_grid, display_values, needs_log_colours, sample_curve
 from gui.model import AppModel
 from gui.style import GLOBAL_MIN_COLOR, LOCAL_MIN_COLOR, start_symbol, thin_indices
 from gui.view.batch_overlay import BatchOverlay
@@ -132,7 +131,7 @@ class LandscapeView(pg.PlotWidget):
 
     def _draw_surface(self) -> None:
         land = self.model.landscape
-        xs, ys, z = evaluate_grid(land, SEARCH_GRID_2D if land.expensive else 200)  # expensive: cached
+        xs, ys, z = display_grid(land)  # cached: a worker preparing the landscape computed it
         log = needs_log_colours(z)
         shown = display_values(z, log)
         self.image.setImage(shown, autoLevels=False)

@@ -1,17 +1,22 @@
 """Accumulates the engine's streamed chunks into per-run arrays for drawing (storage only, no maths).
 
-Up to ``MAX_ROWS`` steps every step is kept; past that the stored history is thinned to every
+Up to ``max_rows`` steps every step is kept; past that the stored history is thinned to every
 2nd, 4th, … step (the view draws at most a few thousand points per run anyway), so a long run
-keeps bounded memory and constant cost. The latest row is always kept exactly.
+keeps bounded memory and constant cost. The latest row is always kept exactly. ``max_rows`` is
+``MAX_ROWS``, or fewer when there are so many runs that the history would pass ``MAX_WINDOW_VALUES``
+numbers; the arrays grow as rows arrive (many starts cost nothing until they run).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from core.limits import MAX_WINDOW_VALUES
 from core.runs.engine import Chunk, Engine
 
 MAX_ROWS = 20_000
+MIN_ROWS = 64  # rows kept per run however many runs there are (the history is thinned to fit)
+FIRST_ROWS = 256  # rows allocated at first; doubled as needed
 
 
 class RunBuffer:
@@ -22,11 +27,13 @@ class RunBuffer:
 
     def __init__(self, engine: Engine, max_rows: int = MAX_ROWS):
         n_runs, dim = engine.n_runs, engine.land.dim
-        self.max_rows = max_rows
+        per_row = n_runs * (dim + 2 + len(engine._extra_names))
+        self.max_rows = max(MIN_ROWS, min(max_rows, MAX_WINDOW_VALUES // max(per_row, 1)))
         self.stride = 1
-        self.positions = np.empty((max_rows, n_runs, dim))
-        self.losses = np.empty((max_rows, n_runs))
-        self.learning_rates = np.full((max_rows, n_runs), np.nan)
+        rows = min(FIRST_ROWS, self.max_rows)
+        self.positions = np.empty((rows, n_runs, dim))
+        self.losses = np.empty((rows, n_runs))
+        self.learning_rates = np.full((rows, n_runs), np.nan)
         self.extras: dict[str, np.ndarray] = {}
         self.positions[0] = engine.start_positions
         self.losses[0] = engine.start_losses
@@ -53,6 +60,7 @@ class RunBuffer:
         while self.stored + keep.size > self.max_rows:
             self._thin()
             keep = np.flatnonzero(steps % self.stride == 0)
+        self._reserve(self.stored + keep.size)
         rows = slice(self.stored, self.stored + keep.size)
         self.positions[rows] = chunk.positions[keep]
         self.losses[rows] = chunk.losses[keep]
@@ -78,6 +86,16 @@ class RunBuffer:
                     self.ends.setdefault(name, {})[run] = values[end, run]
         self.step, self.steps, self.status = int(steps[-1]), chunk.steps.copy(), chunk.status
         self.batches = chunk.batches
+
+    def _reserve(self, rows: int) -> None:
+        """Grow the arrays (doubling, up to ``max_rows``) so they hold ``rows`` rows."""
+        capacity = len(self.losses)
+        if rows <= capacity:
+            return
+        new = min(self.max_rows, max(rows, 2 * capacity))
+        for name in ("positions", "losses", "learning_rates"):
+            setattr(self, name, _grown(getattr(self, name), new))
+        self.extras = {name: _grown(values, new) for name, values in self.extras.items()}
 
     def _thin(self) -> None:
         """Keep every other stored row and double the stride."""
@@ -121,3 +139,10 @@ class RunBuffer:
         if end is None or self.status[run] == "running":
             end = self.last[name][run]
         return np.concatenate([stored, np.asarray(end)[None]])
+
+
+def _grown(array: np.ndarray, rows: int) -> np.ndarray:
+    """``array`` with ``rows`` rows: its own first, NaN after."""
+    out = np.full((rows, *array.shape[1:]), np.nan)
+    out[: len(array)] = array
+    return out

@@ -4,7 +4,8 @@ high-dimensional study) runs through a ``TaskRunner`` in a worker thread.
 A task is a plain Qt-free function taking a ``core.progress.TaskState``: it reports progress with
 ``state.progress(f)`` (which raises ``Cancelled`` once Cancel was asked) and returns its result; or it
 is a generator function, where every ``yield`` is a partial result and a cancellation point, and its
-``return`` value is the result. The runner owns at most one task: starting another stops the first,
+``return`` value is the result. The runner owns at most one current task: starting another cancels the
+first without waiting for it (it winds down in the background, so the GUI thread never blocks on it),
 and every signal carries its task's token, so results of a replaced or stopped task never arrive.
 ``stop_workers(root)`` stops and joins every runner under a widget (what a window does on close).
 """
@@ -99,7 +100,8 @@ class Worker(QObject):
 class TaskRunner(QObject):
     """Owns at most one running task and its thread; ``cancel`` and ``stop`` never terminate().
 
-    Starting a task stops the previous one first; only the current task's signals are passed on.
+    Starting a task cancels the previous one and lets it finish in the background; ``stop`` cancels
+    and waits for every thread the runner started. Only the current task's signals are passed on.
     """
 
     progressed = Signal(float, float)
@@ -113,6 +115,7 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._thread: QThread | None = None
         self._worker: Worker | None = None
+        self._retiring: list[tuple[QThread, Worker]] = []  # cancelled, still winding down
         self._token = 0
 
     @property
@@ -125,7 +128,7 @@ class TaskRunner(QObject):
         return self._token
 
     def start(self, task: Task) -> None:
-        self.stop()
+        self._retire()
         self._token += 1
         self._worker = Worker(task, self._token)
         self._thread = QThread()
@@ -145,9 +148,15 @@ class TaskRunner(QObject):
             self._worker.state.cancel.set()
 
     def stop(self, deliver_partials: bool = False) -> None:
-        """Cancel and wait for the thread to end; the task's late signals are then ignored.
+        """Cancel and wait for the thread to end (and for any replaced task still winding down); the
+        task's late signals are then ignored.
 
         ``deliver_partials``: partial results it emitted before stopping are delivered now, first."""
+        for thread, worker in self._retiring:
+            worker.state.cancel.set()
+            thread.quit()
+            thread.wait()
+        self._retiring.clear()
         if self._thread is None:
             return
         self._worker.state.cancel.set()
@@ -156,6 +165,31 @@ class TaskRunner(QObject):
             QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
         self._token += 1
         self.finished.emit()
+
+    def drop(self) -> None:
+        """Cancel the current task without waiting: its thread ends by itself, its results never arrive."""
+        self._retire()
+
+    def _retire(self) -> None:
+        """Cancel the current task without waiting: its thread ends by itself, its signals are stale."""
+        if self._thread is None:
+            return
+        thread, worker = self._thread, self._worker
+        worker.state.cancel.set()
+        thread.quit()  # the event loop ends once the task returns
+        self._retiring.append((thread, worker))
+        thread.finished.connect(self._on_retired)  # a slot of this object: runs in its (the GUI) thread
+        self._thread, self._worker = None, None
+        self._token += 1
+        self.finished.emit()
+
+    @Slot()
+    def _on_retired(self) -> None:
+        """A replaced task's thread has ended: let it go (joined first, so nothing still runs)."""
+        done = [(t, w) for t, w in self._retiring if t.isFinished()]
+        for thread, _ in done:
+            thread.wait()
+        self._retiring = [(t, w) for t, w in self._retiring if not t.isFinished()]
 
     def _join(self) -> None:
         self._thread.quit()

@@ -39,3 +39,17 @@ def run_to_end(qtbot, window: MainWindow, timeout: int = 20_000) -> None:
     window.controller.set_speed(0)
     window.toggle_play()
     qtbot.waitUntil(lambda: window.controller.state == "finished", timeout=timeout)
+
+
+def wait_prepared(qtbot, window: MainWindow, timeout: int = 30_000) -> None:
+    """Wait until the window's preparation in the worker (a formula, data, a file) has arrived."""
+    qtbot.waitUntil(lambda: not window.preparer.busy, timeout=timeout)
+    QApplication.processEvents()
+
+
+def open_file(qtbot, window: MainWindow, path) -> str | None:
+    """File ▸ Open of ``path``, waiting for the worker that builds it; the problem found, or None."""
+    problem = window.files.open_path(str(path))
+    if problem is None:
+        wait_prepared(qtbot, window)
+    return window.files.problem

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from core.experiment.presets import PRESETS
-from tests.gui.helpers import make_window
+from tests.gui.helpers import make_window, wait_prepared
 
 
 @pytest.fixture
@@ -58,7 +58,9 @@ def test_bad_csv_keeps_the_data_and_says_which_line(qtbot, window, tmp_path):
     assert "line 3" in box.error.text() and window.model.landscape is before
     good = tmp_path / "good.csv"
     good.write_text("x,y\n" + "\n".join(f"{x},{np.sin(2 * x)}" for x in np.linspace(-3, 3, 20)))
-    assert box.load_csv(str(good)) and window.model.landscape.n_samples == 20
+    assert box.load_csv(str(good))
+    wait_prepared(qtbot, window)
+    assert window.model.landscape.n_samples == 20
 
 
 def test_invalid_formula_is_refused_inline_and_the_landscape_kept(qtbot, window):
@@ -75,6 +77,7 @@ def test_invalid_formula_is_refused_inline_and_the_landscape_kept(qtbot, window)
     assert not box.apply_formula() and "attribute" in box.error.text()
     box.edit.setText("sin(x) + 0.5*sin(3*x)")
     assert box.apply_formula() and box.error.text() == ""
+    wait_prepared(qtbot, window)
     land = window.model.landscape
     assert land.id == "expr:sin(x) + 0.5*sin(3*x)" and land.dim == 1
     assert sum(m.kind == "global" for m in land.minima_in_domain()) == 3
@@ -84,6 +87,7 @@ def test_two_variable_formula_gives_a_surface_with_exact_gradient(qtbot, window)
     box = window.landscape_panel.extras.formula
     box.edit.setText("(x**2 + y - 11)**2 + (x + y**2 - 7)**2")
     assert box.apply_formula()
+    wait_prepared(qtbot, window)
     land = window.model.landscape
     assert land.dim == 2 and window.view.image.image is not None
     np.testing.assert_allclose(land.grad([[0.0, 0.0]])[0], [-14.0, -22.0])

@@ -18,7 +18,7 @@ from core.runs.engine import Engine
 from core.runs.results import collect_results
 from gui.export.exporters import export_animation, export_data, export_image
 from gui.style import method_color
-from tests.gui.helpers import make_window
+from tests.gui.helpers import make_window, open_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -117,7 +117,7 @@ def test_save_then_open_gives_identical_runs(qtbot, window, tmp_path):
     assert window.files.save_to(str(path)) is None
     before = collect_results(Engine(window.model.experiment()).run())
     window.model.load_preset(PRESETS["adaptive-rosenbrock"])
-    assert window.files.open_path(str(path)) is None
+    assert open_file(qtbot, window, str(path)) is None
     assert window.model.landscape.id == "sine-mix" and window.model.seed == 5
     after = collect_results(Engine(window.model.experiment()).run())
     for a, b in zip(before, after, strict=True):
@@ -151,7 +151,7 @@ def test_bad_experiment_files_are_refused_and_change_nothing(qtbot, window, tmp_
     bad = tmp_path / name
     bad.write_text(bad_text)
     state_before = window.model.state
-    message = window.files.open_path(str(bad))
+    message = open_file(qtbot, window, str(bad))
     assert message is not None and message.startswith(f"Could not open {bad}")
     assert window.model.state == state_before
 

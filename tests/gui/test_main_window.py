@@ -10,7 +10,7 @@ from core.runs.engine import Engine
 from core.runs.results import collect_results
 from gui.style import thin_indices
 from gui.view.landscape_view import MAX_DOTS
-from tests.gui.helpers import click_view, make_window, run_to_end
+from tests.gui.helpers import click_view, make_window, run_to_end, wait_prepared
 
 
 @pytest.fixture
@@ -182,6 +182,7 @@ def test_widening_the_domain_in_the_window_shows_the_new_minima(qtbot, window):
     panel = window.landscape_panel
     panel.domain_edits[0].setText("-10")
     panel.domain_edits[0].editingFinished.emit()
+    wait_prepared(qtbot, window)
     assert window.model.landscape.domain == ((-10.0, 5.0),)
     globals_x = sorted(m.location[0] for m in window.model.landscape.minima if m.kind == "global")
     assert globals_x[:2] == pytest.approx([-8.7231, -6.9849], abs=1e-4)

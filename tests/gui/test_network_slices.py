@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from core.landscapes.registry import forget_networks, nn_landscape
 from core.minima.search import grid_local_minima
 from core.studies.slice_compare import roughness
-from tests.gui.helpers import click_view, make_window
+from tests.gui.helpers import click_view, make_window, open_file
 
 SMALL = {"depth": 2, "width": 4, "seed": 5, "samples": 40}
 SMALL_ID = "nn-plain:depth=2,width=4,seed=5,samples=40"
@@ -135,13 +135,13 @@ def test_an_experiment_on_a_slice_saves_and_reopens(qtbot, window, tmp_path):
     path = str(tmp_path / "slice.json")
     assert window.files.save_to(path) is None
     window.model.set_landscape("rastrigin")
-    assert window.files.open_path(path) is None
+    assert open_file(qtbot, window, path) is None
     assert window.model.landscape.id == SMALL_ID and window.model.starts == [(0.25, -0.5)]
     assert window.landscape_panel.extras.nn.isVisible()
     text = open(path, encoding="utf-8").read().replace(SMALL_ID, "nn-plain:depth=99")
     bad = tmp_path / "bad.json"
     bad.write_text(text, encoding="utf-8")
-    message = window.files.open_path(str(bad))
+    message = open_file(qtbot, window, str(bad))
     assert "network depth 99 is out of range" in message and window.model.landscape.id == SMALL_ID
 
 
@@ -178,11 +178,10 @@ def test_a_session_that_ended_on_a_slice_reopens_at_once_and_trains_it_in_the_wo
     forget_networks()  # as on a fresh launch: the network must be trained again
     second = MainWindow(settings=settings)
     qtbot.addWidget(second)
-    box = second.landscape_panel.extras.nn
-    assert box.busy and second.model.landscape.id != land_id  # the window is up while it trains
+    assert second.preparer.busy and second.model.landscape.id != land_id  # the window is up while it trains
     qtbot.waitUntil(lambda: second.model.landscape.id == land_id, timeout=30_000)
     assert second.model.starts == [(0.5, -0.25)] and second.model.methods["adam"].enabled
-    assert not box.busy
+    assert not second.preparer.busy
     second.close()
 
 
@@ -196,7 +195,6 @@ def test_opening_a_file_on_an_untrained_slice_trains_it_in_the_worker(qtbot, win
     window.model.set_landscape("himmelblau")
     forget_networks()  # as in a new session
     assert window.files.open_path(path) is None  # returns at once; the network trains meanwhile
-    box = window.landscape_panel.extras.nn
-    assert box.busy and window.model.landscape.id == "himmelblau"
+    assert window.preparer.busy and window.model.landscape.id == "himmelblau"
     qtbot.waitUntil(lambda: window.model.landscape.id == land_id, timeout=30_000)
     assert window.model.starts == [(-0.5, 0.5)] and window.files.path == path

@@ -18,7 +18,7 @@ from core.experiment.file_format import FORMAT, load_state, state_from_json
 from core.experiment.presets import PRESETS
 from gui.main_window import MainWindow
 from gui.workers.base import TaskRunner
-from tests.gui.helpers import make_window
+from tests.gui.helpers import make_window, open_file, wait_prepared
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,7 +51,7 @@ def test_save_and_reopen_in_a_fresh_window_gives_an_identical_state(qtbot, tmp_p
     assert first.files.save_to(path) is None
     assert json.loads(Path(path).read_text())["format"] == FORMAT
     second = make_window(qtbot)
-    assert second.files.open_path(path) is None
+    assert open_file(qtbot, second, path) is None
     assert second.model.state == state
     assert (
         second.model.methods["rmsprop"].params["lr"] == 0.02 and not second.model.methods["rmsprop"].enabled
@@ -74,6 +74,7 @@ def test_the_remembered_session_is_the_file_format(qtbot, tmp_path):
     assert state_from_json(saved) == state  # the same reader as File ▸ Open
     second = MainWindow(settings=settings)
     qtbot.addWidget(second)
+    wait_prepared(qtbot, second)
     assert second.model.state == state
     second.close()
 

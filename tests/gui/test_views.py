@@ -11,7 +11,7 @@ from PySide6.QtGui import QImage
 
 from core.experiment.presets import PRESETS
 from gui.main_window import MainWindow
-from tests.gui.helpers import click_view, make_window, run_to_end
+from tests.gui.helpers import click_view, make_window, run_to_end, wait_prepared
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,6 +74,7 @@ def test_invalid_domain_is_refused_and_the_domain_kept(qtbot, window):
     assert window.model.landscape.domain == before and "lower bound must be below" in panel.error.text()
     panel.domain_edits[0].setText("-3")
     panel.domain_edits[0].editingFinished.emit()
+    wait_prepared(qtbot, window)
     assert window.model.landscape.domain[0] == (-3.0, before[0][1])
 
 
@@ -103,6 +104,7 @@ def test_choices_are_remembered_between_launches(qtbot):
     first.close()
     second = MainWindow(settings=QSettings())
     qtbot.addWidget(second)
+    wait_prepared(qtbot, second)
     assert second.model.landscape.id == "rosenbrock" and second.model.seed == 7
     assert second.model.methods["adam"].enabled and second.model.methods["adam"].params["lr"] == 0.05
     second.close()
@@ -113,6 +115,7 @@ def test_corrupt_saved_state_is_ignored_with_a_message(qtbot):
     settings.setValue("session", '{"landscape": "nope"}')
     win = MainWindow(settings=settings)
     qtbot.addWidget(win)
+    wait_prepared(qtbot, win)
     assert win.model.landscape.id == "sine-mix"
     assert "could not be restored" in win.statusBar().currentMessage()
     win.close()
