@@ -108,6 +108,11 @@ def write_problem(exc: OSError) -> str:
     return reasons.get(exc.errno, exc.strerror or str(exc))
 
 
+def failure_text(exc: Exception) -> str:
+    """A failed write or refused request in words: ``write_problem`` for an OSError, else its message."""
+    return write_problem(exc) if isinstance(exc, OSError) else str(exc)
+
+
 class TextFileError(ValueError):
     """Why a text file could not be read: ``kind`` is "unreadable", "too-large" or "not-utf8".
 

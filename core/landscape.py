@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import ClassVar
 
 import numpy as np
@@ -65,9 +66,10 @@ class Landscape:
     def upper(self) -> np.ndarray:
         return np.array([hi for _, hi in self.domain], dtype=float)
 
-    @property
+    @cached_property
     def scale(self) -> float:
-        """The largest side of the domain box: the natural length unit of this landscape."""
+        """The largest side of the domain box: the natural length unit of this landscape (asked for in
+        every inner loop, so kept)."""
         return float(np.max(self.upper - self.lower))
 
     @property

@@ -29,3 +29,11 @@ def check_count(what: str, count: int, limit: int, hint: str = "") -> None:
     """Refuse ``count`` over ``limit`` with a message such as ``12000 starts: at most 10000``."""
     if count > limit:
         raise LimitError(f"{count:,} {what}: at most {limit:,}" + (f" ({hint})" if hint else ""))
+
+
+def show_whole(value: int) -> str:
+    """A whole number for a message: in full, or its size when it is too long to read."""
+    digits = len(str(abs(value))) if abs(value) < 10**4000 else None
+    if digits is not None and digits <= 24:
+        return str(value)
+    return f"a {digits:,}-digit number" if digits is not None else "a number of over 4,000 digits"

@@ -17,7 +17,7 @@ from core.experiment.state import ExperimentState, StateError
 from core.landscape import Landscape
 from core.landscapes.data import DataLandscape, load_csv_dataset
 from core.landscapes.registry import FORMULA_PREFIX, data_landscape_ids, get_landscape
-from core.limits import MAX_DOMAIN_ABS, MAX_SEED, MAX_STARTS, MAX_STEPS
+from core.limits import MAX_DOMAIN_ABS, MAX_SEED, MAX_STARTS, MAX_STEPS, show_whole
 from core.methods import METHODS
 
 
@@ -82,9 +82,10 @@ def method_specs(texts: Sequence[str]) -> tuple[MethodSpec, ...]:
 
 def check_run_settings(steps: int, seed: int) -> None:
     if not 1 <= steps <= MAX_STEPS:
-        raise CliError(f"--steps {steps} is out of range: expected 1..{MAX_STEPS}")
+        raise CliError(f"--steps {show_whole(steps)} is out of range: expected 1..{MAX_STEPS}")
     if not 0 <= seed <= MAX_SEED:
-        raise CliError(f"--seed {seed} is out of range: expected a whole number from 0 to {MAX_SEED}")
+        span = f"expected a whole number from 0 to {MAX_SEED}"
+        raise CliError(f"--seed {show_whole(seed)} is out of range: {span}")
 
 
 def run_state(args: argparse.Namespace) -> ExperimentState:

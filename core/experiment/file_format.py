@@ -50,7 +50,7 @@ import numpy as np
 from core.experiment import json_fields as jf
 from core.experiment.spec import MethodSpec, method_spec
 from core.experiment.state import ExperimentState, StateError, ViewOptions
-from core.files import TextFileError, atomic_write_text, read_text_limited
+from core.files import TextFileError, atomic_write_text, read_text_limited, write_problem
 from core.landscape import Landscape
 from core.landscapes.data import DataLandscape, Dataset
 from core.landscapes.registry import get_landscape
@@ -132,7 +132,7 @@ def save_state(path: str | os.PathLike, state: ExperimentState) -> None:
     try:
         atomic_write_text(path, text)
     except OSError as exc:
-        raise ExperimentFileError(f"cannot write {os.fspath(path)}: {exc.strerror or exc}") from exc
+        raise ExperimentFileError(f"cannot write {os.fspath(path)}: {write_problem(exc)}") from exc
 
 
 # ---------------------------------------------------------------- reading
@@ -167,11 +167,16 @@ def state_from_json(
     """Parse and validate experiment JSON text (see ``load_state``)."""
     if len(text) > MAX_FILE_BYTES:
         raise ExperimentFileError(f"file: larger than {MAX_FILE_BYTES // 2**20} MB; not an experiment file")
-    try:
-        data = jf.parse_json(text)
-    except jf.FieldError as exc:
-        raise ExperimentFileError(str(exc)) from None
-    return state_from_dict(data, progress, cancel)
+    with jf.no_collection():  # a big file: millions of objects, none in a cycle (see no_collection)
+        try:
+            data = jf.parse_json(text)
+        except jf.FieldError as exc:
+            raise ExperimentFileError(str(exc)) from None
+        try:
+            return state_from_dict(data, progress, cancel)
+        except BaseException:  # refused (too many starts, say): what was parsed is garbage now
+            jf.release_gradually(data)
+            raise
 
 
 def landscape_id_of(text: str) -> str | None:

@@ -6,9 +6,14 @@ Used by the experiment file reader (and by any other JSON document of the app). 
 
 from __future__ import annotations
 
+import gc
 import json
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+
+from core.limits import show_whole
 
 
 class FieldError(ValueError):
@@ -18,7 +23,9 @@ class FieldError(ValueError):
 def parse_json(text: str) -> Any:
     """``json.loads`` that refuses repeated keys and says where the text stops being JSON."""
     try:
-        return json.loads(text, object_pairs_hook=_no_repeated_keys)
+        with no_collection():
+            hooks = {"parse_float": _number, "parse_int": _whole}
+            return json.loads(text, object_pairs_hook=_no_repeated_keys, **hooks)
     except json.JSONDecodeError as exc:
         msg = exc.msg.removesuffix(" at")  # "Unterminated string starting at"
         raise FieldError(f"not JSON: {msg} at line {exc.lineno}, column {exc.colno}") from None
@@ -28,6 +35,40 @@ def parse_json(text: str) -> Any:
         raise
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
         raise FieldError(f"not JSON: {exc}") from None
+
+
+@contextmanager
+def no_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused: parsing a large file creates no cycles, and the full
+    collections it would trigger each stop every thread (the window's too) for a tenth of a second."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def release_gradually(value: Any, chunk: int = 5000) -> None:
+    """Empty the long lists inside parsed JSON a chunk at a time: freeing a million objects at once
+    would hold the interpreter lock (and so stop the window's thread) for a tenth of a second."""
+    if isinstance(value, dict):
+        for item in value.values():
+            release_gradually(item, chunk)
+    elif isinstance(value, list) and len(value) > chunk:
+        while value:
+            del value[-chunk:]
+
+
+# Numbers are converted by Python functions, not by the C scanner alone: a big file then parses in
+# a worker thread without holding the interpreter lock for its whole length (the GUI thread runs on).
+def _number(text: str) -> float:
+    return float(text)
+
+
+def _whole(text: str) -> int:
+    return int(text)
 
 
 def _no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -100,7 +141,7 @@ def as_whole(value: Any, where: str, low: int, high: int | None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise FieldError(f"{where}: expected a whole number {span}, got {show(value)}")
     if value < low or (high is not None and value > high):
-        raise FieldError(f"{where}: {value} is out of range: expected a whole number {span}")
+        raise FieldError(f"{where}: {show_whole(value)} is out of range: expected a whole number {span}")
     return value
 
 

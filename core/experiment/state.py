@@ -16,7 +16,7 @@ from typing import Any
 
 from core.experiment.spec import Experiment, MethodSpec
 from core.landscape import Landscape
-from core.limits import MAX_RUNS, MAX_SEED, MAX_STARTS, MAX_STEPS, LimitError, check_count
+from core.limits import MAX_RUNS, MAX_SEED, MAX_STARTS, MAX_STEPS, LimitError, check_count, show_whole
 from core.methods import get_method
 from core.methods.batching import check_batch_size
 from core.params import ParamError, resolve_params
@@ -179,7 +179,7 @@ def _check_whole(value: Any, where: str, low: int, high: int | None) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise StateError(f"{where}: expected a whole number {span}, got {value!r}")
     if value < low or (high is not None and value > high):
-        raise StateError(f"{where}: {value} is out of range: expected a whole number {span}")
+        raise StateError(f"{where}: {show_whole(value)} is out of range: expected a whole number {span}")
 
 
 def _check_spec(spec: MethodSpec, where: str) -> None:

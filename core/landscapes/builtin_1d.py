@@ -166,10 +166,14 @@ def rastrigin_1d_prime(x: float) -> float:
     return 2.0 * x + 20.0 * math.pi * math.sin(_TWO_PI * x)
 
 
-def rastrigin_1d_minima(lo: float, hi: float) -> list[tuple[float, float]]:
-    """Every local minimum (x, f(x)) of 1-D Rastrigin in [lo, hi]: one near each integer, x = 0 exact."""
+def rastrigin_1d_minima(lo: float, hi: float, most: int = 1000) -> list[tuple[float, float]]:
+    """The local minima (x, f(x)) of 1-D Rastrigin in [lo, hi], sorted by x: one near each integer
+    (x = 0 exact); on a huge interval only the ``most`` lowest (f grows with |x|: those nearest 0)."""
+    first, last = math.ceil(lo), math.floor(hi)
+    nearest = min(max(0, first), last)
+    ks = sorted(range(max(first, nearest - most), min(last, nearest + most) + 1), key=abs)[:most]
     out = []
-    for k in range(math.ceil(lo), math.floor(hi) + 1):
+    for k in sorted(ks):
         x = 0.0 if k == 0 else newton_root(rastrigin_1d_prime, rastrigin_1d_second, float(k))
         if lo <= x <= hi:
             out.append((x, 10.0 + x * x - 10.0 * math.cos(_TWO_PI * x)))

@@ -36,12 +36,25 @@ def rastrigin_grad(points: np.ndarray) -> np.ndarray:
     return g
 
 
-def rastrigin_minima(lo: float, hi: float, y_range: tuple[float, float] | None = None) -> tuple[Minimum, ...]:
-    """Every minimum in [lo, hi] × ``y_range`` (default [lo, hi]), global at the origin."""
-    # Separable: the 2-D minima are all pairs of 1-D minima, and the value is the sum.
-    row, column = rastrigin_1d_minima(lo, hi), rastrigin_1d_minima(*(y_range or (lo, hi)))
-    lattice = sorted((vx + vy, (x, y)) for x, vx in row for y, vy in column)
-    return tuple(Minimum(loc, val, "global" if val == 0.0 else "local") for val, loc in lattice)
+def rastrigin_minima(
+    lo: float, hi: float, y_range: tuple[float, float] | None = None, most: int = 1000
+) -> tuple[Minimum, ...]:
+    """The minima in [lo, hi] × ``y_range`` (default [lo, hi]), lowest first, global at the origin; on a
+    huge domain only the ``most`` lowest."""
+    # Separable: the 2-D minima are all pairs of 1-D minima, and the value is the sum; the `most`
+    # lowest pairs use only the `most` lowest minima of each axis.
+    row, column = rastrigin_1d_minima(lo, hi, most), rastrigin_1d_minima(*(y_range or (lo, hi)), most)
+    if not row or not column:
+        return ()
+    xs, vx = np.array(row).T
+    ys, vy = np.array(column).T
+    sums = (vx[:, None] + vy[None, :]).ravel()
+    order = np.lexsort((np.repeat(xs, len(ys)), sums))[:most]  # by value, then x (a stable order)
+    i, j = np.divmod(order, len(ys))
+    return tuple(
+        Minimum((float(xs[a]), float(ys[b])), float(sums[k]), "global" if sums[k] == 0.0 else "local")
+        for k, a, b in zip(order, i, j, strict=True)
+    )
 
 
 # --- Ackley (a = 20, b = 0.2, c = 2π) --------------------------------------------------------------

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from core.landscape import Landscape, Minimum
 from core.minima.critical import landscape_scales
+from core.minima.search import MAX_CANDIDATES as MAX_EXACT
 from core.minima.search import classify, find_minima, lowest_on_edge
 from core.progress import Progress
 
@@ -55,19 +56,24 @@ def table_minima(table: Sequence[Minimum]) -> ExactMinima:
     return minima
 
 
-def periodic_minima(base: Sequence[Minimum], period: float) -> ExactMinima:
-    """The copies x + k·period of 1-D minima ``base`` that lie in a domain."""
+def periodic_minima(base: Sequence[Minimum], period: float, most: int = MAX_EXACT) -> ExactMinima:
+    """The copies x + k·period of 1-D minima ``base`` that lie in a domain: at most ``most`` per base
+    minimum, those nearest the domain's centre (a huge domain holds millions; the search keeps 200)."""
 
     def minima(domain: Domain) -> tuple[Minimum, ...]:
         ((lo, hi),) = domain
-        out: dict[float, Minimum] = {}
+        centre = (lo + hi) / 2
+        out: dict[int, Minimum] = {}
         for m in base:
             x0 = m.location[0]
-            for k in range(math.floor((lo - x0) / period), math.ceil((hi - x0) / period) + 1):
-                x = x0 + k * period
-                if _in_box((x,), domain) and all(abs(x - other) > 1e-9 * period for other in out):
-                    out[x] = Minimum((x,), m.value, m.kind)
-        return tuple(out[x] for x in sorted(out))
+            first, last = math.floor((lo - x0) / period), math.ceil((hi - x0) / period)
+            middle = round((centre - x0) / period)
+            ks = range(max(first, middle - most // 2), min(last, middle + most // 2) + 1)
+            for x in (x0 + k * period for k in ks):
+                key = round(x / (1e-9 * period))  # copies of two base minima that coincide count once
+                if _in_box((x,), domain) and key not in out:
+                    out[key] = Minimum((x,), m.value, m.kind)
+        return tuple(sorted(out.values(), key=lambda m: m.location[0]))
 
     return minima
 

@@ -1,7 +1,7 @@
 """Minima of a landscape: sampling it on a grid, finding and verifying its minima, its basins of
 attraction, and matching points to them."""
 
-from core.minima.basins import BasinLabeller, labeller_for
+from core.minima.basins import BasinLabeller, cached_labeller, labeller_for
 from core.minima.critical import descend, polish, verified
 from core.minima.grid import contour_levels, display_values, evaluate_grid, loss_gap, sample_curve
 from core.minima.match import MinimumMatch, match_minima, match_minimum
@@ -15,6 +15,7 @@ __all__ = [
     "display_values",
     "evaluate_grid",
     "find_minima",
+    "cached_labeller",
     "labeller_for",
     "loss_gap",
     "match_minima",

@@ -19,7 +19,9 @@ without bound). ``DIVERGED`` is for callers.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
+from collections.abc import Callable
 
 import numpy as np
 
@@ -32,33 +34,57 @@ GRID_2D = 96  # cells per axis of the 2-D basin map
 
 GRID_1D = 20001  # points on which f' is scanned for sign changes
 FLOW_STEPS = 400
+MAX_MEMO = 200_000  # flow labels remembered per labeller (points near basin boundaries)
+FLOW_CHUNK = 1024  # map cells descended together (between two progress reports)
 MATCH_TOL = 1e-3  # a flow end this close (fraction of the domain size) to a minimum is in its basin
 _CACHE_SIZE = 8
 _CACHE: OrderedDict[int, tuple[Landscape, BasinLabeller]] = OrderedDict()
+_BUILDING: dict[int, threading.Lock] = {}  # one lock per landscape being labelled
+_GUARD = threading.Lock()
 
 
-def labeller_for(land: Landscape) -> BasinLabeller:
-    """The (cached) labeller of ``land``: building one costs a grid of descents in 2-D."""
-    key = id(land)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0] is land:
-        _CACHE.move_to_end(key)
-        return hit[1]
-    labeller = BasinLabeller(land)
-    _CACHE[key] = (land, labeller)  # the landscape is kept, so its id is not reused meanwhile
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
-    return labeller
+def cached_labeller(land: Landscape) -> BasinLabeller | None:
+    """The labeller of ``land`` if one was built already (never builds: safe on a GUI thread)."""
+    hit = _CACHE.get(id(land))
+    return hit[1] if hit is not None and hit[0] is land else None
+
+
+def labeller_for(land: Landscape, progress: Callable[[float], None] | None = None) -> BasinLabeller:
+    """The (cached) labeller of ``land``: building one costs a grid of descents in 2-D. Threads that
+    ask for the same landscape at once build it once (the others wait); ``progress`` hears how far the
+    build is (and may raise to cancel it)."""
+    hit = cached_labeller(land)
+    if hit is not None:
+        return hit
+    with _GUARD:
+        lock = _BUILDING.setdefault(id(land), threading.Lock())
+    with lock:
+        hit = cached_labeller(land)
+        if hit is None:
+            hit = BasinLabeller(land, progress)
+            _remember(land, hit)
+    with _GUARD:
+        _BUILDING.pop(id(land), None)
+    return hit
+
+
+def _remember(land: Landscape, labeller: BasinLabeller) -> None:
+    with _GUARD:
+        _CACHE[id(land)] = (land, labeller)  # the landscape is kept, so its id is not reused meanwhile
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
 
 
 class BasinLabeller:
     """Maps points to the basin they lie in (see the module docstring)."""
 
-    def __init__(self, land: Landscape):
+    def __init__(self, land: Landscape, progress: Callable[[float], None] | None = None):
         self.land = land
+        self._report = progress
         self.minima: list[Minimum] = list(land.minima_in_domain())
         self._locations = np.array([m.location for m in self.minima]).reshape(-1, land.dim)
         self._memo: dict[bytes, int] = {}
+        self._lock = threading.RLock()  # the window's escape worker and the engine's share a labeller
         self.scales = landscape_scales(land)
         if land.dim == 1:
             self._build_1d()
@@ -70,13 +96,17 @@ class BasinLabeller:
         """The label of the flow from each point, computed (memoised per point)."""
         points = np.asarray(points, dtype=float).reshape(-1, self.land.dim)
         keys = [p.tobytes() for p in points]
-        todo = [i for i, k in enumerate(keys) if k not in self._memo]
-        if todo:
-            unique = {keys[i]: i for i in todo}
-            rows = points[list(unique.values())]
-            for key, label in zip(unique, self._end_labels(self._flow(rows)), strict=True):
-                self._memo[key] = int(label)
-        return np.array([self._memo[k] for k in keys], dtype=int)
+        with self._lock:
+            known = {k: self._memo[k] for k in keys if k in self._memo}
+            todo = {k: i for i, k in enumerate(keys) if k not in known}
+            if todo:
+                labels = self._end_labels(self._flow(points[list(todo.values())]))
+                new = dict(zip(todo, labels.tolist(), strict=True))
+                if len(self._memo) + len(new) > MAX_MEMO:  # long streams: memory stays bounded
+                    self._memo.clear()
+                self._memo.update(new)
+                known.update(new)
+            return np.array([known[k] for k in keys], dtype=int)
 
     def _flow(self, points: np.ndarray) -> np.ndarray:
         ends = points.copy()
@@ -87,6 +117,15 @@ class BasinLabeller:
             ends[finite] = descend(self.land, points[finite], FLOW_STEPS, max_step=0.01)
             ends[finite] = polish(self.land, ends[finite], self.scales)
         return ends
+
+    def _chunked_flow(self, points: np.ndarray) -> np.ndarray:
+        """``_flow`` in chunks of ``FLOW_CHUNK`` points, reporting progress after each."""
+        parts = []
+        for start in range(0, len(points), FLOW_CHUNK):
+            parts.append(self._flow(points[start : start + FLOW_CHUNK]))
+            if self._report is not None:
+                self._report(min(start + FLOW_CHUNK, len(points)) / len(points))
+        return np.concatenate(parts)
 
     def _end_labels(self, ends: np.ndarray) -> np.ndarray:
         """The known minimum near each flow end; else a verified minimum (added to ``minima`` when it
@@ -140,7 +179,7 @@ class BasinLabeller:
     # ---- 2-D: a grid map, refined near its boundaries --------------------------------------------------
     def _build_2d(self) -> None:
         if self.land.expensive:  # a descent from every cell would take minutes: follow the grid
-            xs, ys, z = evaluate_grid(self.land, SLOW_GRID)
+            xs, ys, z = evaluate_grid(self.land, SLOW_GRID, self._report)
             self._axes = (xs, ys)
             gx, gy = np.meshgrid(xs, ys, indexing="ij")
             cells, inverse = np.unique(grid_flow_ends(z), return_inverse=True)  # a few grid minima
@@ -151,7 +190,7 @@ class BasinLabeller:
             self._axes = (np.linspace(x0, x1, GRID_2D), np.linspace(y0, y1, GRID_2D))
             gx, gy = np.meshgrid(*self._axes, indexing="ij")
             centres = np.column_stack([gx.ravel(), gy.ravel()])
-            self._grid_labels = self._end_labels(self._flow(centres)).reshape(GRID_2D, GRID_2D)
+            self._grid_labels = self._end_labels(self._chunked_flow(centres)).reshape(GRID_2D, GRID_2D)
         padded = np.pad(self._grid_labels, 1, mode="edge")
         mixed = np.zeros(self._grid_labels.shape, dtype=bool)
         n0, n1 = self._grid_labels.shape

@@ -1,7 +1,7 @@
 """Running an experiment: the engine, per-run results and their escape events."""
 
 from core.runs.engine import CONVERGED, DIVERGED, MAX_STEPS, RUNNING, Chunk, Engine, Tolerances
-from core.runs.escapes import EscapeSummary, escape_events
+from core.runs.escapes import EscapeSummary, escape_events, escape_events_many
 from core.runs.results import RunResult, RunStatus, StatusTracker, collect_results
 
 __all__ = [
@@ -18,4 +18,5 @@ __all__ = [
     "Tolerances",
     "collect_results",
     "escape_events",
+    "escape_events_many",
 ]

@@ -7,6 +7,7 @@ import io
 import json
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -275,14 +276,20 @@ def check_export_size(exp: Experiment) -> None:
         )
 
 
-def write_run_data(exp: Experiment, path: str | os.PathLike) -> None:
+def write_run_data(
+    exp: Experiment, path: str | os.PathLike, progress: Callable[[float], None] | None = None
+) -> None:
     """Run ``exp`` to the end and write every step of every run as CSV, or the JSON document (by the
-    file's extension), atomically. Refused before running when it is over the export limit."""
+    file's extension), atomically. Refused before running when it is over the export limit.
+    ``progress`` hears the fraction of steps run (and may raise to cancel; nothing is written then)."""
     suffix = os.path.splitext(os.fspath(path))[1].lower()
     if suffix not in (".csv", ".json"):
         raise ValueError(f"data export writes .csv or .json, not {suffix or 'no extension'}")
     check_export_size(exp)
-    engine = Engine(exp, record="full").run()
+    engine = Engine(exp, record="full")
+    for _ in engine.iter_chunks(500):
+        if progress is not None:
+            progress(0.9 * engine.t / max(exp.max_steps, 1))
     results = collect_results(engine)
     text = results_to_csv(engine, results) if suffix == ".csv" else results_to_json(engine, results)
     atomic_write_text(path, text)

@@ -1,7 +1,9 @@
 """File ▸ Export: image (PNG/SVG of the window's view), animation (GIF) and data (CSV/JSON).
 
-Each export has a dialog-free core (``export_*_to``) that returns an error message (or None), so the
-behaviour is testable; the menu wrappers add the dialogs.
+Each export has a dialog-free core (``export_*_to``), so the behaviour is testable; the menu wrappers
+add the dialogs. An image is drawn from what the window shows (at once); an animation or a data export
+first runs the experiment to its end in a worker (progress and Cancel in a dialog), and reports when
+written (``finished`` carries the error message, or None).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,19 +27,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.export.exporters import export_animation, export_data
+from core.files import failure_text
+from core.runs.results import write_run_data
+from gui.export.exporters import check_animation, export_animation, figure_runs, max_frames
 from gui.export.figure import FigureLayout, save_png, save_svg
 from gui.model import AppModel
 from gui.qt_helpers import MenuActions, make_action
+from gui.workers.base import Task, TaskRunner
+
+SHOW_AFTER_MS = 300  # a quick export shows no progress dialog
 
 
 class ExportActions(MenuActions):
     """Adds the export actions to ``menu``. ``figure(side_plots)`` lays out the window's current view;
-    ``message`` carries status-bar text."""
+    ``message`` carries status-bar text; ``finished(error or None)`` follows every worker export."""
+
+    finished = Signal(object)
 
     def __init__(self, model: AppModel, host: QWidget, menu: QMenu, figure: Callable[[bool], FigureLayout]):
         super().__init__(host)
         self.model, self.figure = model, figure
+        self.runner = TaskRunner(self)
+        self._dialog: QProgressDialog | None = None
+        self._on_ready: Callable[[object], str | None] | None = None
+        self._path = ""
+        self.runner.progressed.connect(self._on_progress)
+        self.runner.succeeded.connect(self._on_succeeded)
+        self.runner.failed.connect(
+            lambda text: self._done(f"Could not export {self._path}: {_last_line(text)}")
+        )
+        self.runner.cancelled.connect(lambda: self._done("Export cancelled; nothing was written."))
         for text, slot, shortcut in (
             ("Export &image…", self.export_image_dialog, QKeySequence("Ctrl+E")),
             ("Export &animation…", self.export_animation_dialog, None),
@@ -54,28 +74,81 @@ class ExportActions(MenuActions):
         try:
             save_svg(layout, path) if suffix == ".svg" else save_png(layout, path, scale)
         except (OSError, ValueError) as exc:
-            return f"Could not export {path}: {exc}"
+            return f"Could not export {path}: {failure_text(exc)}"
         return None
 
-    def export_animation_to(self, path: str, frames: int, fps: float, progress=None) -> str | None:
+    @property
+    def busy(self) -> bool:
+        return self.runner.busy
+
+    def export_animation_to(self, path: str, frames: int, fps: float) -> str | None:
+        """Start a GIF export (the runs in the worker, then the frames here); None if it started."""
         exp = self.model.experiment()
         if exp is None:
             return "Nothing to animate: choose at least one method and one start point."
+        if Path(path).suffix.lower() != ".gif":
+            return f"Could not export {path}: the file name must end in .gif"
         try:
-            done = export_animation(exp, path, frames, fps, progress)
-        except (OSError, ValueError) as exc:
+            check_animation(frames, fps)
+        except ValueError as exc:
             return f"Could not export {path}: {exc}"
-        return None if done else "Animation export cancelled; nothing was written."
+        runs = lambda state: figure_runs(exp, state.progress)  # noqa: E731
+        self._start(
+            path, "Running the experiment…", runs, lambda buffer: self._frames(exp, buffer, frames, fps)
+        )
+        return None
 
     def export_data_to(self, path: str) -> str | None:
+        """Start a CSV/JSON export of every step of every run in the worker; None if it started."""
         exp = self.model.experiment()
         if exp is None:
             return "No runs to export: choose at least one method and one start point."
-        try:
-            export_data(exp, path)
-        except (OSError, ValueError) as exc:
-            return f"Could not export {path}: {exc}"
+        if Path(path).suffix.lower() not in (".csv", ".json"):
+            return f"Could not export {path}: the file name must end in .csv or .json"
+        write = lambda state: write_run_data(exp, path, state.progress)  # noqa: E731
+        self._start(path, "Exporting the runs…", write, lambda _: None)
         return None
+
+    def _start(self, path: str, text: str, task: Task, on_ready: Callable[[object], str | None]) -> None:
+        self._path, self._on_ready = path, on_ready
+        self._dialog = QProgressDialog(text, "Cancel", 0, 1000, self.host)
+        self._dialog.setWindowTitle("Export")
+        self._dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self._dialog.setMinimumDuration(SHOW_AFTER_MS)
+        self._dialog.canceled.connect(self.runner.cancel)
+        self.runner.start(task)
+
+    def _on_progress(self, fraction: float, _left: float) -> None:
+        if self._dialog is not None:
+            self._dialog.setValue(int(1000 * fraction))
+
+    def _on_succeeded(self, result: object) -> None:
+        callback, self._on_ready = self._on_ready, None
+        try:
+            error = callback(result) if callback is not None else None
+        except (OSError, ValueError) as exc:
+            error = f"Could not export {self._path}: {failure_text(exc)}"
+        self._done(error)
+
+    def _frames(self, exp, buffer, frames: int, fps: float) -> str | None:
+        """Draw the frames here (widgets are drawn on this thread), the dialog showing how far."""
+        dialog = self._dialog
+        dialog.setLabelText("Drawing the frames…")
+
+        def progress(done: int, total: int) -> bool:
+            dialog.setValue(int(1000 * done / total))
+            return not dialog.wasCanceled()
+
+        done = export_animation(exp, self._path, frames, fps, progress, runs=buffer)
+        return None if done else "Animation export cancelled; nothing was written."
+
+    def _done(self, error: str | None) -> None:
+        if self._dialog is not None:
+            self._dialog.reset()
+            self._dialog.deleteLater()
+            self._dialog = None
+        self.report(error, f"Exported {self._path}")
+        self.finished.emit(error)
 
     # ---- dialogs ------------------------------------------------------------------------------------
     def export_image_dialog(self) -> None:
@@ -95,7 +168,7 @@ class ExportActions(MenuActions):
     def export_animation_dialog(self) -> None:
         dialog = _OptionsDialog(self.host, "Export animation")
         frames = dialog.add(QSpinBox(), "Frames")
-        frames.setRange(2, 2000)
+        frames.setRange(2, max_frames())
         frames.setValue(60)
         fps = dialog.add(QDoubleSpinBox(), "Frames per second")
         fps.setRange(0.5, 60)
@@ -105,27 +178,15 @@ class ExportActions(MenuActions):
         path, _ = QFileDialog.getSaveFileName(
             self.host, "Export animation", "runs.gif", "Animated GIF (*.gif)"
         )
-        if not path:
-            return
-        bar = QProgressDialog("Rendering frames…", "Cancel", 0, 100, self.host)
-        bar.setWindowTitle("Export animation")
-        bar.setMinimumDuration(0)
-
-        def progress(done: int, total: int) -> bool:
-            bar.setMaximum(total)
-            bar.setValue(done)
-            return not bar.wasCanceled()
-
-        message = self.export_animation_to(path, frames.value(), fps.value(), progress)
-        bar.close()
-        self.report(message, f"Exported {path}")
+        if path:
+            self.report(self.export_animation_to(path, frames.value(), fps.value()))
 
     def export_data_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self.host, "Export data", "runs.csv", "CSV, one row per run and step (*.csv);;JSON (*.json)"
         )
         if path:
-            self.report(self.export_data_to(path), f"Exported {path}")
+            self.report(self.export_data_to(path))
 
 
 class _OptionsDialog(QDialog):
@@ -147,3 +208,8 @@ class _OptionsDialog(QDialog):
     def exec(self) -> int:
         self.form.addRow(self._buttons)  # the buttons go below every option
         return super().exec()
+
+
+def _last_line(text: str) -> str:
+    """A worker's failure: its message (the last line of a traceback)."""
+    return text.strip().splitlines()[-1] if text.strip() else text

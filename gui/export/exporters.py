@@ -1,36 +1,43 @@
 """Exports of an experiment: images (PNG/SVG), animations (GIF) and data (CSV/JSON).
 
 ``ExperimentFigure`` builds its own offscreen view of an experiment's complete runs, so the same
-code serves the window's File ▸ Export menu and the headless ``python main.py export``.
+code serves the window's File ▸ Export menu and the headless ``python main.py export``. The runs are
+streamed into a ``RunBuffer`` (``figure_runs``, Qt-free, so a worker can compute them): a long run keeps
+a thinned history within ``MAX_WINDOW_VALUES`` numbers, whatever its length. An animation's frames are
+quantized as they are drawn and limited to ``MAX_GIF_PIXELS`` pixels in all, checked before any work.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from core.experiment.spec import Experiment
+from core.limits import MAX_GIF_PIXELS, LimitError
 from core.minima.grid import loss_limit
 from core.runs.engine import Engine
-from core.runs.results import collect_results, write_run_data
+from core.runs.results import write_run_data
 from gui.export.figure import (
     FigureLayout,
     ProgressFn,
     caption_text,
     frame_steps,
+    paletted,
     qimage_to_pil,
     render_image,
     save_gif,
     save_png,
     save_svg,
-    trails_at,
 )
 from gui.model import AppModel
 from gui.style import display_label, method_color
 from gui.view.landscape_view import LandscapeView
 from gui.view.run_buffer import RunBuffer
+from gui.view.run_presenter import near_the_domain
 from gui.view.side_plots import SidePlots
 
 VIEW_SIZE = (1000, 700)
@@ -38,15 +45,52 @@ SIDE_SIZE = (420, 233)
 IMAGE_FORMATS = (".png", ".svg")
 ANIMATION_FORMATS = (".gif",)
 DATA_FORMATS = (".csv", ".json")
+FIGURE_CHUNK = 500  # engine steps between two progress reports
+MAX_FRAMES = 2000
+
+
+def figure_runs(exp: Experiment, progress: Callable[[float], None] | None = None) -> RunBuffer:
+    """Run ``exp`` to the end, keeping what a figure draws (a thinned history in bounded memory)."""
+    engine = Engine(exp, record="full", keep_chunks=False)
+    buffer = RunBuffer(engine)
+    for chunk in engine.iter_chunks(FIGURE_CHUNK):
+        if chunk is not None:
+            buffer.append(chunk)
+        if progress is not None:
+            progress(min(1.0, engine.t / max(exp.max_steps, 1)))
+    return buffer
+
+
+def check_animation(frames: int, fps: float, size: tuple[int, int] = VIEW_SIZE) -> None:
+    """Refuse an animation outside the frame range or over the pixel budget (before any work)."""
+    if not 2 <= frames <= MAX_FRAMES or not 0.5 <= fps <= 60:
+        raise ValueError(f"frames must be 2–{MAX_FRAMES:,} and frames per second 0.5–60")
+    pixels = frames * size[0] * size[1]
+    if pixels > MAX_GIF_PIXELS:
+        raise LimitError(
+            f"{frames:,} frames of {size[0]}×{size[1]} pixels is {pixels:,} pixels: at most "
+            f"{MAX_GIF_PIXELS:,} (the GIF limit; at most {MAX_GIF_PIXELS // (size[0] * size[1]):,} frames)"
+        )
+
+
+def max_frames(size: tuple[int, int] = VIEW_SIZE) -> int:
+    """The most frames an animation of ``size`` may have (the pixel budget, or ``MAX_FRAMES``)."""
+    return min(MAX_FRAMES, MAX_GIF_PIXELS // (size[0] * size[1]))
 
 
 class ExperimentFigure:
-    """An offscreen landscape view (and side plots) showing an experiment's runs at any step."""
+    """An offscreen landscape view (and side plots) showing an experiment's runs at any step.
+    ``runs`` is ``figure_runs(exp)``, computed here unless given (a worker may have computed it)."""
 
-    def __init__(self, exp: Experiment, side_plots: bool = False, view_size: tuple[int, int] = VIEW_SIZE):
+    def __init__(
+        self,
+        exp: Experiment,
+        side_plots: bool = False,
+        view_size: tuple[int, int] = VIEW_SIZE,
+        runs: RunBuffer | None = None,
+    ):
         self.exp = exp
-        self.engine = Engine(exp, record="full").run()
-        self.results = collect_results(self.engine)
+        self.buffer = figure_runs(exp) if runs is None else runs
         self.model = AppModel()
         self.model.load_experiment(exp)
         self.view = LandscapeView(self.model)
@@ -62,18 +106,15 @@ class ExperimentFigure:
             self.side.log_loss.hide()
             _show_offscreen(self.side, (SIDE_SIZE[0], view_size[1]))
             self.side.prepare_runs(colors, exp.landscape.lowest_value, loss_limit(exp.landscape))
-            buffer = RunBuffer(self.engine)
-            for chunk in self.engine.chunks:
-                buffer.append(chunk)
-            self.side.refresh(buffer)
+            self.side.refresh(self.buffer)
 
     @property
     def last_step(self) -> int:
-        return self.engine.t
+        return self.buffer.step
 
     def show_step(self, step: int) -> None:
         """Draw every run up to ``step``."""
-        trails, diverged = trails_at(self.results, self.exp.landscape.dim, step)
+        trails, diverged = trails_at(self.buffer, self.exp.landscape, step)
         self.view.show_runs(trails, diverged)
         QApplication.processEvents()
 
@@ -114,20 +155,37 @@ def export_image(
         figure.close()
 
 
+def trails_at(buffer: RunBuffer, land, step: int) -> tuple[list[tuple], list[bool]]:
+    """Each run's trail up to ``step`` as (x, y) for the view (rows near the domain, as the window
+    draws them), and whether it has diverged by then."""
+    trails, diverged = [], []
+    for run in range(len(buffer.status)):
+        rows = int(np.searchsorted(buffer.row_steps(run), step, side="right"))
+        traj, losses = buffer.trajectory(run)[:rows], buffer.series("losses", run)[:rows]
+        near = near_the_domain(land, traj)
+        trails.append((traj[near, 0], losses[near] if land.dim == 1 else traj[near, 1]))
+        diverged.append(buffer.status[run] == "diverged" and step >= buffer.steps[run])
+    return trails, diverged
+
+
 def export_animation(
-    exp: Experiment, path: str | Path, frames: int = 60, fps: float = 15, progress: ProgressFn | None = None
+    exp: Experiment,
+    path: str | Path,
+    frames: int = 60,
+    fps: float = 15,
+    progress: ProgressFn | None = None,
+    runs: RunBuffer | None = None,
 ) -> bool:
     """An animated GIF of the runs from step 0 to the end; False if cancelled (nothing written)."""
     if Path(path).suffix.lower() not in ANIMATION_FORMATS:
         raise ValueError(f"animation export writes .gif, not {Path(path).suffix or 'no extension'}")
-    if not 2 <= frames <= 2000 or not 0.5 <= fps <= 60:
-        raise ValueError("frames must be 2–2000 and frames per second 0.5–60")
-    figure = ExperimentFigure(exp)
+    check_animation(frames, fps)
+    figure = ExperimentFigure(exp, runs=runs)
     try:
         steps = frame_steps(figure.last_step, frames)
         images = []
         for done, step in enumerate(steps):
-            images.append(qimage_to_pil(render_image(figure.layout(step))))
+            images.append(paletted(qimage_to_pil(render_image(figure.layout(step)))))
             if progress is not None and not progress(done + 1, len(steps) + 1):
                 return False
         save_gif(images, path, fps)

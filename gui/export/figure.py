@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QGraphicsView
 
 from core.experiment.spec import Experiment
 from core.files import atomic_write, atomic_write_bytes
-from core.runs.results import RunResult
 
 CAPTION_FONT_PT = 9
 SCALES = (1, 2, 4)
@@ -148,23 +147,11 @@ def frame_steps(total_steps: int, frames: int) -> list[int]:
     return [int(round(k * total_steps / (frames - 1))) for k in range(frames)]
 
 
-def trails_at(results: Sequence[RunResult], dim: int, step: int) -> tuple[list[tuple], list[bool]]:
-    """Each run's trail up to ``step`` as (x, y) for the view, and whether it has diverged by then."""
-    trails, diverged = [], []
-    for res in results:
-        end = min(step, res.steps)
-        x = res.positions[: end + 1, 0]
-        y = res.losses[: end + 1] if dim == 1 else res.positions[: end + 1, 1]
-        trails.append((x, y))
-        diverged.append(res.status == "diverged" and step >= res.steps)
-    return trails, diverged
-
-
 def save_gif(frames: Sequence[Image.Image], path: str | Path, fps: float) -> None:
     """Encode Pillow frames as a looping animated GIF (atomically)."""
     if not frames:
         raise ValueError("no frames to write")
-    paletted = [frame.quantize(colors=256, method=Image.Quantize.FASTOCTREE) for frame in frames]
+    paletted = [frame if frame.mode == "P" else paletted(frame) for frame in frames]
 
     def write(fh) -> None:
         paletted[0].save(
@@ -181,3 +168,8 @@ def save_gif(frames: Sequence[Image.Image], path: str | Path, fps: float) -> Non
 
 
 ProgressFn = Callable[[int, int], bool]  # (done, total) -> keep going?
+
+
+def paletted(frame: Image.Image) -> Image.Image:
+    """A frame in 256 colours (a quarter of its RGB size, kept until the GIF is written)."""
+    return frame.quantize(colors=256, method=Image.Quantize.FASTOCTREE)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.files import atomic_write_text
+from core.files import atomic_write_text, write_problem
 from core.studies.basin_report import label_name, steps_text
 from core.studies.basins import MAX_GRID_1D, MAX_GRID_2D, MAX_SEEDS, BasinMap, compute_basin_map, success_row
 from gui.model import AppModel
@@ -209,7 +209,7 @@ class BasinPanel(QWidget):
             try:
                 atomic_write_text(path, self.table_csv())
             except OSError as exc:
-                self.status.setText(f"Could not export {path}: {exc}")
+                self.status.setText(f"Could not export {path}: {write_problem(exc)}")
 
     def _on_hover(self, scene_pos) -> None:
         for vb, bmap in self.maps_view.items:

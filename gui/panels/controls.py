@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox, QVBoxLayout, QWidget
 
+from core.limits import MAX_SEED
 from gui.model import MAX_STEPS_RANGE, AppModel
 
 # Steps per second for each slider position; 0 is "as fast as possible".
@@ -47,7 +48,7 @@ class RunControls(QWidget):
         self.max_steps.setRange(*MAX_STEPS_RANGE)
         self.max_steps.setToolTip("Maximum steps per run")
         self.seed = QSpinBox()
-        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setRange(0, MAX_SEED)
         self.seed.setToolTip("Random seed: the same seed gives the same runs")
         # Two rows, so the window fits a 1280-pixel-wide screen: transport and speed, then run settings.
         rows = (

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+import sys
+import threading
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
@@ -20,6 +24,7 @@ from PySide6.QtWidgets import (
 from core.landscape import Landscape
 from core.landscapes.data import DataLandscape, load_csv_dataset, make_data_landscape
 from core.landscapes.registry import FORMULA_PREFIX, is_nn_id
+from core.limits import MAX_SEED
 from gui.model import AppModel
 from gui.panels.nn_box import NNBox
 from gui.style import ERROR_STYLE
@@ -31,6 +36,9 @@ ALLOWED_HELP = (
 )
 
 
+FORMULA_MODULE = "core.landscapes.formula"
+
+
 class FormulaBox(QGroupBox):
     """Type f(x) or f(x, y); Apply builds it (exact gradient by SymPy). Errors show inline."""
 
@@ -39,6 +47,7 @@ class FormulaBox(QGroupBox):
     def __init__(self, model: AppModel, preparer: Preparer, parent=None):
         super().__init__("Custom formula", parent)
         self.model, self.preparer = model, preparer
+        self._warming: threading.Thread | None = None
         self.edit = QLineEdit()
         self.edit.setPlaceholderText(
             "e.g. sin(x) + 0.5*sin(3*x)   or   (x**2 + y - 11)**2 + (x + y**2 - 7)**2"
@@ -61,6 +70,17 @@ class FormulaBox(QGroupBox):
         layout.addWidget(self.error)
         self.apply.clicked.connect(self.apply_formula)
         self.edit.returnPressed.connect(self.apply_formula)
+
+    def warm_up(self) -> threading.Thread | None:
+        """Import the formula parser (SymPy: about a second) in the background while the user types,
+        so that applying the first formula does not stall the window. The thread, if one started."""
+        if FORMULA_MODULE in sys.modules or self._warming is not None:
+            return self._warming
+        self._warming = threading.Thread(
+            target=importlib.import_module, args=(FORMULA_MODULE,), name="formula-import", daemon=True
+        )
+        self._warming.start()
+        return self._warming
 
     def apply_formula(self) -> bool:
         """Check the typed formula at once (an error shows here and the landscape stays); then build
@@ -108,7 +128,7 @@ class DatasetBox(QGroupBox):
         self.noise.setValue(0.1)
         self.noise.setToolTip("Standard deviation of the noise added to the targets")
         self.seed = QSpinBox()
-        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setRange(0, MAX_SEED)
         self.seed.setToolTip("Seed of the generated data")
         self.generate = QPushButton("Generate")
         self.load = QPushButton("Load CSV…")
@@ -201,6 +221,8 @@ class LandscapeExtras(QWidget):
 
     def show_formula(self, visible: bool = True) -> None:
         self.formula.setVisible(visible)
+        if visible:
+            self.formula.warm_up()
 
     def sync(self) -> None:
         land = self.model.landscape

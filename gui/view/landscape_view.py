@@ -9,18 +9,21 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsView
 
 from core.minima.grid import contour_levels, display_grid, display_values, needs_log_colours, sample_curve
 from gui.model import AppModel
 from gui.style import GLOBAL_MIN_COLOR, LOCAL_MIN_COLOR, start_symbol, thin_indices
 from gui.view.batch_overlay import BatchOverlay
+from gui.view.contours import contour_lines
 from gui.view.trail_item import TrailItem
 
 # Points drawn per run: painting cost grows with them (measured in docs/benchmarks.md).
 MAX_PATH_POINTS = 400
 MAX_DOTS = 250
 REMOVE_RADIUS_PX = 12
+HEAD_PEN = pg.mkPen("k", width=1)
 
 
 class LandscapeView(pg.PlotWidget):
@@ -52,6 +55,7 @@ class LandscapeView(pg.PlotWidget):
             size=13, pxMode=True, pen=pg.mkPen("k", width=1.5), brush=pg.mkBrush(255, 255, 255, 200)
         )
         self.heads = pg.ScatterPlotItem(size=12, pxMode=True)
+        self._brushes: dict[str, QBrush] = {}
         self.escapes = pg.ScatterPlotItem(
             size=9, pxMode=True, symbol="d", pen=pg.mkPen("#FFFFFF"), brush=pg.mkBrush("#CC3311")
         )
@@ -80,10 +84,13 @@ class LandscapeView(pg.PlotWidget):
     # ---- landscape ----------------------------------------------------------------------------------
     def redraw_landscape(self) -> None:
         land = self.model.landscape
+        for iso in self.isocurves:
+            iso.setParentItem(None)
+            if iso.scene() is not None:
+                iso.scene().removeItem(iso)
         for item in (
             self.curve,
             self.image,
-            *self.isocurves,
             self.minima,
             self.start_markers,
             self.heads,
@@ -147,8 +154,15 @@ class LandscapeView(pg.PlotWidget):
             label="log10(1 + f − min f)" if log else "f",
         )
         self.colorbar.setImageItem(self.image, insert_in=self.plot_item)
-        for level in contour_levels(shown):
-            iso = pg.IsocurveItem(data=shown, level=float(level), pen=pg.mkPen(255, 255, 255, 90))
+        self._show_contours(contour_lines(shown, [float(level) for level in contour_levels(shown)]))
+
+    def _show_contours(self, lines: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
+        """One path item per contour level, in the image's pixel coordinates (it maps them)."""
+        for x, y, connect in lines:
+            iso = QGraphicsPathItem(pg.arrayToQPath(x, y, connect=connect))
+            pen = pg.mkPen(255, 255, 255, 90)
+            pen.setCosmetic(True)
+            iso.setPen(pen)
             iso.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             iso.setParentItem(self.image)
             self.isocurves.append(iso)
@@ -275,19 +289,20 @@ class LandscapeView(pg.PlotWidget):
                 parts.append(np.column_stack([x[idx], y[idx]]))
             xy, connect = self._joined(parts)
             item.set_data(xy[:, 0], xy[:, 1], connect)
-        spots = []
-        for i, (x, y) in enumerate(trails_xy):
-            if len(x):
-                symbol = "x" if diverged[i] else start_symbol(self._run_starts[i])
-                spots.append(
-                    {
-                        "pos": (x[-1], y[-1]),
-                        "brush": pg.mkBrush(self._run_colors[i]),
-                        "symbol": symbol,
-                        "pen": pg.mkPen("k", width=1),
-                    }
-                )
-        self.heads.setData(spots)
+        shown = [i for i, (x, _) in enumerate(trails_xy) if len(x)]
+        self.heads.setData(
+            x=np.array([trails_xy[i][0][-1] for i in shown], dtype=float),
+            y=np.array([trails_xy[i][1][-1] for i in shown], dtype=float),
+            symbol=["x" if diverged[i] else start_symbol(self._run_starts[i]) for i in shown],
+            brush=[self._brush(self._run_colors[i]) for i in shown],
+            pen=HEAD_PEN,
+        )
+
+    def _brush(self, color: str) -> QBrush:
+        """One brush object per colour (pyqtgraph then draws each symbol once, not once per head)."""
+        if color not in self._brushes:
+            self._brushes[color] = pg.mkBrush(color)
+        return self._brushes[color]
 
     def _joined(self, parts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """Concatenate the runs' points with a connect array that never joins two runs."""

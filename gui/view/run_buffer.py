@@ -87,6 +87,17 @@ class RunBuffer:
         self.step, self.steps, self.status = int(steps[-1]), chunk.steps.copy(), chunk.status
         self.batches = chunk.batches
 
+    def snapshot(self) -> RunBuffer:
+        """A copy of the rows so far that later appends leave alone (for a worker to read)."""
+        copy = object.__new__(RunBuffer)
+        copy.__dict__.update(self.__dict__)
+        rows = slice(0, self.stored)
+        copy.positions, copy.losses = self.positions[rows].copy(), self.losses[rows].copy()
+        copy.learning_rates = self.learning_rates[rows].copy()
+        copy.extras = {name: values[rows].copy() for name, values in self.extras.items()}
+        copy.ends = {name: dict(ends) for name, ends in self.ends.items()}
+        return copy
+
     def _reserve(self, rows: int) -> None:
         """Grow the arrays (doubling, up to ``max_rows``) so they hold ``rows`` rows."""
         capacity = len(self.losses)

@@ -14,15 +14,17 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer
 
 from core.experiment.state import START_MARGIN
-from core.minima.basins import BasinLabeller, labeller_for
+from core.minima.basins import BasinLabeller, cached_labeller, labeller_for
 from core.minima.grid import loss_limit
-from core.runs.escapes import escape_events
+from core.progress import Cancelled
+from core.runs.escapes import EscapeSummary, escape_events_many
 from gui.model import AppModel
 from gui.style import display_label, method_color
 from gui.view.landscape_view import LandscapeView
 from gui.view.results_table import ResultsTable
 from gui.view.run_buffer import RunBuffer
 from gui.view.side_plots import SidePlots
+from gui.workers.base import TaskRunner
 from gui.workers.engine_runner import RunController, Update
 
 MAX_ESCAPE_MARKERS = 20  # per run
@@ -30,6 +32,7 @@ FRAME_HZ = 35  # the view redraws at most this often while streaming
 SLOW_PANEL_EVERY = 8  # each side plot and the table refresh once per 8 frames (~4 Hz)
 SIDE_PLOT_PHASES = {1: "loss", 3: "lr", 5: "noise"}
 TABLE_PHASE = 7
+LABELLING_DELAY = 0.15  # seconds: the new landscape is drawn first, the worker taking no time from it
 
 
 class RunPresenter(QObject):
@@ -56,11 +59,20 @@ class RunPresenter(QObject):
         self._frame_timer.setInterval(int(1000 / FRAME_HZ))
         self._frame_timer.timeout.connect(self._on_frame_timer)
         controller.updated.connect(self.on_update)
+        self._labeller: BasinLabeller | None = None
+        self._labelling = TaskRunner(self)  # a 2-D map of basins takes seconds on data landscapes
+        self._labelling.succeeded.connect(self._on_labelled)
+        self._escaping = TaskRunner(self)  # labelling every row of every run: in a worker too
+        self._escaping.succeeded.connect(self._on_escapes)
+        self._escapes_due = False
 
     def prepare(self) -> None:
         """Fresh curves, rows and table for the controller's (just loaded) engine, at step 0."""
         exp, engine = self.model.experiment(), self.controller.engine
-        self.labeller()  # built here (once per landscape), not mid-stream
+        self._start_labelling()
+        self._escaping.drop()  # events of the runs before these never arrive
+        self._escapes_due = False
+        self.escapes = []
         self.buffer = RunBuffer(engine) if engine is not None else None
         runs = [(spec, i) for spec in (exp.methods if exp else ()) for i in range(len(exp.starts))]
         colors = [method_color(spec.method) for spec, _ in runs]
@@ -126,28 +138,55 @@ class RunPresenter(QObject):
         self._show_escapes()
         self.show_status_line()
 
-    def labeller(self) -> BasinLabeller:
-        """The current landscape's basin labelling (built once per landscape)."""
-        return labeller_for(self.model.landscape)
+    @property
+    def labeller(self) -> BasinLabeller | None:
+        """The current landscape's basin labelling, once built (in a worker: never on this thread)."""
+        return self._labeller
+
+    def _start_labelling(self) -> None:
+        land = self.model.landscape
+        if self._labeller is not None and self._labeller.land is land:
+            return
+        self._labeller = cached_labeller(land)
+        self._labelling.drop()
+        if self._labeller is None:
+            self._labelling.start(lambda state: label_after_a_moment(land, state))
+
+    def _on_labelled(self, labeller: BasinLabeller) -> None:
+        if labeller.land is not self.model.landscape:
+            return
+        self._labeller = labeller
+        if self.buffer is not None and self._latest is not None:
+            self._show_escapes()
+            self.show_status_line()
 
     def _show_escapes(self) -> None:
-        """Escape events of every run: counted in the table, marked on the paths (not for a diverged
-        run: where it went says nothing about the landscape's basins)."""
-        labeller, buf, dim = self.labeller(), self.buffer, self.model.landscape.dim
-        escapes, marks = [], []
-        for run in range(len(buf.status)):
-            if buf.status[run] == "diverged":
-                escapes.append(None)
-                continue
-            steps, traj, losses = buf.row_steps(run), buf.trajectory(run), buf.series("losses", run)
-            esc = escape_events(labeller, traj, losses, steps)
-            escapes.append(esc)
-            rows = np.searchsorted(steps, esc.steps[-MAX_ESCAPE_MARKERS:])  # the latest ones: no clutter
-            marks.append(np.column_stack([traj[rows, 0], losses[rows] if dim == 1 else traj[rows, 1]]))
-        xy = np.concatenate(marks) if marks else np.empty((0, 2))
+        """Escape events of every run, found in a worker (one at a time: a request made meanwhile runs
+        once it is done), then counted in the table and marked on the paths. None until the basins
+        are known."""
+        if self._labeller is None or self.buffer is None:
+            return
+        if self._escaping.busy:
+            self._escapes_due = True
+            return
+        labeller, snapshot, dim = self._labeller, self.buffer.snapshot(), self.model.landscape.dim
+        self._escapes_due = False
+        self._escaping.start(lambda state: escapes_and_marks(labeller, snapshot, dim))
+
+    def _on_escapes(self, found: tuple[list, np.ndarray]) -> None:
+        escapes, xy = found
+        if self.buffer is None or len(escapes) != len(self.buffer.status):
+            return
         self.table.update_escapes(escapes)
         self.view.show_escapes(xy[:, 0], xy[:, 1])
         self.escapes = escapes
+        if self._escapes_due:
+            self._show_escapes()
+
+    @property
+    def escapes_pending(self) -> bool:
+        """Whether escape events are still being found (or the basins they need)."""
+        return self._escaping.busy or self._escapes_due or (self._labeller is None and self._labelling.busy)
 
     def _on_frame_timer(self) -> None:
         if self._dirty:
@@ -160,6 +199,8 @@ class RunPresenter(QObject):
         statuses = self._latest.statuses if self._latest is not None else ()
         diverged = sum(s.status == "diverged" for s in statuses)
         note = f" — {diverged} run(s) diverged (NaN/inf or unbounded)" if diverged else ""
+        if self._labeller is None and self._labelling.busy:
+            note += " · finding the basins (escapes follow)…"
         self.status(f"step {step} · {self.controller.state}{note}")
 
     def trails(self) -> list[tuple]:
@@ -186,3 +227,24 @@ def near_the_domain(land, points: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         low, high = land.lower - START_MARGIN * width, land.upper + START_MARGIN * width
         return np.all((points >= low) & (points <= high), axis=1)
+
+
+def escapes_and_marks(labeller: BasinLabeller, buf: RunBuffer, dim: int) -> tuple[list, np.ndarray]:
+    """Escape events of every run in ``buf`` (None for a diverged run: where it went says nothing about
+    the landscape's basins) and the points to mark: each run's latest ``MAX_ESCAPE_MARKERS`` events."""
+    runs = [r for r in range(len(buf.status)) if buf.status[r] != "diverged"]
+    rows = [(buf.trajectory(r), buf.series("losses", r), buf.row_steps(r)) for r in runs]
+    found: list[EscapeSummary | None] = [None] * len(buf.status)
+    marks = []
+    for r, esc, (traj, losses, steps) in zip(runs, escape_events_many(labeller, rows), rows, strict=True):
+        found[r] = esc
+        at = np.searchsorted(steps, esc.steps[-MAX_ESCAPE_MARKERS:])  # the latest ones: no clutter
+        marks.append(np.column_stack([traj[at, 0], losses[at] if dim == 1 else traj[at, 1]]))
+    return found, (np.concatenate(marks) if marks else np.empty((0, 2)))
+
+
+def label_after_a_moment(land, state) -> BasinLabeller:
+    """``labeller_for(land)`` once ``LABELLING_DELAY`` has passed (cancelled meanwhile: nothing done)."""
+    if state.cancel.wait(LABELLING_DELAY):
+        raise Cancelled()
+    return labeller_for(land, state.progress)

@@ -20,6 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal, Slot
 
+from core.files import failure_text
 from core.progress import Cancelled, TaskState
 
 Task = Callable[[TaskState], Any]  # returns the result, or is a generator of partial results
@@ -69,8 +70,8 @@ class Worker(QObject):
             self.succeeded.emit(self.token, result)
         except Cancelled:
             self.cancelled.emit(self.token)
-        except ValueError as exc:  # a refusal with a message for the user (a bad file, a bad setting)
-            self.failed.emit(self.token, str(exc))
+        except (ValueError, OSError) as exc:  # a refusal or a failed write, said in words for the user
+            self.failed.emit(self.token, failure_text(exc))
         except Exception:  # shown to the user, never raised in the thread
             self.failed.emit(self.token, traceback.format_exc(limit=4))
         finally:

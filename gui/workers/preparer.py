@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from core.minima.grid import warm_display_grid
 from gui.panels.task_progress import TaskProgress
 from gui.workers.base import Task, TaskRunner
 
@@ -30,6 +31,13 @@ class Preparer(QObject):
         self.runner = TaskRunner(self)
         self.progress = TaskProgress(self.runner)
         self.progress.setMaximumWidth(320)
+        # In the status bar, a change of text or visibility must not change its height: that would lay
+        # out and repaint the whole window (a tenth of a second with a big landscape view).
+        self.progress.label.setWordWrap(False)
+        for widget in (self.progress, self.progress.bar, self.progress.cancel):
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            widget.setSizePolicy(policy)
         self._on_ready: Callable[[Any], None] | None = None
         self._on_failed: Callable[[str], None] | None = None
         self._text = ""
@@ -55,7 +63,7 @@ class Preparer(QObject):
     ) -> None:
         """Run ``task`` in the worker (see the module docstring)."""
         self._on_ready, self._on_failed, self._text = on_ready, on_failed, text
-        self.progress.start(task, text)
+        self.progress.start(lambda state: warmed(task(state)), text)
         self.progress.setVisible(False)
         self._show_timer.start(SHOW_AFTER_MS)
 
@@ -67,11 +75,14 @@ class Preparer(QObject):
     def _show(self) -> None:
         if self.runner.busy:
             self.progress.setVisible(True)
+        else:
+            self.progress.label.clear()
 
     def _hide(self) -> None:
         if not self.runner.busy:
             self._show_timer.stop()
             self.progress.setVisible(False)
+            self.progress.label.clear()
 
     def _ready(self, result: Any) -> None:
         callback, self._on_ready = self._on_ready, None
@@ -87,3 +98,12 @@ class Preparer(QObject):
             self._on_failed(problem)
         else:
             self.message.emit(f"{self._text.rstrip('…')}: {problem}")
+
+
+def warmed(result: Any) -> Any:
+    """``result`` (a landscape, or a state holding one) with its display grid computed, so that showing
+    it costs the GUI thread nothing."""
+    land = getattr(result, "landscape", result)
+    if hasattr(land, "grid_cache"):
+        warm_display_grid(land)
+    return result

@@ -308,7 +308,7 @@ def test_failed_rename_leaves_the_old_file_and_no_temp_files(saved, monkeypatch)
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", fail_replace)
-    with pytest.raises(ExperimentFileError, match="cannot write .*exp.json: No space left on device"):
+    with pytest.raises(ExperimentFileError, match="cannot write .*exp.json: no space left on the disk"):
         save_state(path, _changed_state())
     monkeypatch.undo()
     assert path.read_bytes() == before

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt
+import gc
+import time
+
+from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from gui.app import configure_pyqtgraph
@@ -39,6 +42,7 @@ def run_to_end(qtbot, window: MainWindow, timeout: int = 20_000) -> None:
     window.controller.set_speed(0)
     window.toggle_play()
     qtbot.waitUntil(lambda: window.controller.state == "finished", timeout=timeout)
+    qtbot.waitUntil(lambda: not window.presenter.escapes_pending, timeout=timeout)  # found in a worker
 
 
 def wait_prepared(qtbot, window: MainWindow, timeout: int = 30_000) -> None:
@@ -53,3 +57,44 @@ def open_file(qtbot, window: MainWindow, path) -> str | None:
     if problem is None:
         wait_prepared(qtbot, window)
     return window.files.problem
+
+
+class BlockProbe:
+    """Measures how long the GUI thread is blocked: a precise 5 ms timer's worst lateness, in seconds.
+
+    ``with BlockProbe() as probe: …`` (events are processed for a moment first, so the timer ticks)."""
+
+    INTERVAL = 0.005
+
+    def __init__(self):
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(int(self.INTERVAL * 1000))
+        self.timer.timeout.connect(self._tick)
+        self.worst = 0.0
+        self._last: float | None = None
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        if self._last is not None:
+            self.worst = max(self.worst, now - self._last - self.INTERVAL)
+        self._last = now
+
+    def __enter__(self) -> BlockProbe:
+        settle(0.3)  # what the window does once shown (its first paints) is not the action measured
+        gc.collect()  # nor collecting the garbage of the tests before
+        self.timer.start()
+        settle(0.05)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        settle(0.05)
+        self.timer.stop()
+
+
+def settle(seconds: float) -> None:
+    """Process events for ``seconds``."""
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        QApplication.processEvents()
+        time.sleep(0.001)

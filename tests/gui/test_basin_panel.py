@@ -64,6 +64,7 @@ def test_two_d_maps_are_small_multiples(qtbot, window):
 def test_escape_events_are_counted_and_drawn(qtbot, window):
     window.model.set_starts([(1.0,)])
     window.controller.step(300)
+    qtbot.waitUntil(lambda: not window.presenter.escapes_pending and bool(window.presenter.escapes))
     escapes = dict(
         zip(window.table.column_texts("Method"), window.table.column_texts("Escapes"), strict=True)
     )

@@ -119,7 +119,7 @@ def test_closing_mid_run_mid_basin_map_and_mid_slice_leaves_no_thread(qtbot):
     window.basins.start()
     window.landscape_panel.extras.nn.prepare("plain")  # trains a fresh slice in the worker
     threads = [r._thread for r in window.findChildren(TaskRunner) if r.busy]
-    assert len(threads) == 3 and all(t.isRunning() for t in threads)
+    assert len(threads) >= 3 and all(t.isRunning() for t in threads)  # (and the basin labelling)
     window.close()
     assert not any(r.busy for r in window.findChildren(TaskRunner))
     assert not any(t.isRunning() for t in threads)  # (the conftest fixture checks every QThread too)
