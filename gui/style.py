@@ -57,6 +57,16 @@ def thin_indices(n: int, limit: int) -> np.ndarray:
     return idx if idx[-1] == n - 1 else np.append(idx, n - 1)
 
 
+def thin_matrix(lengths: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """``thin_indices`` of many rows of ``lengths`` at once: an index matrix (len(lengths), limit + 1)
+    and which of its entries are used (row r's used entries are ``thin_indices(lengths[r], limit)``)."""
+    n = np.asarray(lengths, dtype=int)[:, None]
+    stride = np.maximum(1, -(-n // limit))
+    index = np.arange(limit + 1)[None, :] * stride
+    used = (index < n) | ((index >= n) & (index - stride < n - 1))  # …and the last row, once
+    return np.minimum(index, np.maximum(n - 1, 0)), used & (n > 0)
+
+
 def method_color(method_id: str) -> str:
     """The fixed colour of a method, the same in every view."""
     return METHOD_COLORS.get(method_id, "#777777")

@@ -36,8 +36,8 @@ from gui.export.figure import (
 from gui.model import AppModel
 from gui.style import display_label, method_color
 from gui.view.landscape_view import LandscapeView
+from gui.view.run_arrays import group_points
 from gui.view.run_buffer import RunBuffer
-from gui.view.run_presenter import near_the_domain
 from gui.view.side_plots import SidePlots
 
 VIEW_SIZE = (1000, 700)
@@ -114,8 +114,14 @@ class ExperimentFigure:
 
     def show_step(self, step: int) -> None:
         """Draw every run up to ``step``."""
-        trails, diverged = trails_at(self.buffer, self.exp.landscape, step)
-        self.view.show_runs(trails, diverged)
+        groups = trails_at(self.buffer, self.exp.landscape, self.view.run_groups, step)
+        diverged = np.array(
+            [
+                s == "diverged" and step >= n
+                for s, n in zip(self.buffer.status, self.buffer.steps, strict=True)
+            ]
+        )
+        self.view.show_runs(groups, diverged)
         QApplication.processEvents()
 
     def layout(self, step: int) -> FigureLayout:
@@ -155,17 +161,9 @@ def export_image(
         figure.close()
 
 
-def trails_at(buffer: RunBuffer, land, step: int) -> tuple[list[tuple], list[bool]]:
-    """Each run's trail up to ``step`` as (x, y) for the view (rows near the domain, as the window
-    draws them), and whether it has diverged by then."""
-    trails, diverged = [], []
-    for run in range(len(buffer.status)):
-        rows = int(np.searchsorted(buffer.row_steps(run), step, side="right"))
-        traj, losses = buffer.trajectory(run)[:rows], buffer.series("losses", run)[:rows]
-        near = near_the_domain(land, traj)
-        trails.append((traj[near, 0], losses[near] if land.dim == 1 else traj[near, 1]))
-        diverged.append(buffer.status[run] == "diverged" and step >= buffer.steps[run])
-    return trails, diverged
+def trails_at(buffer: RunBuffer, land, groups: list[np.ndarray], step: int) -> list[tuple]:
+    """The points of each group of runs up to ``step``, as the window draws them."""
+    return [group_points(buffer, land, runs, up_to_step=step) for runs in groups]
 
 
 def export_animation(

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsView
 
 from core.minima.grid import contour_levels, display_grid, display_values, needs_log_colours, sample_curve
 from gui.model import AppModel
-from gui.style import GLOBAL_MIN_COLOR, LOCAL_MIN_COLOR, start_symbol, thin_indices
+from gui.style import GLOBAL_MIN_COLOR, LOCAL_MIN_COLOR, start_symbol, thin_matrix
 from gui.view.batch_overlay import BatchOverlay
 from gui.view.contours import contour_lines
 from gui.view.trail_item import TrailItem
@@ -22,8 +22,15 @@ from gui.view.trail_item import TrailItem
 # Points drawn per run: painting cost grows with them (measured in docs/benchmarks.md).
 MAX_PATH_POINTS = 400
 MAX_DOTS = 250
+MAX_ITEM_POINTS = 100_000  # per trail item: with thousands of runs, each run gets fewer points
+MIN_RUN_POINTS = 16
 REMOVE_RADIUS_PX = 12
 HEAD_PEN = pg.mkPen("k", width=1)
+
+
+def points_per_run(runs: int, limit: int) -> int:
+    """Points drawn per run: ``limit``, or fewer so that one item draws at most ``MAX_ITEM_POINTS``."""
+    return max(MIN_RUN_POINTS, min(limit, MAX_ITEM_POINTS // max(runs, 1)))
 
 
 class LandscapeView(pg.PlotWidget):
@@ -278,21 +285,31 @@ class LandscapeView(pg.PlotWidget):
         """Mark the points where runs entered a new basin."""
         self.escapes.setData(x, y)
 
-    def show_runs(self, trails_xy: list[tuple[np.ndarray, np.ndarray]], diverged: list[bool]) -> None:
-        """Draw each run's trail (x, y) and its head; diverged runs get a cross."""
-        for item, runs in zip(self.trails, self._groups, strict=True):
-            limit = MAX_DOTS if self._dots else MAX_PATH_POINTS
-            parts = []
-            for r in runs:
-                x, y = trails_xy[r]
-                idx = thin_indices(len(x), limit)
-                parts.append(np.column_stack([x[idx], y[idx]]))
-            xy, connect = self._joined(parts)
-            item.set_data(xy[:, 0], xy[:, 1], connect)
-        shown = [i for i, (x, _) in enumerate(trails_xy) if len(x)]
+    @property
+    def run_groups(self) -> list[np.ndarray]:
+        """The runs each trail item draws (one item per method), as index arrays."""
+        return [np.asarray(runs, dtype=int) for runs in self._groups]
+
+    def show_runs(self, groups: list[tuple[np.ndarray, np.ndarray]], diverged: np.ndarray) -> None:
+        """Draw every run's trail and head from ``groups``: for each of ``run_groups``, the points
+        (runs, rows, 2) and each run's count of them (``run_arrays.group_points``); a diverged run's
+        head is a cross."""
+        heads_x, heads_y, head_runs = [], [], []
+        for item, runs, (points, counts) in zip(self.trails, self.run_groups, groups, strict=True):
+            index, used = thin_matrix(
+                counts, points_per_run(len(runs), MAX_DOTS if self._dots else MAX_PATH_POINTS)
+            )
+            picked = np.take_along_axis(points, index[:, :, None], axis=1)
+            item.set_data(*self._joined(picked[used], used.sum(axis=1)))
+            has = counts > 0
+            last = points[np.flatnonzero(has), counts[has] - 1]
+            heads_x.append(last[:, 0])
+            heads_y.append(last[:, 1])
+            head_runs.append(runs[has])
+        shown = np.concatenate(head_runs) if head_runs else np.empty(0, dtype=int)
         self.heads.setData(
-            x=np.array([trails_xy[i][0][-1] for i in shown], dtype=float),
-            y=np.array([trails_xy[i][1][-1] for i in shown], dtype=float),
+            x=np.concatenate(heads_x) if heads_x else np.empty(0),
+            y=np.concatenate(heads_y) if heads_y else np.empty(0),
             symbol=["x" if diverged[i] else start_symbol(self._run_starts[i]) for i in shown],
             brush=[self._brush(self._run_colors[i]) for i in shown],
             pen=HEAD_PEN,
@@ -304,20 +321,19 @@ class LandscapeView(pg.PlotWidget):
             self._brushes[color] = pg.mkBrush(color)
         return self._brushes[color]
 
-    def _joined(self, parts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        """Concatenate the runs' points with a connect array that never joins two runs."""
+    def _joined(self, xy: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """x, y and a connect array that joins each run's consecutive points, never two runs; on a
+        curve each point becomes a dot (a tiny segment to a copy of itself)."""
         if self._dots:
-            parts = [np.repeat(p, 2, axis=0) for p in parts]
-        xy = np.concatenate(parts) if parts else np.empty((0, 2))
-        if self._dots:  # Qt draws nothing for a zero-length segment: nudge each copy a hair
-            xy[1::2, 0] += 1e-9 * self.model.landscape.scale
-        if self._dots:
+            xy = np.repeat(xy, 2, axis=0)
+            xy[1::2, 0] += 1e-9 * self.model.landscape.scale  # Qt draws nothing for a zero-length segment
             connect = np.zeros(len(xy), dtype=bool)
-            connect[0::2] = True  # each point to its own copy: a dot
+            connect[0::2] = True
         else:
             connect = np.ones(len(xy), dtype=bool)
-            connect[np.cumsum([len(p) for p in parts]) - 1] = False
-        return xy, connect
+            ends = np.cumsum(sizes) - 1
+            connect[ends[sizes > 0]] = False
+        return xy[:, 0], xy[:, 1], connect
 
     # ---- mouse --------------------------------------------------------------------------------------
     def _view_point(self, scene_pos) -> QPointF | None:

@@ -118,6 +118,7 @@ class ResultsTable(QTableView):
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setStretchLastSection(True)
+        self.horizontalHeader().setResizeContentsPrecision(200)  # sizing reads 200 rows, not every one
         for name, width in WIDTHS.items():
             self.setColumnWidth(COLUMNS.index(name), width)
 

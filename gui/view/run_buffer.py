@@ -141,6 +141,38 @@ class RunBuffer:
             return np.empty(0)
         return self._rows(data, name, run)
 
+    def padded(self, name: str, runs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What ``series`` (or ``trajectory`` for "positions") and ``row_steps`` give for each of
+        ``runs``, at once: values (len(runs), rows[, dim]) and steps (len(runs), rows), NaN / -1 past
+        each run's rows, and each run's row count."""
+        runs = np.asarray(runs, dtype=int)
+        finished = np.array([self.status[r] != "running" for r in runs], dtype=bool)
+        end = np.where(finished, self.steps[runs], self.step)
+        count = np.minimum(end // self.stride + 1, self.stored)
+        extra = (count - 1) * self.stride != end
+        width = int((count + extra).max(initial=1))
+        data = self.positions if name == "positions" else self._series_array(name)
+        values = np.full((len(runs), width, *data.shape[2:]), np.nan)
+        head = min(width, self.stored)
+        values[:, :head] = np.swapaxes(data[:head, runs], 0, 1)
+        rows = np.arange(width)[None, :]
+        values[rows >= count[:, None]] = np.nan
+        steps = np.where(rows < count[:, None], rows * self.stride, -1)
+        for k in np.flatnonzero(extra):
+            values[k, count[k]] = self._end_value(name, int(runs[k]))
+            steps[k, count[k]] = end[k]
+        return values, steps, count + extra
+
+    def _series_array(self, name: str) -> np.ndarray:
+        data = {"losses": self.losses, "learning_rates": self.learning_rates}.get(name, self.extras.get(name))
+        return np.full(self.losses.shape, np.nan) if data is None else data
+
+    def _end_value(self, name: str, run: int):
+        end = self.ends.get(name, {}).get(run)
+        if end is None or self.status[run] == "running":
+            end = self.last[name][run] if name in self.last else np.nan
+        return end
+
     def _rows(self, data: np.ndarray, name: str, run: int) -> np.ndarray:
         count, extra = self._row_count(run)
         stored = data[:count, run]

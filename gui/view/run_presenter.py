@@ -13,7 +13,6 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import QObject, QTimer
 
-from core.experiment.state import START_MARGIN
 from core.minima.basins import BasinLabeller, cached_labeller, labeller_for
 from core.minima.grid import loss_limit
 from core.progress import Cancelled
@@ -22,6 +21,7 @@ from gui.model import AppModel
 from gui.style import display_label, method_color
 from gui.view.landscape_view import LandscapeView
 from gui.view.results_table import ResultsTable
+from gui.view.run_arrays import group_points, split_runs
 from gui.view.run_buffer import RunBuffer
 from gui.view.side_plots import SidePlots
 from gui.workers.base import TaskRunner
@@ -74,19 +74,26 @@ class RunPresenter(QObject):
         self._escapes_due = False
         self.escapes = []
         self.buffer = RunBuffer(engine) if engine is not None else None
-        runs = [(spec, i) for spec in (exp.methods if exp else ()) for i in range(len(exp.starts))]
-        colors = [method_color(spec.method) for spec, _ in runs]
-        labels = [display_label(spec) for spec, _ in runs]
-        self.view.prepare_runs(colors, [i for _, i in runs], labels, self.model.landscape.dim)
+        specs = exp.methods if exp else ()
+        n_starts = len(exp.starts) if exp else 0
+
+        def per_run(values: list) -> list:  # a method's value for each of its runs (one per start)
+            return [value for value in values for _ in range(n_starts)]
+
+        colors, labels = (
+            per_run([method_color(s.method) for s in specs]),
+            per_run([display_label(s) for s in specs]),
+        )
+        start_of_run = list(range(n_starts)) * len(specs)
+        self.view.prepare_runs(colors, start_of_run, labels, self.model.landscape.dim)
         land = self.model.landscape
         self.side.prepare_runs(colors, land.lowest_value, loss_limit(land))
-        starts = [tuple(exp.starts[i]) for _, i in runs] if exp else []
-        self.table.prepare_runs(
-            labels, [spec.to_text() for spec, _ in runs], [spec.method for spec, _ in runs], starts
-        )
+        starts = [tuple(exp.starts[i]) for i in start_of_run] if exp else []
+        texts, methods = per_run([s.to_text() for s in specs]), per_run([s.method for s in specs])
+        self.table.prepare_runs(labels, texts, methods, starts)
         self._latest = None
         if self.buffer is not None:
-            self.view.show_runs(self.trails(), [False] * engine.n_runs)
+            self.view.show_runs(self.run_points(), np.zeros(engine.n_runs, dtype=bool))
             self.side.refresh(self.buffer)
 
     def on_update(self, update: Update) -> None:
@@ -114,12 +121,11 @@ class RunPresenter(QObject):
         if self.buffer is None or self._latest is None:
             return
         self.controller.gui_idle.clear()  # the view's next paint sets it again
-        trails = self.trails()
-        self.view.show_runs(trails, [s == "diverged" for s in self.buffer.status])
+        groups = self.run_points()
+        self.view.show_runs(groups, np.array([status == "diverged" for status in self.buffer.status]))
         if self.buffer.batches:
-            heads = {
-                r: (trails[r][0][-1], trails[r][1][-1]) for r in self.buffer.batches if len(trails[r][0])
-            }
+            heads = self._heads(groups)
+            heads = {r: heads[r] for r in self.buffer.batches if r in heads}
             self.view.overlay.update(self.model.landscape, self.buffer.batches, heads)
         self.frames_drawn += 1
         if full:
@@ -203,30 +209,31 @@ class RunPresenter(QObject):
             note += " · finding the basins (escapes follow)…"
         self.status(f"step {step} · {self.controller.state}{note}")
 
+    def _heads(self, groups: list[tuple[np.ndarray, np.ndarray]]) -> dict[int, tuple[float, float]]:
+        """Each drawn run's latest point."""
+        heads = {}
+        for runs, (points, counts) in zip(self.view.run_groups, groups, strict=True):
+            for k in np.flatnonzero(counts):
+                heads[int(runs[k])] = tuple(points[k, counts[k] - 1])
+        return heads
+
+    def run_points(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The points every trail item draws (see ``run_arrays.group_points``)."""
+        land = self.model.landscape
+        return [group_points(self.buffer, land, runs) for runs in self.view.run_groups]
+
     def trails(self) -> list[tuple]:
         """Each run's drawn trail as (x, y) arrays: (x, f(x)) on 1-D, (x, y) on 2-D; rows of a run
         that went far outside the domain (a diverging run on its way out) are left out."""
-        buf, land = self.buffer, self.model.landscape
-        out = []
-        for run in range(buf.positions.shape[1]):
-            traj, losses = buf.trajectory(run), buf.series("losses", run)
-            near = near_the_domain(land, traj)
-            traj, losses = traj[near], losses[near]
-            out.append((traj[:, 0], losses if land.dim == 1 else traj[:, 1]))
-        return out
+        out: dict[int, tuple] = {}
+        for runs, (points, counts) in zip(self.view.run_groups, self.run_points(), strict=True):
+            out.update(zip(runs.tolist(), split_runs(points, counts), strict=True))
+        return [out[r] for r in sorted(out)]
 
     def on_state(self, state: str) -> None:
         if state in ("paused", "finished") and self._latest is not None:
             self.draw_frame(full=True)
         self.show_status_line()
-
-
-def near_the_domain(land, points: np.ndarray) -> np.ndarray:
-    """Rows within ``START_MARGIN`` domain widths of the domain (where a trail can still be seen)."""
-    width = land.upper - land.lower
-    with np.errstate(invalid="ignore"):
-        low, high = land.lower - START_MARGIN * width, land.upper + START_MARGIN * width
-        return np.all((points >= low) & (points <= high), axis=1)
 
 
 def escapes_and_marks(labeller: BasinLabeller, buf: RunBuffer, dim: int) -> tuple[list, np.ndarray]:

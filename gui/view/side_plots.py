@@ -7,11 +7,12 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from core.minima.grid import loss_gap, plotted_losses
-from gui.style import thin_indices
+from gui.style import thin_matrix
 from gui.view.run_buffer import RunBuffer
 
 NOISE_SERIES = ("temperatures", "noise_scales")
 SIDE_POINTS = 600  # about the plots' width in pixels
+MAX_CURVE_POINTS = 60_000  # per curve (one per method): with thousands of runs, fewer points each
 PLOTS = ("loss", "lr", "noise")
 
 
@@ -67,48 +68,52 @@ class SidePlots(QWidget):
         self._buffer = None
 
     def refresh(self, buffer: RunBuffer, plots: tuple[str, ...] = PLOTS) -> None:
-        """Redraw ``plots`` (some of "loss", "lr", "noise"; all by default) from ``buffer``."""
+        """Redraw ``plots`` (some of "loss", "lr", "noise"; all by default) from ``buffer``: all runs of
+        a method at once (no loop over runs)."""
         self._buffer = buffer
-        log = self.log_loss.isChecked()
         for g, runs in enumerate(self._groups):
-            steps = [buffer.row_steps(r) for r in runs]
+            runs = np.asarray(runs, dtype=int)
             if "loss" in plots:
-                losses = [plotted_losses(buffer.series("losses", r), self._limit) for r in runs]
-                if log:
-                    lows = [np.nanmin(v) for v in losses if np.isfinite(v).any()]
-                    floor = min([self._floor, *lows]) - 1e-12
-                    losses = [loss_gap(v, floor) for v in losses]
-                self._set(self.curves["loss"][g], steps, losses)
+                losses, steps, counts = buffer.padded("losses", runs)
+                losses = plotted_losses(losses, self._limit)
+                if self.log_loss.isChecked():
+                    finite = losses[np.isfinite(losses)]
+                    floor = min(self._floor, float(finite.min()) if finite.size else self._floor) - 1e-12
+                    losses = loss_gap(losses, floor)
+                self._set(self.curves["loss"][g], steps, losses, counts)
             if "lr" in plots:
-                self._set(self.curves["lr"][g], steps, [buffer.series("learning_rates", r) for r in runs])
+                rates, steps, counts = buffer.padded("learning_rates", runs)
+                self._set(self.curves["lr"][g], steps, rates, counts)
             if "noise" in plots:
-                self._set(self.curves["noise"][g], steps, [self._noise_series(buffer, r) for r in runs])
+                self._set(self.curves["noise"][g], *self._noise_series(buffer, runs))
 
     @staticmethod
-    def _noise_series(buffer: RunBuffer, run: int) -> np.ndarray:
-        """The run's temperature or noise scale, whichever its method records (else empty)."""
-        for name in NOISE_SERIES:
-            series = buffer.series(name, run)
-            if series.size > 1 and np.isfinite(series[1:]).any():
-                return series
-        return np.empty(0)
+    def _noise_series(buffer: RunBuffer, runs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each run's temperature or noise scale, whichever its method records (else nothing)."""
+        values, steps, counts = buffer.padded(NOISE_SERIES[0], runs)
+        chosen = np.isfinite(values[:, 1:]).any(axis=1)
+        for name in NOISE_SERIES[1:]:
+            other, _, _ = buffer.padded(name, runs)
+            use = ~chosen & np.isfinite(other[:, 1:]).any(axis=1)
+            values[use] = other[use]
+            chosen |= use
+        return values, steps, np.where(chosen, counts, 0)
 
     @staticmethod
-    def _set(curve: pg.PlotDataItem, steps: list[np.ndarray], series: list[np.ndarray]) -> None:
-        """Plot several runs' series against their steps in one item, never joining two runs."""
-        parts = []
-        for x, y in zip(steps, series, strict=False):
-            idx = thin_indices(len(y), SIDE_POINTS)
-            idx = idx[np.isfinite(y[idx])]
-            if idx.size:
-                parts.append(np.column_stack([x[idx].astype(float), y[idx]]))
-        if not parts:
+    def _set(curve: pg.PlotDataItem, steps: np.ndarray, values: np.ndarray, counts: np.ndarray) -> None:
+        """Plot several runs' series (rows of ``values`` against ``steps``, ``counts`` rows each) in one
+        item, thinned to ``SIDE_POINTS`` per run, never joining two runs."""
+        index, used = thin_matrix(counts, max(16, min(SIDE_POINTS, MAX_CURVE_POINTS // max(len(counts), 1))))
+        x = np.take_along_axis(steps, index, axis=1).astype(float)
+        y = np.take_along_axis(values, index, axis=1)
+        keep = used & np.isfinite(y)
+        if not keep.any():
             curve.setData([], [])
             return
-        xy = np.concatenate(parts)
-        connect = np.ones(len(xy), dtype=bool)
-        connect[np.cumsum([len(p) for p in parts]) - 1] = False
-        curve.setData(xy[:, 0], xy[:, 1], connect=connect)
+        sizes = keep.sum(axis=1)
+        connect = np.ones(int(sizes.sum()), dtype=bool)
+        connect[(np.cumsum(sizes) - 1)[sizes > 0]] = False
+        curve.setData(x[keep], y[keep], connect=connect)
 
     def _on_log_toggled(self, log: bool) -> None:
         # The axis reads its current range in the new mode: a linear range up to 1e5 would be 10^100000.

@@ -55,3 +55,34 @@ def test_long_runs_are_thinned_but_end_exactly(chunk):
             np.testing.assert_array_equal(
                 buffer.series("temperatures", res.index)[1:], res.extras["temperatures"][steps[1:] - 1]
             )
+
+
+@pytest.mark.parametrize("steps, max_rows", [(900, 20_000), (5000, 300)])
+def test_all_runs_at_once_equal_each_run_alone(steps, max_rows):
+    """``padded`` (used to draw thousands of runs without a loop) gives exactly what the per-run
+    methods give, thinned or not, finished or still running."""
+    engine = Engine(experiment(steps), keep_chunks=False)
+    buffer = RunBuffer(engine, max_rows=max_rows)
+    for _ in range(steps // 400):
+        buffer.append(engine.advance(400))
+    runs = np.arange(engine.n_runs)
+    for name in ("positions", "losses", "learning_rates", "temperatures"):
+        values, steps_, counts = buffer.padded(name, runs)
+        for k, run in enumerate(runs):
+            alone = buffer.trajectory(run) if name == "positions" else buffer.series(name, run)
+            if alone.size == 0:  # a series this run's method does not record
+                assert np.isnan(values[k]).all()
+                continue
+            np.testing.assert_array_equal(values[k, : counts[k]], alone)
+            np.testing.assert_array_equal(steps_[k, : counts[k]], buffer.row_steps(run))
+            assert (steps_[k, counts[k] :] == -1).all()
+
+
+def test_thin_matrix_is_thin_indices_for_every_length():
+    from gui.style import thin_indices, thin_matrix
+
+    lengths = np.array([0, 1, 2, 5, 6, 7, 11, 250, 251, 499, 500, 501, 1000, 20_001])
+    for limit in (5, 250):
+        index, used = thin_matrix(lengths, limit)
+        for k, n in enumerate(lengths):
+            np.testing.assert_array_equal(index[k][used[k]], thin_indices(int(n), limit))
