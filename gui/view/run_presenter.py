@@ -28,6 +28,7 @@ from gui.workers.base import TaskRunner
 from gui.workers.engine_runner import RunController, Update
 
 MAX_ESCAPE_MARKERS = 20  # per run
+ESCAPE_CHUNK = 100  # runs labelled together between two cancellation points
 FRAME_HZ = 35  # the view redraws at most this often while streaming
 SLOW_PANEL_EVERY = 8  # each side plot and the table refresh once per 8 frames (~4 Hz)
 SIDE_PLOT_PHASES = {1: "loss", 3: "lr", 5: "noise"}
@@ -177,7 +178,7 @@ class RunPresenter(QObject):
             return
         labeller, snapshot, dim = self._labeller, self.buffer.snapshot(), self.model.landscape.dim
         self._escapes_due = False
-        self._escaping.start(lambda state: escapes_and_marks(labeller, snapshot, dim))
+        self._escaping.start(lambda state: escapes_and_marks(labeller, snapshot, dim, state.progress))
 
     def _on_escapes(self, found: tuple[list, np.ndarray]) -> None:
         escapes, xy = found
@@ -236,17 +237,26 @@ class RunPresenter(QObject):
         self.show_status_line()
 
 
-def escapes_and_marks(labeller: BasinLabeller, buf: RunBuffer, dim: int) -> tuple[list, np.ndarray]:
+def escapes_and_marks(
+    labeller: BasinLabeller, buf: RunBuffer, dim: int, progress=None
+) -> tuple[list, np.ndarray]:
     """Escape events of every run in ``buf`` (None for a diverged run: where it went says nothing about
-    the landscape's basins) and the points to mark: each run's latest ``MAX_ESCAPE_MARKERS`` events."""
+    the landscape's basins) and the points to mark: each run's latest ``MAX_ESCAPE_MARKERS`` events.
+    Runs are labelled ``ESCAPE_CHUNK`` at a time; ``progress`` hears how far (and may cancel)."""
     runs = [r for r in range(len(buf.status)) if buf.status[r] != "diverged"]
-    rows = [(buf.trajectory(r), buf.series("losses", r), buf.row_steps(r)) for r in runs]
     found: list[EscapeSummary | None] = [None] * len(buf.status)
     marks = []
-    for r, esc, (traj, losses, steps) in zip(runs, escape_events_many(labeller, rows), rows, strict=True):
-        found[r] = esc
-        at = np.searchsorted(steps, esc.steps[-MAX_ESCAPE_MARKERS:])  # the latest ones: no clutter
-        marks.append(np.column_stack([traj[at, 0], losses[at] if dim == 1 else traj[at, 1]]))
+    for first in range(0, len(runs), ESCAPE_CHUNK):
+        chunk = runs[first : first + ESCAPE_CHUNK]
+        rows = [(buf.trajectory(r), buf.series("losses", r), buf.row_steps(r)) for r in chunk]
+        for r, esc, (traj, losses, steps) in zip(
+            chunk, escape_events_many(labeller, rows), rows, strict=True
+        ):
+            found[r] = esc
+            at = np.searchsorted(steps, esc.steps[-MAX_ESCAPE_MARKERS:])  # the latest ones: no clutter
+            marks.append(np.column_stack([traj[at, 0], losses[at] if dim == 1 else traj[at, 1]]))
+        if progress is not None:
+            progress(min(1.0, (first + ESCAPE_CHUNK) / len(runs)))
     return found, (np.concatenate(marks) if marks else np.empty((0, 2)))
 
 

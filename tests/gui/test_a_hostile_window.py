@@ -176,6 +176,12 @@ def _previous(folder: Path, name: str) -> Path:
     return path
 
 
+def _broken_target(monkeypatch, tmp_path: Path, kind: str, name: str) -> tuple[Path, Path]:
+    """A previous file ``name`` in a folder whose disk fails as ``kind`` says, and the path to write."""
+    previous = _previous(tmp_path / "out", name)
+    return previous, break_disk(monkeypatch, kind, tmp_path / "out") / name
+
+
 def _check_kept(folder: Path, previous: Path) -> None:
     assert previous.read_bytes() == b"the previous file\n"
     assert sorted(p.name for p in folder.iterdir()) == [previous.name]  # no temporary file left
@@ -191,8 +197,7 @@ def test_a_failed_image_export_says_why_and_keeps_the_previous_file(
     window, tmp_path, monkeypatch, kind, suffix
 ):
     window.model.load_preset(get_preset("seed-lecture"))
-    previous = _previous(tmp_path / "out", f"figure{suffix}")
-    target = break_disk(monkeypatch, kind, tmp_path / "out") / previous.name
+    previous, target = _broken_target(monkeypatch, tmp_path, kind, f"figure{suffix}")
     _expect(window.exports.export_image_to(str(target)), kind, target)
     _check_kept(tmp_path / "out", previous)
 
@@ -204,8 +209,7 @@ def test_a_failed_worker_export_says_why_and_keeps_the_previous_file(
 ):
     window.model.load_preset(get_preset("seed-lecture"))
     window.model.set_max_steps(40)
-    previous = _previous(tmp_path / "out", f"runs{suffix}")
-    target = break_disk(monkeypatch, kind, tmp_path / "out") / previous.name
+    previous, target = _broken_target(monkeypatch, tmp_path, kind, f"runs{suffix}")
     with qtbot.waitSignal(window.exports.finished, timeout=60_000) as outcome:
         if suffix == ".gif":
             assert window.exports.export_animation_to(str(target), 4, 10) is None
@@ -217,8 +221,7 @@ def test_a_failed_worker_export_says_why_and_keeps_the_previous_file(
 
 @pytest.mark.parametrize("kind", FAULTS)
 def test_a_failed_save_says_why_and_keeps_the_previous_file(window, tmp_path, monkeypatch, kind):
-    previous = _previous(tmp_path / "out", "experiment.json")
-    target = break_disk(monkeypatch, kind, tmp_path / "out") / previous.name
+    previous, target = _broken_target(monkeypatch, tmp_path, kind, "experiment.json")
     _expect(window.files.save_to(str(target)), kind, target)
     _check_kept(tmp_path / "out", previous)
 
@@ -228,8 +231,7 @@ def test_a_failed_save_says_why_and_keeps_the_previous_file(window, tmp_path, mo
 def test_a_failed_picture_export_on_the_command_line_exits_non_zero(
     tmp_path, monkeypatch, capsys, kind, suffix
 ):
-    previous = _previous(tmp_path / "out", f"picture{suffix}")
-    target = break_disk(monkeypatch, kind, tmp_path / "out") / previous.name
+    previous, target = _broken_target(monkeypatch, tmp_path, kind, f"picture{suffix}")
     args = ["export", "--preset", "seed-lecture", "--steps", "30", "--frames", "3", "-o", str(target)]
     assert cli_main(args, RENDERERS) != 0
     err = capsys.readouterr().err
