@@ -36,6 +36,7 @@ from gui.qt_helpers import MenuActions, make_action
 from gui.workers.base import Task, TaskRunner
 
 SHOW_AFTER_MS = 300  # a quick export shows no progress dialog
+CANCELLED = "Export cancelled; nothing was written."
 
 
 class ExportActions(MenuActions):
@@ -51,12 +52,13 @@ class ExportActions(MenuActions):
         self._dialog: QProgressDialog | None = None
         self._on_ready: Callable[[object], str | None] | None = None
         self._path = ""
+        self._cancelled = False
         self.runner.progressed.connect(self._on_progress)
         self.runner.succeeded.connect(self._on_succeeded)
         self.runner.failed.connect(
             lambda text: self._done(f"Could not export {self._path}: {_last_line(text)}")
         )
-        self.runner.cancelled.connect(lambda: self._done("Export cancelled; nothing was written."))
+        self.runner.cancelled.connect(lambda: self._done(None, CANCELLED))
         for text, slot, shortcut in (
             ("Export &image…", self.export_image_dialog, QKeySequence("Ctrl+E")),
             ("Export &animation…", self.export_animation_dialog, None),
@@ -93,10 +95,9 @@ class ExportActions(MenuActions):
         except ValueError as exc:
             return f"Could not export {path}: {exc}"
         runs = lambda state: figure_runs(exp, state.progress)  # noqa: E731
-        self._start(
+        return self._start(
             path, "Running the experiment…", runs, lambda buffer: self._frames(exp, buffer, frames, fps)
         )
-        return None
 
     def export_data_to(self, path: str) -> str | None:
         """Start a CSV/JSON export of every step of every run in the worker; None if it started."""
@@ -106,10 +107,13 @@ class ExportActions(MenuActions):
         if Path(path).suffix.lower() not in (".csv", ".json"):
             return f"Could not export {path}: the file name must end in .csv or .json"
         write = lambda state: write_run_data(exp, path, state.progress)  # noqa: E731
-        self._start(path, "Exporting the runs…", write, lambda _: None)
-        return None
+        return self._start(path, "Exporting the runs…", write, lambda _: None)
 
-    def _start(self, path: str, text: str, task: Task, on_ready: Callable[[object], str | None]) -> None:
+    def _start(
+        self, path: str, text: str, task: Task, on_ready: Callable[[object], str | None]
+    ) -> str | None:
+        if self.runner.busy or self._dialog is not None:
+            return f"Could not export {path}: the export of {self._path} is still running"
         self._path, self._on_ready = path, on_ready
         self._dialog = QProgressDialog(text, "Cancel", 0, 1000, self.host)
         self._dialog.setWindowTitle("Export")
@@ -117,6 +121,7 @@ class ExportActions(MenuActions):
         self._dialog.setMinimumDuration(SHOW_AFTER_MS)
         self._dialog.canceled.connect(self.runner.cancel)
         self.runner.start(task)
+        return None
 
     def _on_progress(self, fraction: float, _left: float) -> None:
         if self._dialog is not None:
@@ -139,15 +144,19 @@ class ExportActions(MenuActions):
             dialog.setValue(int(1000 * done / total))
             return not dialog.wasCanceled()
 
-        done = export_animation(exp, self._path, frames, fps, progress, runs=buffer)
-        return None if done else "Animation export cancelled; nothing was written."
+        if not export_animation(exp, self._path, frames, fps, progress, runs=buffer):
+            self._cancelled = True
+        return None
 
-    def _done(self, error: str | None) -> None:
+    def _done(self, error: str | None, note: str | None = None) -> None:
+        """The export's outcome: an error (a dialog), or a note in the status bar (done, cancelled)."""
         if self._dialog is not None:
             self._dialog.reset()
             self._dialog.deleteLater()
             self._dialog = None
-        self.report(error, f"Exported {self._path}")
+        if self._cancelled:
+            note, self._cancelled = CANCELLED, False
+        self.report(error, note or f"Exported {self._path}")
         self.finished.emit(error)
 
     # ---- dialogs ------------------------------------------------------------------------------------

@@ -234,3 +234,19 @@ def test_headless_export_command_for_a_preset_and_a_file(tmp_path):
 def test_headless_export_refuses_bad_requests(tmp_path, args, needle):
     proc = run_main("export", *args)
     assert proc.returncode == 2 and needle in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_long_export_runs_in_the_worker_one_at_a_time_and_cancels_cleanly(qtbot, window, tmp_path):
+    window.model.load_preset(PRESETS["escape-rastrigin"])
+    window.model.set_max_steps(200_000)
+    out = tmp_path / "runs.csv"
+    assert window.exports.export_data_to(str(out)) is None  # started: the window goes on
+    assert window.exports.busy
+    second = window.exports.export_animation_to(str(tmp_path / "runs.gif"), 10, 10)
+    assert "is still running" in second
+    messages = []
+    window.exports.message.connect(messages.append)
+    with qtbot.waitSignal(window.exports.finished, timeout=30_000) as outcome:
+        window.exports.runner.cancel()
+    assert outcome.args[0] is None and messages == ["Export cancelled; nothing was written."]
+    assert not out.exists() and list(tmp_path.iterdir()) == []
