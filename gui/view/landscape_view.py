@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsView
 
 from core.minima.grid import contour_levels, display_grid, display_values, needs_log_colours, sample_curve
@@ -17,6 +16,7 @@ from gui.model import AppModel
 from gui.style import GLOBAL_MIN_COLOR, LOCAL_MIN_COLOR, start_symbol, thin_matrix
 from gui.view.batch_overlay import BatchOverlay
 from gui.view.contours import contour_lines
+from gui.view.heads import HeadMarkers
 from gui.view.trail_item import TrailItem
 
 # Points drawn per run: painting cost grows with them (measured in docs/benchmarks.md).
@@ -25,7 +25,6 @@ MAX_DOTS = 250
 MAX_ITEM_POINTS = 100_000  # per trail item: with thousands of runs, each run gets fewer points
 MIN_RUN_POINTS = 16
 REMOVE_RADIUS_PX = 12
-HEAD_PEN = pg.mkPen("k", width=1)
 
 
 def points_per_run(runs: int, limit: int) -> int:
@@ -61,8 +60,7 @@ class LandscapeView(pg.PlotWidget):
         self.start_markers = pg.ScatterPlotItem(
             size=13, pxMode=True, pen=pg.mkPen("k", width=1.5), brush=pg.mkBrush(255, 255, 255, 200)
         )
-        self.heads = pg.ScatterPlotItem(size=12, pxMode=True)
-        self._brushes: dict[str, QBrush] = {}
+        self.heads = HeadMarkers()
         self.escapes = pg.ScatterPlotItem(
             size=9, pxMode=True, symbol="d", pen=pg.mkPen("#FFFFFF"), brush=pg.mkBrush("#CC3311")
         )
@@ -218,10 +216,10 @@ class LandscapeView(pg.PlotWidget):
         return point[0], point[1]
 
     def redraw_starts(self) -> None:
-        spots = [
-            {"pos": self._start_xy(p), "symbol": start_symbol(i)} for i, p in enumerate(self.model.starts)
-        ]
-        self.start_markers.setData(spots)
+        starts = np.array(self.model.starts, dtype=float).reshape(-1, self.model.landscape.dim)
+        x = starts[:, 0]
+        y = self.model.landscape.value(starts) if self.model.landscape.dim == 1 else starts[:, 1]
+        self.start_markers.setData(x=x, y=y, symbol=[start_symbol(i) for i in range(len(starts))])
 
     def prepare_runs(self, colors: list[str], start_indices: list[int], labels: list[str], dim: int) -> None:
         """Create the trail items (once; updates only call setData): one item per method.
@@ -253,7 +251,7 @@ class LandscapeView(pg.PlotWidget):
             self.plot_item.legend.addItem(pg.PlotDataItem(pen=pg.mkPen(faded, width=3)), label)
             self.trails.append(item)
             self._groups.append(runs)
-        self.heads.setData([])
+        self.heads.clear()
         self.escapes.setData([])
 
     def show_basin_bands(self, bands: list[tuple[str, np.ndarray]]) -> None:
@@ -307,19 +305,13 @@ class LandscapeView(pg.PlotWidget):
             heads_y.append(last[:, 1])
             head_runs.append(runs[has])
         shown = np.concatenate(head_runs) if head_runs else np.empty(0, dtype=int)
-        self.heads.setData(
-            x=np.concatenate(heads_x) if heads_x else np.empty(0),
-            y=np.concatenate(heads_y) if heads_y else np.empty(0),
-            symbol=["x" if diverged[i] else start_symbol(self._run_starts[i]) for i in shown],
-            brush=[self._brush(self._run_colors[i]) for i in shown],
-            pen=HEAD_PEN,
+        self.heads.show(
+            shown,
+            np.concatenate(heads_x) if heads_x else np.empty(0),
+            np.concatenate(heads_y) if heads_y else np.empty(0),
+            [self._run_colors[i] for i in shown],
+            ["x" if diverged[i] else start_symbol(self._run_starts[i]) for i in shown],
         )
-
-    def _brush(self, color: str) -> QBrush:
-        """One brush object per colour (pyqtgraph then draws each symbol once, not once per head)."""
-        if color not in self._brushes:
-            self._brushes[color] = pg.mkBrush(color)
-        return self._brushes[color]
 
     def _joined(self, xy: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """x, y and a connect array that joins each run's consecutive points, never two runs; on a

@@ -141,7 +141,7 @@ def test_diverging_run_is_shown_and_others_finish(qtbot, window):
     assert window.table.column_texts("Status") == ["diverged", "max-steps"]
     assert window.presenter.buffer.status[0] == "diverged"
     assert "diverged" in window.state_label.text()
-    assert window.view.heads.data["symbol"][0] == "x"
+    assert window.view.heads.symbols[0] == "x"
     assert np.isfinite(window.presenter.trails()[0][0]).all()
 
 
