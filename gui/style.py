@@ -50,21 +50,27 @@ def display_label(spec: MethodSpec) -> str:
 
 def thin_indices(n: int, limit: int) -> np.ndarray:
     """Indices of every k-th of ``n`` rows (and always the last) so at most ~``limit`` are drawn."""
-    if n <= limit:
-        return np.arange(n)
-    stride = int(np.ceil(n / limit))
-    idx = np.arange(0, n, stride)
-    return idx if idx[-1] == n - 1 else np.append(idx, n - 1)
+    index, used = thin_matrix(np.array([n]), limit)
+    return index[0][used[0]]
 
 
 def thin_matrix(lengths: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
-    """``thin_indices`` of many rows of ``lengths`` at once: an index matrix (len(lengths), limit + 1)
-    and which of its entries are used (row r's used entries are ``thin_indices(lengths[r], limit)``)."""
+    """For each of ``lengths`` rows: every k-th row (stride ⌈n / limit⌉) and always the last, as an
+    index matrix (len(lengths), limit + 1) and which of its entries are used."""
     n = np.asarray(lengths, dtype=int)[:, None]
     stride = np.maximum(1, -(-n // limit))
     index = np.arange(limit + 1)[None, :] * stride
     used = (index < n) | ((index >= n) & (index - stride < n - 1))  # …and the last row, once
     return np.minimum(index, np.maximum(n - 1, 0)), used & (n > 0)
+
+
+def connect_within(sizes: np.ndarray) -> np.ndarray:
+    """The ``connect`` array for consecutive parts of ``sizes`` points each (runs, contour lines) drawn
+    as one path: each point joined to the next one of its part, never to the next part."""
+    sizes = np.asarray(sizes, dtype=int)
+    connect = np.ones(int(sizes.sum()), dtype=bool)
+    connect[(np.cumsum(sizes) - 1)[sizes > 0]] = False
+    return connect
 
 
 def method_color(method_id: str) -> str:

@@ -55,9 +55,7 @@ class ExportActions(MenuActions):
         self._cancelled = False
         self.runner.progressed.connect(self._on_progress)
         self.runner.succeeded.connect(self._on_succeeded)
-        self.runner.failed.connect(
-            lambda text: self._done(f"Could not export {self._path}: {_last_line(text)}")
-        )
+        self.runner.failed.connect(lambda text: self._done(f"Could not export {self._path}: {text}"))
         self.runner.cancelled.connect(lambda: self._done(None, CANCELLED))
         for text, slot, shortcut in (
             ("Export &image…", self.export_image_dialog, QKeySequence("Ctrl+E")),
@@ -217,8 +215,3 @@ class _OptionsDialog(QDialog):
     def exec(self) -> int:
         self.form.addRow(self._buttons)  # the buttons go below every option
         return super().exec()
-
-
-def _last_line(text: str) -> str:
-    """A worker's failure: its message (the last line of a traceback)."""
-    return text.strip().splitlines()[-1] if text.strip() else text

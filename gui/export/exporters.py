@@ -114,7 +114,8 @@ class ExperimentFigure:
 
     def show_step(self, step: int) -> None:
         """Draw every run up to ``step``."""
-        groups = trails_at(self.buffer, self.exp.landscape, self.view.run_groups, step)
+        land = self.exp.landscape
+        groups = [group_points(self.buffer, land, runs, up_to_step=step) for runs in self.view.run_groups]
         diverged = np.array(
             [
                 s == "diverged" and step >= n
@@ -159,11 +160,6 @@ def export_image(
             save_svg(layout, path)
     finally:
         figure.close()
-
-
-def trails_at(buffer: RunBuffer, land, groups: list[np.ndarray], step: int) -> list[tuple]:
-    """The points of each group of runs up to ``step``, as the window draws them."""
-    return [group_points(buffer, land, runs, up_to_step=step) for runs in groups]
 
 
 def export_animation(

@@ -111,8 +111,7 @@ class NNBox(QGroupBox):
         self._end(f"Ready: {land.name} (trained loss {land.trained_loss:.3g}).", error=False)
 
     def _on_failed(self, text: str) -> None:
-        problem = text.strip().splitlines()[-1] if text.strip() else text
-        self._end(f"Could not prepare the slice: {problem}", error=True)
+        self._end(f"Could not prepare the slice: {text}", error=True)
 
     def _end(self, text: str, error: bool) -> None:
         self.apply.setEnabled(True)

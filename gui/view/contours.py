@@ -6,6 +6,8 @@ from __future__ import annotations
 import contourpy
 import numpy as np
 
+from gui.style import connect_within
+
 
 def contour_lines(z: np.ndarray, levels: list[float]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Each level's contour lines of the grid ``z`` as (x, y, connect) arrays in the pixel coordinates
@@ -18,8 +20,7 @@ def contour_lines(z: np.ndarray, levels: list[float]) -> list[tuple[np.ndarray, 
         if not lines:
             continue
         xy = np.concatenate(lines)
-        connect = np.ones(len(xy), dtype=bool)
-        connect[np.cumsum([len(line) for line in lines]) - 1] = False
+        connect = connect_within([len(line) for line in lines])
         # contourpy's x runs along z's columns (the second index), the image's x along its first.
         out.append((xy[:, 1] + 0.5, xy[:, 0] + 0.5, connect))
     return out

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsView
 
 from core.minima.grid import contour_levels, display_grid, display_values, needs_log_colours, sample_curve
 from gui.model import AppModel
-from gui.style import GLOBAL_MIN_COLOR, LOCAL_MIN_COLOR, start_symbol, thin_matrix
+from gui.style import GLOBAL_MIN_COLOR, LOCAL_MIN_COLOR, connect_within, start_symbol, thin_matrix
 from gui.view.batch_overlay import BatchOverlay
 from gui.view.contours import contour_lines
 from gui.view.heads import HeadMarkers
@@ -322,9 +322,7 @@ class LandscapeView(pg.PlotWidget):
             connect = np.zeros(len(xy), dtype=bool)
             connect[0::2] = True
         else:
-            connect = np.ones(len(xy), dtype=bool)
-            ends = np.cumsum(sizes) - 1
-            connect[ends[sizes > 0]] = False
+            connect = connect_within(sizes)
         return xy[:, 0], xy[:, 1], connect
 
     # ---- mouse --------------------------------------------------------------------------------------

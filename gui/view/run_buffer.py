@@ -115,20 +115,23 @@ class RunBuffer:
             array[:half] = array[: self.stored : 2]
         self.stored, self.stride = half, self.stride * 2
 
-    def _end_step(self, run: int) -> int:
-        return int(self.steps[run]) if self.status[run] != "running" else self.step
+    def _row_counts(self, runs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For each of ``runs``: its last step, the stored rows up to it, and whether that last step
+        needs the latest row (it is not a stored one)."""
+        finished = np.array([self.status[r] != "running" for r in runs], dtype=bool)
+        end = np.where(finished, self.steps[runs], self.step)
+        count = np.minimum(end // self.stride + 1, self.stored)
+        return end, count, (count - 1) * self.stride != end
 
     def _row_count(self, run: int) -> tuple[int, bool]:
-        """Stored rows up to run's last step, and whether that last step needs the latest row."""
-        end = self._end_step(run)
-        count = min(end // self.stride + 1, self.stored)
-        return count, (count - 1) * self.stride != end
+        _, count, extra = self._row_counts(np.array([run]))
+        return int(count[0]), bool(extra[0])
 
     def row_steps(self, run: int) -> np.ndarray:
         """The step number of each row that ``trajectory``/``series`` return for ``run``."""
-        count, extra = self._row_count(run)
-        steps = np.arange(count) * self.stride
-        return np.append(steps, self._end_step(run)) if extra else steps
+        end, count, extra = self._row_counts(np.array([run]))
+        steps = np.arange(count[0]) * self.stride
+        return np.append(steps, end[0]) if extra[0] else steps
 
     def trajectory(self, run: int) -> np.ndarray:
         """Positions of run ``run`` so far, shape (rows, dim), its latest (or final) position last."""
@@ -136,22 +139,18 @@ class RunBuffer:
 
     def series(self, name: str, run: int) -> np.ndarray:
         """A per-row series of one run: ``losses``, ``learning_rates`` or an extra (NaN at row 0)."""
-        data = {"losses": self.losses, "learning_rates": self.learning_rates}.get(name, self.extras.get(name))
-        if data is None:
-            return np.empty(0)
-        return self._rows(data, name, run)
+        data = self._series_data(name)
+        return np.empty(0) if data is None else self._rows(data, name, run)
 
     def padded(self, name: str, runs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """What ``series`` (or ``trajectory`` for "positions") and ``row_steps`` give for each of
         ``runs``, at once: values (len(runs), rows[, dim]) and steps (len(runs), rows), NaN / -1 past
         each run's rows, and each run's row count."""
         runs = np.asarray(runs, dtype=int)
-        finished = np.array([self.status[r] != "running" for r in runs], dtype=bool)
-        end = np.where(finished, self.steps[runs], self.step)
-        count = np.minimum(end // self.stride + 1, self.stored)
-        extra = (count - 1) * self.stride != end
+        end, count, extra = self._row_counts(runs)
         width = int((count + extra).max(initial=1))
-        data = self.positions if name == "positions" else self._series_array(name)
+        data = self.positions if name == "positions" else self._series_data(name)
+        data = np.full(self.losses.shape, np.nan) if data is None else data
         values = np.full((len(runs), width, *data.shape[2:]), np.nan)
         head = min(width, self.stored)
         values[:, :head] = np.swapaxes(data[:head, runs], 0, 1)
@@ -163,9 +162,8 @@ class RunBuffer:
             steps[k, count[k]] = end[k]
         return values, steps, count + extra
 
-    def _series_array(self, name: str) -> np.ndarray:
-        data = {"losses": self.losses, "learning_rates": self.learning_rates}.get(name, self.extras.get(name))
-        return np.full(self.losses.shape, np.nan) if data is None else data
+    def _series_data(self, name: str) -> np.ndarray | None:
+        return {"losses": self.losses, "learning_rates": self.learning_rates}.get(name, self.extras.get(name))
 
     def _end_value(self, name: str, run: int):
         end = self.ends.get(name, {}).get(run)
@@ -178,10 +176,7 @@ class RunBuffer:
         stored = data[:count, run]
         if not extra:
             return stored
-        end = self.ends.get(name, {}).get(run)
-        if end is None or self.status[run] == "running":
-            end = self.last[name][run]
-        return np.concatenate([stored, np.asarray(end)[None]])
+        return np.concatenate([stored, np.asarray(self._end_value(name, run))[None]])
 
 
 def _grown(array: np.ndarray, rows: int) -> np.ndarray:

@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from core.minima.grid import loss_gap, plotted_losses
-from gui.style import thin_matrix
+from gui.style import connect_within, thin_matrix
 from gui.view.run_buffer import RunBuffer
 
 NOISE_SERIES = ("temperatures", "noise_scales")
@@ -110,10 +110,7 @@ class SidePlots(QWidget):
         if not keep.any():
             curve.setData([], [])
             return
-        sizes = keep.sum(axis=1)
-        connect = np.ones(int(sizes.sum()), dtype=bool)
-        connect[(np.cumsum(sizes) - 1)[sizes > 0]] = False
-        curve.setData(x[keep], y[keep], connect=connect)
+        curve.setData(x[keep], y[keep], connect=connect_within(keep.sum(axis=1)))
 
     def _on_log_toggled(self, log: bool) -> None:
         # The axis reads its current range in the new mode: a linear range up to 1e5 would be 10^100000.

@@ -221,7 +221,7 @@ class HighDimWindow(QWidget):
         self._finish(f"Done in {sum(r.seconds for r in results):.1f} s.")
 
     def _on_failed(self, text: str) -> None:
-        set_error(self.error, f"The study failed: {text.strip().splitlines()[-1]}")
+        set_error(self.error, f"The study failed: {text}")
         self._finish("Failed; the previous results are kept.")
 
     def _finish(self, text: str) -> None:

@@ -171,7 +171,7 @@ class RetrainPanel(QWidget):
         self._finish(f"Done in {result.seconds:.1f} s.")
 
     def _on_failed(self, text: str) -> None:
-        set_error(self.error, f"Failed: {text.strip().splitlines()[-1]}")
+        set_error(self.error, f"Failed: {text}")
         self._finish("Failed; the previous result is kept.")
 
     def _finish(self, text: str) -> None:

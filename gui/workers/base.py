@@ -72,8 +72,8 @@ class Worker(QObject):
             self.cancelled.emit(self.token)
         except (ValueError, OSError) as exc:  # a refusal or a failed write, said in words for the user
             self.failed.emit(self.token, failure_text(exc))
-        except Exception:  # shown to the user, never raised in the thread
-            self.failed.emit(self.token, traceback.format_exc(limit=4))
+        except Exception as exc:  # shown to the user (its last line: type and message), never raised here
+            self.failed.emit(self.token, traceback.format_exception_only(exc)[-1].strip())
         finally:
             self.finished.emit(self.token)
 

@@ -92,8 +92,7 @@ class Preparer(QObject):
             except ValueError as exc:  # the model refused it after all
                 self._failed(str(exc))
 
-    def _failed(self, text: str) -> None:
-        problem = text.strip().splitlines()[-1] if text.strip() else text
+    def _failed(self, problem: str) -> None:
         if self._on_failed is not None:  # the caller reports it
             self._on_failed(problem)
         else:

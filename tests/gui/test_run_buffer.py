@@ -78,11 +78,18 @@ def test_all_runs_at_once_equal_each_run_alone(steps, max_rows):
             assert (steps_[k, counts[k] :] == -1).all()
 
 
-def test_thin_matrix_is_thin_indices_for_every_length():
-    from gui.style import thin_indices, thin_matrix
+def test_thinning_keeps_every_kth_row_and_the_last_for_every_length():
+    from gui.style import thin_matrix
+
+    def every_kth_and_last(n: int, limit: int) -> np.ndarray:  # the rule, written out
+        if n <= limit:
+            return np.arange(n)
+        kept = np.arange(0, n, int(np.ceil(n / limit)))
+        return kept if kept[-1] == n - 1 else np.append(kept, n - 1)
 
     lengths = np.array([0, 1, 2, 5, 6, 7, 11, 250, 251, 499, 500, 501, 1000, 20_001])
     for limit in (5, 250):
         index, used = thin_matrix(lengths, limit)
         for k, n in enumerate(lengths):
-            np.testing.assert_array_equal(index[k][used[k]], thin_indices(int(n), limit))
+            np.testing.assert_array_equal(index[k][used[k]], every_kth_and_last(int(n), limit))
+            assert used[k].sum() <= limit + 1
