@@ -161,24 +161,16 @@ class DatasetBox(QGroupBox):
         self.error.clear()
         self.preparer.prepare("Generating the data…", build, self.model.set_landscape_object, self._refuse)
 
-    def load_csv(self, path: str) -> bool:
-        """Use the x,y pairs of ``path``: read and checked at once (at most the limit of samples; a bad
-        file shows its problem and changes nothing), the minima searched in the worker."""
-        try:
-            dataset = load_csv_dataset(path)
-        except ValueError as exc:
-            self._refuse(str(exc))
-            return False
+    def load_csv(self, path: str) -> None:
+        """Use the x,y pairs of ``path``, read, checked (at most the limit of samples) and fitted in the
+        worker; a bad file shows its problem here and changes nothing."""
         land = self.model.landscape
 
         def build(state) -> Landscape:
-            return land.with_dataset(dataset)
+            return land.with_dataset(load_csv_dataset(path))
 
         self.error.clear()
-        self.preparer.prepare(
-            "Fitting the new data's landscape…", build, self.model.set_landscape_object, self._refuse
-        )
-        return True
+        self.preparer.prepare("Reading the data file…", build, self.model.set_landscape_object, self._refuse)
 
     def _refuse(self, problem: str) -> None:
         self.error.setText(problem)

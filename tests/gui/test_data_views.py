@@ -54,12 +54,14 @@ def test_bad_csv_keeps_the_data_and_says_which_line(qtbot, window, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("x,y\n1,2\n3,abc\n")
     box = window.landscape_panel.extras.dataset
-    assert not box.load_csv(str(bad))
+    box.load_csv(str(bad))  # read in the worker
+    wait_prepared(qtbot, window)
     assert "line 3" in box.error.text() and window.model.landscape is before
     good = tmp_path / "good.csv"
     good.write_text("x,y\n" + "\n".join(f"{x},{np.sin(2 * x)}" for x in np.linspace(-3, 3, 20)))
-    assert box.load_csv(str(good))
+    box.load_csv(str(good))
     wait_prepared(qtbot, window)
+    assert box.error.text() == ""
     assert window.model.landscape.n_samples == 20
 
 
