@@ -22,14 +22,16 @@ from gui.view.trail_item import TrailItem
 # Points drawn per run: painting cost grows with them (measured in docs/benchmarks.md).
 MAX_PATH_POINTS = 400
 MAX_DOTS = 250
-MAX_ITEM_POINTS = 100_000  # per trail item: with thousands of runs, each run gets fewer points
+MAX_DRAWN_POINTS = 150_000  # of all trails: with thousands of runs, each run gets fewer points
 MIN_RUN_POINTS = 16
 REMOVE_RADIUS_PX = 12
+CROSS = "x"  # a diverged run's head
 
 
 def points_per_run(runs: int, limit: int) -> int:
-    """Points drawn per run: ``limit``, or fewer so that one item draws at most ``MAX_ITEM_POINTS``."""
-    return max(MIN_RUN_POINTS, min(limit, MAX_ITEM_POINTS // max(runs, 1)))
+    """Points drawn per run of ``runs`` in all: ``limit``, or fewer so that all trails together draw at
+    most ``MAX_DRAWN_POINTS`` (what a frame costs grows with them)."""
+    return max(MIN_RUN_POINTS, min(limit, MAX_DRAWN_POINTS // max(runs, 1)))
 
 
 class LandscapeView(pg.PlotWidget):
@@ -73,8 +75,9 @@ class LandscapeView(pg.PlotWidget):
         self.show_minima = True
         self.overlay = BatchOverlay(self.plot_item)
         self._band_items: list = []
-        self._run_colors: list[str] = []
-        self._run_starts: list[int] = []
+        self._run_colors = np.empty(0, dtype=object)  # each run's colour and start symbol
+        self._run_symbols = np.empty(0, dtype=object)
+        self._trails_key: tuple | None = None  # what the trail items and the legend show
         self._dots = True
         self.scene().sigMouseClicked.connect(self._on_click)
         self.scene().sigMouseMoved.connect(self._on_move)
@@ -228,31 +231,38 @@ class LandscapeView(pg.PlotWidget):
         redraws cheap. On a curve a trail is dots on the curve (lines between far-apart points
         would cut through the air); on a surface it is the path as a line.
         """
-        for item in self.trails:
-            self.plot_item.removeItem(item)
-        self.plot_item.legend.clear()
-        self._run_colors, self._run_starts = colors, start_indices
-        self._dots = dim == 1
-        self.trails, self._groups = [], []
+        self._run_colors = np.asarray(colors, dtype=object)
+        self._run_symbols = np.array([start_symbol(i) for i in start_indices], dtype=object)
         by_label: dict[str, list[int]] = {}
         for run, label in enumerate(labels):
             by_label.setdefault(label, []).append(run)
-        for label, runs in by_label.items():
-            faded = pg.mkColor(colors[runs[0]])
-            faded.setAlpha(150)
-            if self._dots:  # dots drawn as tiny round-capped segments: one cheap path
-                pen = pg.mkPen(faded, width=5, cap=Qt.PenCapStyle.RoundCap)
-            else:
-                faded.setAlpha(255)  # a 1-pixel path: opaque to stand out (wider paths cost a lot)
-                pen = pg.mkPen(faded, width=1)
-            item = TrailItem(pen)
-            item.setZValue(30)
-            self.plot_item.addItem(item)
-            self.plot_item.legend.addItem(pg.PlotDataItem(pen=pg.mkPen(faded, width=3)), label)
-            self.trails.append(item)
-            self._groups.append(runs)
+        self._groups = list(by_label.values())
         self.heads.clear()
         self.escapes.setData([])
+        key = (dim == 1, [(label, colors[runs[0]]) for label, runs in by_label.items()])
+        if key == self._trails_key:  # the same methods: keep the items and the legend
+            for item in self.trails:
+                item.set_data(np.empty(0), np.empty(0), np.empty(0, dtype=bool))
+            return
+        self._trails_key, self._dots = key, dim == 1
+        for item in self.trails:
+            self.plot_item.removeItem(item)
+        self.plot_item.legend.clear()
+        self.trails = [self._trail_item(label, colors[runs[0]]) for label, runs in by_label.items()]
+
+    def _trail_item(self, label: str, color: str) -> TrailItem:
+        faded = pg.mkColor(color)
+        faded.setAlpha(150)
+        if self._dots:  # dots drawn as tiny round-capped segments: one cheap path
+            pen = pg.mkPen(faded, width=5, cap=Qt.PenCapStyle.RoundCap)
+        else:
+            faded.setAlpha(255)  # a 1-pixel path: opaque to stand out (wider paths cost a lot)
+            pen = pg.mkPen(faded, width=1)
+        item = TrailItem(pen)
+        item.setZValue(30)
+        self.plot_item.addItem(item)
+        self.plot_item.legend.addItem(pg.PlotDataItem(pen=pg.mkPen(faded, width=3)), label)
+        return item
 
     def show_basin_bands(self, bands: list[tuple[str, np.ndarray]]) -> None:
         """1-D: one coloured band per method under the curve; ``bands`` are (label, (G, 3) RGB) pairs."""
@@ -288,19 +298,25 @@ class LandscapeView(pg.PlotWidget):
         """The runs each trail item draws (one item per method), as index arrays."""
         return [np.asarray(runs, dtype=int) for runs in self._groups]
 
+    def points_limit(self) -> int:
+        """How many points each run's trail draws at most (fewer, the more runs there are)."""
+        return points_per_run(len(self._run_colors), MAX_DOTS if self._dots else MAX_PATH_POINTS)
+
     def show_runs(self, groups: list[tuple[np.ndarray, np.ndarray]], diverged: np.ndarray) -> None:
         """Draw every run's trail and head from ``groups``: for each of ``run_groups``, the points
         (runs, rows, 2) and each run's count of them (``run_arrays.group_points``); a diverged run's
         head is a cross."""
         heads_x, heads_y, head_runs = [], [], []
         for item, runs, (points, counts) in zip(self.trails, self.run_groups, groups, strict=True):
-            index, used = thin_matrix(
-                counts, points_per_run(len(runs), MAX_DOTS if self._dots else MAX_PATH_POINTS)
-            )
-            picked = np.take_along_axis(points, index[:, :, None], axis=1)
-            item.set_data(*self._joined(picked[used], used.sum(axis=1)))
+            limit = self.points_limit()
+            if counts.max(initial=0) > limit + 1:
+                index, used = thin_matrix(counts, limit)
+                points = np.take_along_axis(points, index[:, :, None], axis=1)
+            else:
+                used = np.arange(points.shape[1])[None, :] < counts[:, None]
+            item.set_data(*self._joined(points[used], used.sum(axis=1)))
             has = counts > 0
-            last = points[np.flatnonzero(has), counts[has] - 1]
+            last = points[np.flatnonzero(has), used.sum(axis=1)[has] - 1]
             heads_x.append(last[:, 0])
             heads_y.append(last[:, 1])
             head_runs.append(runs[has])
@@ -309,8 +325,8 @@ class LandscapeView(pg.PlotWidget):
             shown,
             np.concatenate(heads_x) if heads_x else np.empty(0),
             np.concatenate(heads_y) if heads_y else np.empty(0),
-            [self._run_colors[i] for i in shown],
-            ["x" if diverged[i] else start_symbol(self._run_starts[i]) for i in shown],
+            self._run_colors[shown],
+            np.where(diverged[shown], CROSS, self._run_symbols[shown]),
         )
 
     def _joined(self, xy: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

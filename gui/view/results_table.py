@@ -47,32 +47,72 @@ def _fmt_point(p: tuple[float, ...]) -> str:
     return ", ".join(f"{v:.6g}" for v in p)
 
 
+def _status_texts(s: RunStatus) -> list[str]:
+    return [
+        _fmt_point(s.final),
+        f"{s.final_loss:.8g}",
+        f"{s.best_loss:.8g}",
+        str(s.steps),
+        s.status,
+        s.minimum or "—",
+        s.basin or "—",
+    ]
+
+
+def _escape_texts(esc) -> list[str]:
+    if esc is None:
+        return ["—", "—", "—"]
+    first = "—" if esc.first_global_step is None else str(esc.first_global_step)
+    return [str(len(esc.steps)), first, f"{esc.highest_barrier:.4g}"]
+
+
+BLANK_STATUS = ["", "", "", "", "ready", "", ""]
+BLANK_ESCAPES = ["", "", ""]
+STATUS_FIRST, ESCAPES_FIRST = COLUMNS.index("Final position"), COLUMNS.index("Escapes")
+
+
 class ResultsModel(QAbstractTableModel):
-    """The cells' texts (``rows[r][c]``), the method colours and the spec tooltips."""
+    """Each run's label, start, status and escapes; a cell's text is formatted when the view asks for
+    it (only rows on screen), so thousands of runs cost nothing per update."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.rows: list[list[str]] = []
+        self.labels: list[str] = []
+        self.starts: list[str] = []
         self.colors: list[QBrush] = []
         self.tooltips: list[str] = []
+        self.statuses: tuple[RunStatus, ...] = ()
+        self.escapes: list = []
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
+        return 0 if parent.isValid() else len(self.labels)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(COLUMNS)
+
+    def text(self, row: int, col: int) -> str:
+        """The text of one cell."""
+        if col == METHOD_COL:
+            return self.labels[row]
+        if col < STATUS_FIRST:
+            return self.starts[row]
+        if col < ESCAPES_FIRST:
+            statuses = self.statuses
+            return (_status_texts(statuses[row]) if row < len(statuses) else BLANK_STATUS)[col - STATUS_FIRST]
+        escapes = self.escapes
+        return (_escape_texts(escapes[row]) if row < len(escapes) else BLANK_ESCAPES)[col - ESCAPES_FIRST]
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         row, col = index.row(), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.rows[row][col]
+            return self.text(row, col)
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == METHOD_COL:
                 return self.colors[row]
             if col == STATUS_COL:
-                return QBrush(QColor(STATUS_COLORS.get(self.rows[row][col], "#000000")))
+                return QBrush(QColor(STATUS_COLORS.get(self.text(row, col), "#000000")))
         if role == Qt.ItemDataRole.ToolTipRole and col == METHOD_COL:
             return self.tooltips[row]
         return None
@@ -88,21 +128,25 @@ class ResultsModel(QAbstractTableModel):
             return TOOLTIPS.get(COLUMNS[section])
         return None
 
-    def reset_rows(self, rows: list[list[str]], colors: list[QBrush], tooltips: list[str]) -> None:
+    def reset_rows(
+        self, labels: list[str], starts: list[str], colors: list[QBrush], tooltips: list[str]
+    ) -> None:
         self.beginResetModel()
-        self.rows, self.colors, self.tooltips = rows, colors, tooltips
+        self.labels, self.starts, self.colors, self.tooltips = labels, starts, colors, tooltips
+        self.statuses, self.escapes = (), []
         self.endResetModel()
 
-    def set_columns(self, first: int, last: int, values: list[list[str]]) -> None:
-        """Rewrite columns ``first..last`` of every row from ``values`` (one list per row); only rows
-        that changed are signalled."""
-        changed = [
-            r for r, new in enumerate(values[: len(self.rows)]) if self.rows[r][first : last + 1] != new
-        ]
-        for r in changed:
-            self.rows[r][first : last + 1] = values[r]
-        if changed:
-            self.dataChanged.emit(self.index(min(changed), first), self.index(max(changed), last))
+    def set_statuses(self, statuses: tuple[RunStatus, ...]) -> None:
+        self.statuses = statuses
+        self._changed(STATUS_FIRST, ESCAPES_FIRST - 1)
+
+    def set_escapes(self, escapes: list) -> None:
+        self.escapes = escapes
+        self._changed(ESCAPES_FIRST, len(COLUMNS) - 1)
+
+    def _changed(self, first: int, last: int) -> None:
+        if self.labels:
+            self.dataChanged.emit(self.index(0, first), self.index(len(self.labels) - 1, last))
 
 
 class ResultsTable(QTableView):
@@ -126,44 +170,21 @@ class ResultsTable(QTableView):
         self, labels: list[str], specs: list[str], method_ids: list[str], starts: list[tuple[float, ...]]
     ) -> None:
         """One row per run: ``labels`` shown, ``specs`` (the CLI spec text) as tooltips."""
-        rows = [
-            [label, _fmt_point(start), *[""] * (len(COLUMNS) - 2)]
-            for label, start in zip(labels, starts, strict=True)
-        ]
-        for row in rows:
-            row[STATUS_COL] = "ready"
-        colors = [QBrush(QColor(method_color(mid))) for mid in method_ids]
-        self.results.reset_rows(rows, colors, list(specs))
-        self.resizeColumnToContents(METHOD_COL)
+        brushes = {mid: QBrush(QColor(method_color(mid))) for mid in set(method_ids)}
+        texts = {start: _fmt_point(start) for start in set(starts)}
+        widen = set(labels) != set(self.results.labels)
+        self.results.reset_rows(
+            list(labels), [texts[s] for s in starts], [brushes[m] for m in method_ids], list(specs)
+        )
+        if widen:  # new method names (sizing reads rows: not on every change)
+            self.resizeColumnToContents(METHOD_COL)
 
     def update_statuses(self, statuses: tuple[RunStatus, ...]) -> None:
-        values = [
-            [
-                _fmt_point(s.final),
-                f"{s.final_loss:.8g}",
-                f"{s.best_loss:.8g}",
-                str(s.steps),
-                s.status,
-                s.minimum or "—",
-                s.basin or "—",
-            ]
-            for s in statuses
-        ]
-        self.results.set_columns(2, 8, values)
+        self.results.set_statuses(statuses)
 
     def update_escapes(self, escapes: list) -> None:
         """Escape counts, first step in a global basin and the highest barrier, per run (None: "—")."""
-        values = [
-            ["—", "—", "—"]
-            if esc is None
-            else [
-                str(len(esc.steps)),
-                "—" if esc.first_global_step is None else str(esc.first_global_step),
-                f"{esc.highest_barrier:.4g}",
-            ]
-            for esc in escapes
-        ]
-        self.results.set_columns(9, 11, values)
+        self.results.set_escapes(escapes)
 
     def rowCount(self) -> int:  # noqa: N802 (as QTableWidget's)
         return self.results.rowCount()
@@ -171,4 +192,4 @@ class ResultsTable(QTableView):
     def column_texts(self, name: str) -> list[str]:
         """The texts of one column, top to bottom (for tests and export)."""
         col = COLUMNS.index(name)
-        return [row[col] for row in self.results.rows]
+        return [self.results.text(row, col) for row in range(self.results.rowCount())]

@@ -10,22 +10,26 @@ from gui.view.run_buffer import RunBuffer
 
 
 def group_points(
-    buffer: RunBuffer, land, runs: np.ndarray, up_to_step: int | None = None
+    buffer: RunBuffer, land, runs: np.ndarray, up_to_step: int | None = None, limit: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """The drawn points of ``runs``: (len(runs), rows, 2) — (x, f(x)) on a curve, (x, y) on a surface —
     each run's points first and in order, and how many each has. Rows far outside the domain (a
-    diverging run on its way out) and, with ``up_to_step``, rows after that step are left out."""
-    positions, steps, _ = buffer.padded("positions", runs)
+    diverging run on its way out) and, with ``up_to_step``, rows after that step are left out. With
+    ``limit``, each run's rows are first thinned to about that many (every k-th, and the last)."""
+    positions, steps, _ = buffer.padded("positions", runs, limit)
     if land.dim == 1:
-        losses = buffer.padded("losses", runs)[0]
+        losses = buffer.padded("losses", runs, limit)[0]
         xy = np.stack([positions[:, :, 0], losses], axis=2)
     else:
         xy = positions[:, :, :2]
     shown = (steps >= 0) & near_the_domain(land, positions)
     if up_to_step is not None:
         shown &= steps <= up_to_step
+    counts = shown.sum(axis=1)
+    if np.array_equal(counts, (steps >= 0).sum(axis=1)):  # nothing left out: already in place
+        return xy, counts
     order = np.argsort(~shown, axis=1, kind="stable")  # the shown rows first, in their order
-    return np.take_along_axis(xy, order[:, :, None], axis=1), shown.sum(axis=1)
+    return np.take_along_axis(xy, order[:, :, None], axis=1), counts
 
 
 def near_the_domain(land, points: np.ndarray) -> np.ndarray:

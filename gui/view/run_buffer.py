@@ -13,6 +13,7 @@ import numpy as np
 
 from core.limits import MAX_WINDOW_VALUES
 from core.runs.engine import Chunk, Engine
+from gui.style import thin_matrix
 
 MAX_ROWS = 20_000
 MIN_ROWS = 64  # rows kept per run however many runs there are (the history is thinned to fit)
@@ -142,25 +143,44 @@ class RunBuffer:
         data = self._series_data(name)
         return np.empty(0) if data is None else self._rows(data, name, run)
 
-    def padded(self, name: str, runs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def padded(
+        self, name: str, runs: np.ndarray, limit: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """What ``series`` (or ``trajectory`` for "positions") and ``row_steps`` give for each of
         ``runs``, at once: values (len(runs), rows[, dim]) and steps (len(runs), rows), NaN / -1 past
-        each run's rows, and each run's row count."""
+        each run's rows, and each run's row count. With ``limit``, only every k-th row of each run (and
+        its last) is gathered, at most ~``limit`` per run (for drawing: thousands of runs stay cheap)."""
         runs = np.asarray(runs, dtype=int)
         end, count, extra = self._row_counts(runs)
-        width = int((count + extra).max(initial=1))
+        total = count + extra
+        widest = int(total.max(initial=1))
+        if limit is None or widest <= limit:
+            index = np.broadcast_to(np.arange(max(widest, 1)), (len(runs), max(widest, 1)))
+            used = index < total[:, None]
+        else:
+            index, used = thin_matrix(total, limit)
         data = self.positions if name == "positions" else self._series_data(name)
-        data = np.full(self.losses.shape, np.nan) if data is None else data
-        values = np.full((len(runs), width, *data.shape[2:]), np.nan)
-        head = min(width, self.stored)
-        values[:, :head] = np.swapaxes(data[:head, runs], 0, 1)
-        rows = np.arange(width)[None, :]
-        values[rows >= count[:, None]] = np.nan
-        steps = np.where(rows < count[:, None], rows * self.stride, -1)
-        for k in np.flatnonzero(extra):
-            values[k, count[k]] = self._end_value(name, int(runs[k]))
-            steps[k, count[k]] = end[k]
-        return values, steps, count + extra
+        if data is None:
+            values = np.full(index.shape, np.nan)
+        else:
+            values = data[np.minimum(index, self.stored - 1), runs[:, None]]
+        at_end = used & extra[:, None] & (index == count[:, None])
+        if at_end.any():
+            values[at_end] = self._end_values(name, runs[at_end.any(axis=1)])
+        values[~used] = np.nan
+        steps = np.where(used, np.where(at_end, end[:, None], index * self.stride), -1)
+        return values, steps, used.sum(axis=1)
+
+    def _end_values(self, name: str, runs: np.ndarray) -> np.ndarray:
+        """``_end_value`` of each of ``runs``."""
+        last = self.last.get(name)
+        shape = (len(runs), *self.positions.shape[2:]) if name == "positions" else (len(runs),)
+        out = np.full(shape, np.nan) if last is None else np.array(last[runs], dtype=float)
+        ends = self.ends.get(name, {})
+        for k, run in enumerate(runs.tolist()):
+            if run in ends and self.status[run] != "running":
+                out[k] = ends[run]
+        return out
 
     def _series_data(self, name: str) -> np.ndarray | None:
         return {"losses": self.losses, "learning_rates": self.learning_rates}.get(name, self.extras.get(name))

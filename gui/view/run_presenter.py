@@ -89,12 +89,12 @@ class RunPresenter(QObject):
         self.view.prepare_runs(colors, start_of_run, labels, self.model.landscape.dim)
         land = self.model.landscape
         self.side.prepare_runs(colors, land.lowest_value, loss_limit(land))
-        starts = [tuple(exp.starts[i]) for i in start_of_run] if exp else []
+        starts = [tuple(start) for start in exp.starts] * len(specs) if exp else []  # as start_of_run
         texts, methods = per_run([s.to_text() for s in specs]), per_run([s.method for s in specs])
         self.table.prepare_runs(labels, texts, methods, starts)
         self._latest = None
         if self.buffer is not None:
-            self.view.show_runs(self.run_points(), np.zeros(engine.n_runs, dtype=bool))
+            self.view.show_runs(self.run_points(thinned=True), np.zeros(engine.n_runs, dtype=bool))
             self.side.refresh(self.buffer)
 
     def on_update(self, update: Update) -> None:
@@ -122,7 +122,7 @@ class RunPresenter(QObject):
         if self.buffer is None or self._latest is None:
             return
         self.controller.gui_idle.clear()  # the view's next paint sets it again
-        groups = self.run_points()
+        groups = self.run_points(thinned=True)
         self.view.show_runs(groups, np.array([status == "diverged" for status in self.buffer.status]))
         if self.buffer.batches:
             heads = self._heads(groups)
@@ -218,10 +218,14 @@ class RunPresenter(QObject):
                 heads[int(runs[k])] = tuple(points[k, counts[k] - 1])
         return heads
 
-    def run_points(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        """The points every trail item draws (see ``run_arrays.group_points``)."""
-        land = self.model.landscape
-        return [group_points(self.buffer, land, runs) for runs in self.view.run_groups]
+    def run_points(self, thinned: bool = False) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The points of every trail item (see ``run_arrays.group_points``): all of them, or
+        ``thinned`` to about as many as the view draws."""
+        land, view = self.model.landscape, self.view
+        return [
+            group_points(self.buffer, land, runs, limit=view.points_limit() if thinned else None)
+            for runs in view.run_groups
+        ]
 
     def trails(self) -> list[tuple]:
         """Each run's drawn trail as (x, y) arrays: (x, f(x)) on 1-D, (x, y) on 2-D; rows of a run

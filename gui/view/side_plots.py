@@ -7,13 +7,18 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from core.minima.grid import loss_gap, plotted_losses
-from gui.style import connect_within, thin_matrix
+from gui.style import connect_within
 from gui.view.run_buffer import RunBuffer
 
 NOISE_SERIES = ("temperatures", "noise_scales")
 SIDE_POINTS = 600  # about the plots' width in pixels
-MAX_CURVE_POINTS = 60_000  # per curve (one per method): with thousands of runs, fewer points each
+MAX_PLOT_POINTS = 60_000  # per plot: with thousands of runs, fewer points each
 PLOTS = ("loss", "lr", "noise")
+
+
+def side_limit(runs: int) -> int:
+    """Points per run in a plot of ``runs`` runs: ``SIDE_POINTS``, fewer with thousands of runs."""
+    return max(16, min(SIDE_POINTS, MAX_PLOT_POINTS // max(runs, 1)))
 
 
 class SidePlots(QWidget):
@@ -38,6 +43,8 @@ class SidePlots(QWidget):
         self.curves: dict[str, list[pg.PlotDataItem]] = {"loss": [], "lr": [], "noise": []}
         self._buffer: RunBuffer | None = None
         self._groups: list[list[int]] = []
+        self._colors: list[str] = []  # of the curves, one per method
+        self._per_run = SIDE_POINTS  # points per run
         self._floor, self._limit = 0.0, np.inf
 
     @staticmethod
@@ -52,20 +59,26 @@ class SidePlots(QWidget):
         """One curve per method (runs of the same colour) in each plot; ``floor`` is f* if known;
         losses above ``limit`` (a diverging run) are not plotted."""
         self._limit = limit
-        for plot in (self.loss_plot, self.lr_plot, self.noise_plot):
-            plot.clear()
         self._floor = floor if floor is not None else 0.0
         by_color: dict[str, list[int]] = {}
         for run, color in enumerate(colors):
             by_color.setdefault(color, []).append(run)
         self._groups = list(by_color.values())
+        self._per_run = side_limit(len(colors))
+        self._buffer = None
+        if list(by_color) == self._colors:  # the same methods: keep the curves, empty them
+            for curve in (c for curves in self.curves.values() for c in curves):
+                curve.setData([], [])
+            return
+        self._colors = list(by_color)
+        for plot in (self.loss_plot, self.lr_plot, self.noise_plot):
+            plot.clear()
         self.curves = {"loss": [], "lr": [], "noise": []}
         for color in by_color:
             for key, plot in (("loss", self.loss_plot), ("lr", self.lr_plot), ("noise", self.noise_plot)):
                 curve = pg.PlotDataItem(pen=pg.mkPen(color, width=1), antialias=False)
                 plot.addItem(curve)
                 self.curves[key].append(curve)
-        self._buffer = None
 
     def refresh(self, buffer: RunBuffer, plots: tuple[str, ...] = PLOTS) -> None:
         """Redraw ``plots`` (some of "loss", "lr", "noise"; all by default) from ``buffer``: all runs of
@@ -73,8 +86,9 @@ class SidePlots(QWidget):
         self._buffer = buffer
         for g, runs in enumerate(self._groups):
             runs = np.asarray(runs, dtype=int)
+            limit = self._per_run
             if "loss" in plots:
-                losses, steps, counts = buffer.padded("losses", runs)
+                losses, steps, counts = buffer.padded("losses", runs, limit)
                 losses = plotted_losses(losses, self._limit)
                 if self.log_loss.isChecked():
                     finite = losses[np.isfinite(losses)]
@@ -82,30 +96,30 @@ class SidePlots(QWidget):
                     losses = loss_gap(losses, floor)
                 self._set(self.curves["loss"][g], steps, losses, counts)
             if "lr" in plots:
-                rates, steps, counts = buffer.padded("learning_rates", runs)
+                rates, steps, counts = buffer.padded("learning_rates", runs, limit)
                 self._set(self.curves["lr"][g], steps, rates, counts)
             if "noise" in plots:
-                self._set(self.curves["noise"][g], *self._noise_series(buffer, runs))
+                self._set(self.curves["noise"][g], *self._noise_series(buffer, runs, limit))
 
     @staticmethod
-    def _noise_series(buffer: RunBuffer, runs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _noise_series(
+        buffer: RunBuffer, runs: np.ndarray, limit: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each run's temperature or noise scale, whichever its method records (else nothing)."""
-        values, steps, counts = buffer.padded(NOISE_SERIES[0], runs)
+        values, steps, counts = buffer.padded(NOISE_SERIES[0], runs, limit)
         chosen = np.isfinite(values[:, 1:]).any(axis=1)
         for name in NOISE_SERIES[1:]:
-            other, _, _ = buffer.padded(name, runs)
+            other, _, _ = buffer.padded(name, runs, limit)
             use = ~chosen & np.isfinite(other[:, 1:]).any(axis=1)
             values[use] = other[use]
             chosen |= use
         return values, steps, np.where(chosen, counts, 0)
 
-    @staticmethod
-    def _set(curve: pg.PlotDataItem, steps: np.ndarray, values: np.ndarray, counts: np.ndarray) -> None:
-        """Plot several runs' series (rows of ``values`` against ``steps``, ``counts`` rows each) in one
-        item, thinned to ``SIDE_POINTS`` per run, never joining two runs."""
-        index, used = thin_matrix(counts, max(16, min(SIDE_POINTS, MAX_CURVE_POINTS // max(len(counts), 1))))
-        x = np.take_along_axis(steps, index, axis=1).astype(float)
-        y = np.take_along_axis(values, index, axis=1)
+    def _set(self, curve: pg.PlotDataItem, steps: np.ndarray, values: np.ndarray, counts: np.ndarray) -> None:
+        """Plot several runs' series (rows of ``values`` against ``steps``, ``counts`` rows each, as
+        ``RunBuffer.padded`` thinned them) in one item, never joining two runs."""
+        used = np.arange(steps.shape[1])[None, :] < counts[:, None]
+        x, y = steps.astype(float), values
         keep = used & np.isfinite(y)
         if not keep.any():
             curve.setData([], [])

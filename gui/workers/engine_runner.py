@@ -24,6 +24,7 @@ from gui.workers.base import TaskRunner, Throttle
 
 EMIT_INTERVAL = 1 / 60
 MAX_BATCH = 20  # steps per engine call: short calls let the stop flag and the GUI thread in often
+BATCH_SECONDS = 0.015  # …and fewer steps per call when there are thousands of runs (Pause waits for one)
 # After each update the worker sleeps this long: Python's GIL would otherwise let the GUI thread run
 # only at the 5 ms switch interval, and the window would stutter at "as fast as possible".
 GUI_SHARE = 0.008
@@ -81,6 +82,7 @@ class EngineTask:
         gui_idle: threading.Event,
     ):
         self.engine, self.tracker, self.pacing, self.gui_idle = engine, tracker, pacing, gui_idle
+        self.batch = 1  # steps per engine call, adapted so that one call takes about BATCH_SECONDS
 
     def __call__(self, state: TaskState) -> Iterator[Update]:
         pending: list[Chunk] = []
@@ -94,7 +96,7 @@ class EngineTask:
             if batch <= 0:
                 time.sleep(min(0.005, 1 / self.pacing.steps_per_second))
                 continue
-            chunk = self.engine.advance(batch)
+            chunk = self._advance(batch)
             steps_done += batch
             if chunk is not None:
                 pending.append(chunk)
@@ -108,8 +110,18 @@ class EngineTask:
     def _due(self, started: float, steps_done: int) -> int:
         rate = self.pacing.steps_per_second
         if rate <= 0:
-            return MAX_BATCH
-        return min(int((time.perf_counter() - started) * rate) - steps_done, MAX_BATCH)
+            return self.batch
+        return min(int((time.perf_counter() - started) * rate) - steps_done, self.batch)
+
+    def _advance(self, steps: int) -> Chunk | None:
+        began = time.perf_counter()
+        chunk = self.engine.advance(steps)
+        took = time.perf_counter() - began
+        if took < BATCH_SECONDS / 2 and steps == self.batch:
+            self.batch = min(MAX_BATCH, 2 * self.batch)
+        elif took > BATCH_SECONDS:
+            self.batch = max(1, self.batch // 2)
+        return chunk
 
     def update(self, chunks: list[Chunk], streamed: bool = True) -> Update:
         e = self.engine
