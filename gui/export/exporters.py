@@ -131,6 +131,9 @@ class ExperimentFigure:
         return FigureLayout(self.view, side, caption_text(self.exp, step))
 
     def close(self) -> None:
+        # The legend's labels go now: a traceback holding this figure (a failed write) leaves it to
+        # Python's cycle collector, which may clear a label before Qt, deleting the layout, asks its size.
+        self.view.plot_item.legend.clear()
         self.view.close()
         if self.side is not None:
             self.side.close()

@@ -1,23 +1,39 @@
-"""The runs' heads (their latest points): one scatter item per (colour, symbol), each given plain x/y
-arrays, so thousands of heads draw in milliseconds (one item with a symbol and a brush per point costs
-pyqtgraph ~10 µs of Python per point on every frame)."""
+"""The runs' heads (their latest points), all drawn by one item: each (colour, symbol) is rendered once
+into a pixmap and stamped at every head of that kind with one ``drawPixmapFragments`` call, as
+pyqtgraph's ScatterPlotItem does for one kind. One item rather than one ScatterPlotItem per kind: each
+of those costs about a millisecond of Python per frame (bounds and paint), and a view of 7 methods ×
+9 start symbols had 63 of them. Vector output (SVG) draws each symbol as a path."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol, renderSymbol
+from pyqtgraph.Qt import internals
+from PySide6.QtCore import QRectF, QTimer
+from PySide6.QtGui import QPaintEngine, QPainter, QPixmap
+from PySide6.QtWidgets import QGraphicsItem
 
 HEAD_PEN = pg.mkPen("k", width=1)
 HEAD_SIZE = 12
+LIMIT = 2.0**30  # device coordinates beyond this crash Qt's painting
 
 
-class HeadMarkers(pg.ItemGroup):
-    """Add it to a plot once; ``show`` draws the heads, ``symbols`` lists what is drawn (for tests)."""
+class HeadMarkers(QGraphicsItem):
+    """Add it to a plot once (``ignoreBounds``: the heads never set the view's range); ``show`` draws
+    the heads, ``symbols`` lists what is drawn (for tests).
+
+    A plain QGraphicsItem, not a pyqtgraph one: Qt asks for its bounds while a view is torn down, and
+    pyqtgraph's hooks then reach into half-collected items. The symbols' margin around the points, in
+    data units, is the one seen at the last paint (grown, and the bounds updated, when zoomed out)."""
 
     def __init__(self):
         super().__init__()
-        self._items: dict[tuple[str, str], pg.ScatterPlotItem] = {}
-        self._filled: set[tuple[str, str]] = set()  # the items that show some heads
+        self._kinds: dict[tuple[str, str], np.ndarray] = {}  # (colour, symbol) -> (n, 2) points
+        self._pixmaps: dict[tuple[str, str, float], QPixmap] = {}
+        self._bounds = QRectF()
+        self._pad = (0.0, 0.0)  # HEAD_SIZE pixels in data units (x, y), as of the last paint
+        self._fragments = internals.PrimitiveArray(QPainter.PixmapFragment, 10)
         self._drawn: tuple[np.ndarray, np.ndarray] = (np.empty(0, dtype=int), np.empty(0, dtype=object))
 
     def show(
@@ -25,28 +41,25 @@ class HeadMarkers(pg.ItemGroup):
     ) -> None:
         """Head k of run ``runs[k]`` at (x[k], y[k]) in ``colors[k]`` with ``symbols[k]``."""
         colors, symbols = np.asarray(colors, dtype=object), np.asarray(symbols, dtype=object)
+        points = np.column_stack([x, y]).astype(float)
+        finite = np.isfinite(points).all(axis=1)
         color_keys, color_of = np.unique(colors, return_inverse=True)
         symbol_keys, symbol_of = np.unique(symbols, return_inverse=True)
         kind_of = color_of * len(symbol_keys) + symbol_of
-        present = {
-            (color_keys[k // len(symbol_keys)], symbol_keys[k % len(symbol_keys)]): kind_of == k
+        self._kinds = {
+            (color_keys[k // len(symbol_keys)], symbol_keys[k % len(symbol_keys)]): points[
+                finite & (kind_of == k)
+            ]
             for k in np.unique(kind_of).tolist()
         }
-        self._empty(keep=present)
-        for key, members in present.items():
-            self._item(key).setData(x[members], y[members])
-        self._filled = set(present)
+        self._set_bounds(points[finite])
         self._drawn = (np.asarray(runs), symbols)
 
     def clear(self) -> None:
-        self._empty(keep={})
+        self._kinds = {}
+        self._pad = (0.0, 0.0)  # measured again at the next paint (a new landscape, a new scale)
+        self._set_bounds(np.empty((0, 2)))
         self._drawn = (np.empty(0, dtype=int), np.empty(0, dtype=object))
-
-    def _empty(self, keep: dict) -> None:
-        """Empty the items that show heads, but those in ``keep`` (an empty setData costs as much)."""
-        for key in self._filled - set(keep):
-            self._items[key].setData([], [])
-        self._filled = set()
 
     @property
     def symbols(self) -> list[str]:
@@ -54,12 +67,88 @@ class HeadMarkers(pg.ItemGroup):
         runs, symbols = self._drawn
         return [str(symbols[k]) for k in np.argsort(runs, kind="stable")]
 
-    def _item(self, key: tuple[str, str]) -> pg.ScatterPlotItem:
-        if key not in self._items:
-            color, symbol = key
-            item = pg.ScatterPlotItem(
-                size=HEAD_SIZE, pxMode=True, symbol=symbol, pen=HEAD_PEN, brush=pg.mkBrush(color)
-            )
-            item.setParentItem(self)
-            self._items[key] = item
-        return self._items[key]
+    def points(self) -> np.ndarray:
+        """Every drawn head's (x, y) (for tests)."""
+        return np.concatenate([*self._kinds.values(), np.empty((0, 2))])
+
+    # ---- QGraphicsItem ------------------------------------------------------------------------------
+    def _set_bounds(self, points: np.ndarray) -> None:
+        self.prepareGeometryChange()
+        if len(points):
+            (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+            self._bounds = QRectF(x0, y0, x1 - x0, y1 - y0)
+        else:
+            self._bounds = QRectF()
+        self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt's name)
+        if not self._kinds:
+            return QRectF()
+        pad_x, pad_y = self._pad
+        return self._bounds.adjusted(-pad_x, -pad_y, pad_x, pad_y)
+
+    def _grow_pad(self, transform) -> None:
+        """Widen the margin if the last paint's scale needs more (applied after the paint)."""
+        sx, sy = abs(transform.m11()) + abs(transform.m21()), abs(transform.m12()) + abs(transform.m22())
+        if sx <= 0 or sy <= 0:
+            return
+        needed = (HEAD_SIZE / sx, HEAD_SIZE / sy)
+        if needed[0] > self._pad[0] or needed[1] > self._pad[1]:
+            self._pad = (max(needed[0], self._pad[0]), max(needed[1], self._pad[1]))
+            QTimer.singleShot(0, self._refit)
+
+    def _refit(self) -> None:
+        try:
+            self.prepareGeometryChange()
+            self.update()
+        except RuntimeError:  # the item was deleted before this ran
+            pass
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        if not self._kinds:
+            return
+        transform = painter.transform()
+        self._grow_pad(transform)
+        vector = painter.paintEngine().type() == QPaintEngine.Type.SVG
+        dpr = widget.devicePixelRatioF() if widget is not None else 1.0
+        painter.resetTransform()
+        for (color, symbol), points in self._kinds.items():
+            device = _mapped(transform, points)
+            if vector:
+                _draw_paths(painter, device, symbol, pg.mkBrush(color))
+            else:
+                self._stamp(painter, device, self._pixmap(color, symbol, dpr), dpr)
+
+    def _stamp(self, painter: QPainter, device: np.ndarray, pixmap: QPixmap, dpr: float) -> None:
+        self._fragments.resize(len(device))
+        fragments = self._fragments.ndarray()
+        fragments[:, 0:2] = device
+        fragments[:, 2:6] = [0, 0, pixmap.width(), pixmap.height()]
+        fragments[:, 6:10] = [1 / dpr, 1 / dpr, 0.0, 1.0]  # scale x, scale y, rotation, opacity
+        painter.drawPixmapFragments(*self._fragments.drawargs(), pixmap)
+
+    def _pixmap(self, color: str, symbol: str, dpr: float) -> QPixmap:
+        key = (color, symbol, dpr)
+        if key not in self._pixmaps:
+            image = renderSymbol(symbol, HEAD_SIZE, HEAD_PEN, pg.mkBrush(color), dpr=dpr)
+            self._pixmaps[key] = QPixmap.fromImage(image)
+        return self._pixmaps[key]
+
+
+def _mapped(transform, points: np.ndarray) -> np.ndarray:
+    """``points`` (n, 2) mapped by a QTransform's affine part to device coordinates."""
+    x, y = points[:, 0], points[:, 1]
+    device = np.column_stack(
+        [
+            transform.m11() * x + transform.m21() * y + transform.dx(),
+            transform.m12() * x + transform.m22() * y + transform.dy(),
+        ]
+    )
+    return np.clip(device, -LIMIT, LIMIT)
+
+
+def _draw_paths(painter: QPainter, device: np.ndarray, symbol: str, brush) -> None:
+    for px, py in device.tolist():
+        painter.resetTransform()
+        painter.translate(px, py)
+        drawSymbol(painter, symbol, HEAD_SIZE, HEAD_PEN, brush)

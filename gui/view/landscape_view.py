@@ -122,9 +122,10 @@ class LandscapeView(pg.PlotWidget):
         else:
             self._draw_surface()
             self.plot_item.setLabels(left="y", bottom="x")
-        for item in (self.minima, self.start_markers, self.heads, self.escapes):
+        for item in (self.minima, self.start_markers, self.escapes):
             self.plot_item.addItem(item)
-        self.plot_item.addItem(self.hover_label, ignoreBounds=True)
+        for item in (self.heads, self.hover_label):  # the view's range is the landscape's, not theirs
+            self.plot_item.addItem(item, ignoreBounds=True)
         self.hover_label.hide()
         self.plot_item.setTitle(f"{land.name}   <span style='color:#666'>({land.id})</span>")
         self._draw_minima()
