@@ -23,9 +23,9 @@ class HeadMarkers(QGraphicsItem):
     """Add it to a plot once (``ignoreBounds``: the heads never set the view's range); ``show`` draws
     the heads, ``symbols`` lists what is drawn (for tests).
 
-    A plain QGraphicsItem, not a pyqtgraph one: Qt asks for its bounds while a view is torn down, and
-    pyqtgraph's hooks then reach into half-collected items. The symbols' margin around the points, in
-    data units, is the one seen at the last paint (grown, and the bounds updated, when zoomed out)."""
+    A plain QGraphicsItem: its bounds are numbers it keeps (no call into the view each time Qt asks).
+    The symbols' margin around the points, in data units, is the one seen at the last paint (grown,
+    and the bounds updated, when zoomed out)."""
 
     def __init__(self):
         super().__init__()
@@ -45,13 +45,12 @@ class HeadMarkers(QGraphicsItem):
         finite = np.isfinite(points).all(axis=1)
         color_keys, color_of = np.unique(colors, return_inverse=True)
         symbol_keys, symbol_of = np.unique(symbols, return_inverse=True)
-        kind_of = color_of * len(symbol_keys) + symbol_of
-        self._kinds = {
-            (color_keys[k // len(symbol_keys)], symbol_keys[k % len(symbol_keys)]): points[
-                finite & (kind_of == k)
-            ]
-            for k in np.unique(kind_of).tolist()
-        }
+        n_symbols = len(symbol_keys)
+        kind_of = color_of * n_symbols + symbol_of
+        self._kinds = {}
+        for k in np.unique(kind_of).tolist():
+            kind = (color_keys[k // n_symbols], symbol_keys[k % n_symbols])
+            self._kinds[kind] = points[finite & (kind_of == k)]
         self._set_bounds(points[finite])
         self._drawn = (np.asarray(runs), symbols)
 
