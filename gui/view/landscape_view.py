@@ -17,21 +17,10 @@ from gui.style import GLOBAL_MIN_COLOR, LOCAL_MIN_COLOR, connect_within, start_s
 from gui.view.batch_overlay import BatchOverlay
 from gui.view.contours import contour_lines
 from gui.view.heads import HeadMarkers
-from gui.view.trail_item import TrailItem
+from gui.view.trail_item import MAX_DOTS, MAX_PATH_POINTS, TrailItem, points_per_run, trail_pen
 
-# Points drawn per run: painting cost grows with them (measured in docs/benchmarks.md).
-MAX_PATH_POINTS = 400
-MAX_DOTS = 250
-MAX_DRAWN_POINTS = 150_000  # of all trails: with thousands of runs, each run gets fewer points
-MIN_RUN_POINTS = 16
 REMOVE_RADIUS_PX = 12
 CROSS = "x"  # a diverged run's head
-
-
-def points_per_run(runs: int, limit: int) -> int:
-    """Points drawn per run of ``runs`` in all: ``limit``, or fewer so that all trails together draw at
-    most ``MAX_DRAWN_POINTS`` (what a frame costs grows with them)."""
-    return max(MIN_RUN_POINTS, min(limit, MAX_DRAWN_POINTS // max(runs, 1)))
 
 
 class LandscapeView(pg.PlotWidget):
@@ -252,17 +241,11 @@ class LandscapeView(pg.PlotWidget):
         self.trails = [self._trail_item(label, colors[runs[0]]) for label, runs in by_label.items()]
 
     def _trail_item(self, label: str, color: str) -> TrailItem:
-        faded = pg.mkColor(color)
-        faded.setAlpha(150)
-        if self._dots:  # dots drawn as tiny round-capped segments: one cheap path
-            pen = pg.mkPen(faded, width=5, cap=Qt.PenCapStyle.RoundCap)
-        else:
-            faded.setAlpha(255)  # a 1-pixel path: opaque to stand out (wider paths cost a lot)
-            pen = pg.mkPen(faded, width=1)
+        pen = trail_pen(color, self._dots)
         item = TrailItem(pen)
         item.setZValue(30)
         self.plot_item.addItem(item)
-        self.plot_item.legend.addItem(pg.PlotDataItem(pen=pg.mkPen(faded, width=3)), label)
+        self.plot_item.legend.addItem(pg.PlotDataItem(pen=pg.mkPen(pen.color(), width=3)), label)
         return item
 
     def show_basin_bands(self, bands: list[tuple[str, np.ndarray]]) -> None:
@@ -308,16 +291,17 @@ class LandscapeView(pg.PlotWidget):
         (runs, rows, 2) and each run's count of them (``run_arrays.group_points``); a diverged run's
         head is a cross."""
         heads_x, heads_y, head_runs = [], [], []
+        limit = self.points_limit()
         for item, runs, (points, counts) in zip(self.trails, self.run_groups, groups, strict=True):
-            limit = self.points_limit()
-            if counts.max(initial=0) > limit + 1:
+            if counts.max(initial=0) > limit + 1:  # not thinned yet (an export's frame)
                 index, used = thin_matrix(counts, limit)
                 points = np.take_along_axis(points, index[:, :, None], axis=1)
             else:
                 used = np.arange(points.shape[1])[None, :] < counts[:, None]
-            item.set_data(*self._joined(points[used], used.sum(axis=1)))
+            drawn = used.sum(axis=1)
+            item.set_data(*self._joined(points[used], drawn))
             has = counts > 0
-            last = points[np.flatnonzero(has), used.sum(axis=1)[has] - 1]
+            last = points[np.flatnonzero(has), drawn[has] - 1]
             heads_x.append(last[:, 0])
             heads_y.append(last[:, 1])
             head_runs.append(runs[has])

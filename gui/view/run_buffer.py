@@ -172,7 +172,7 @@ class RunBuffer:
         return values, steps, used.sum(axis=1)
 
     def _end_values(self, name: str, runs: np.ndarray) -> np.ndarray:
-        """``_end_value`` of each of ``runs``."""
+        """Each of ``runs``' value at its last step: its end row if it has finished, else the latest."""
         last = self.last.get(name)
         shape = (len(runs), *self.positions.shape[2:]) if name == "positions" else (len(runs),)
         out = np.full(shape, np.nan) if last is None else np.array(last[runs], dtype=float)
@@ -185,18 +185,12 @@ class RunBuffer:
     def _series_data(self, name: str) -> np.ndarray | None:
         return {"losses": self.losses, "learning_rates": self.learning_rates}.get(name, self.extras.get(name))
 
-    def _end_value(self, name: str, run: int):
-        end = self.ends.get(name, {}).get(run)
-        if end is None or self.status[run] == "running":
-            end = self.last[name][run] if name in self.last else np.nan
-        return end
-
     def _rows(self, data: np.ndarray, name: str, run: int) -> np.ndarray:
         count, extra = self._row_count(run)
         stored = data[:count, run]
         if not extra:
             return stored
-        return np.concatenate([stored, np.asarray(self._end_value(name, run))[None]])
+        return np.concatenate([stored, self._end_values(name, np.array([run]))])
 
 
 def _grown(array: np.ndarray, rows: int) -> np.ndarray:

@@ -84,9 +84,9 @@ class SidePlots(QWidget):
         """Redraw ``plots`` (some of "loss", "lr", "noise"; all by default) from ``buffer``: all runs of
         a method at once (no loop over runs)."""
         self._buffer = buffer
+        limit = self._per_run
         for g, runs in enumerate(self._groups):
             runs = np.asarray(runs, dtype=int)
-            limit = self._per_run
             if "loss" in plots:
                 losses, steps, counts = buffer.padded("losses", runs, limit)
                 losses = plotted_losses(losses, self._limit)

@@ -111,7 +111,8 @@ class EngineTask:
                 yield self.update(pending)
                 pending = []
                 state.cancel.wait(GUI_SHARE)
-        yield self.update(pending, fresh=True)  # what Pause or the end shows is exact
+        if pending or not self.engine.done:  # (at the end the last update was exact already)
+            yield self.update(pending, fresh=True)  # what Pause shows is exact
 
     def _due(self, started: float, steps_done: int) -> int:
         rate = self.pacing.steps_per_second
