@@ -157,7 +157,7 @@ class MainWindow(QMainWindow):
             view_menu.addAction(dock.toggleViewAction())
 
     def _connect(self) -> None:
-        self.model.changed.connect(self.reload)
+        self.model.changed.connect(self.reload_soon)
         self.model.viewChanged.connect(self._apply_view_options)
         bind_view_option(self.model, "log_loss", self.side.log_loss)
         self._apply_view_options()
@@ -186,8 +186,18 @@ class MainWindow(QMainWindow):
     # ---- runs ---------------------------------------------------------------------------------------
     def reload(self) -> None:
         """Stop the current run and prepare the runs the model now describes, at step 0."""
-        self.controller.load(self.model.experiment())
+        self._load_runs()
         self.presenter.prepare()
+        self.presenter.on_state(self.controller.state)
+
+    def reload_soon(self) -> None:
+        """``reload``, drawing the fresh runs in the next turn of the event loop: a change redraws its
+        landscape in this turn, and a burst of changes (a file, a preset) draws its runs once."""
+        self._load_runs()
+        self.presenter.prepare_soon()
+
+    def _load_runs(self) -> None:
+        self.controller.load(self.model.experiment())
         engine = self.controller.engine
         if engine is not None:
             self.show_message(
@@ -198,7 +208,7 @@ class MainWindow(QMainWindow):
             self.show_message("Click the view to place a start point (Shift+click adds more)")
         else:
             self.show_message("Tick at least one method in the Methods panel")
-        self._on_state(self.controller.state)
+        self.controls.show_state(self.controller.state)
 
     def open_preset(self, preset) -> None:
         """Show a preset (built in the worker: a data landscape searches its minima); view kept."""
@@ -209,6 +219,7 @@ class MainWindow(QMainWindow):
         )
 
     def toggle_play(self) -> None:
+        self.presenter.flush()
         if self.controller.is_running:
             self.controller.pause()
         else:
@@ -257,6 +268,7 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self.presenter.discard_pending()
         stop_workers(self)  # the run, basin maps, network slices and the analysis windows' studies
         self.analysis.close()
         if self.settings is not None:

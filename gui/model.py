@@ -14,7 +14,12 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from core.experiment.spec import Experiment, MethodSpec, method_spec
-from core.experiment.state import MAX_STEPS, ExperimentState, StateError, ViewOptions, check_start
+from core.experiment.state import (
+    MAX_STEPS,
+    ExperimentState,
+    ViewOptions,
+    refused_starts,
+)
 from core.landscape import Landscape
 from core.landscapes.registry import DEFAULT_LANDSCAPE, FORMULA_PREFIX, get_landscape
 from core.methods import METHODS, get_method
@@ -208,11 +213,5 @@ class AppModel(QObject):
 
 def _kept_starts(land: Landscape, starts: tuple[tuple[float, ...], ...]) -> tuple[tuple[float, ...], ...]:
     """The starts that still make sense on ``land`` (right dimension, not far outside its domain)."""
-    kept = []
-    for point in starts:
-        try:
-            check_start(land, point)
-            kept.append(point)
-        except StateError:
-            pass
-    return tuple(kept)
+    refused = refused_starts(land, starts)
+    return tuple(point for point, out in zip(starts, refused, strict=True) if not out)

@@ -64,15 +64,6 @@ def thin_matrix(lengths: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray
     return np.minimum(index, np.maximum(n - 1, 0)), used & (n > 0)
 
 
-def connect_within(sizes: np.ndarray) -> np.ndarray:
-    """The ``connect`` array for consecutive parts of ``sizes`` points each (runs, contour lines) drawn
-    as one path: each point joined to the next one of its part, never to the next part."""
-    sizes = np.asarray(sizes, dtype=int)
-    connect = np.ones(int(sizes.sum()), dtype=bool)
-    connect[(np.cumsum(sizes) - 1)[sizes > 0]] = False
-    return connect
-
-
 def method_color(method_id: str) -> str:
     """The fixed colour of a method, the same in every view."""
     return METHOD_COLORS.get(method_id, "#777777")

@@ -10,9 +10,11 @@ and step ranges, method parameters, view values) and raises ``StateError`` namin
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+import numpy as np
 
 from core.experiment.spec import Experiment, MethodSpec
 from core.landscape import Landscape
@@ -119,8 +121,8 @@ class ExperimentState:
             check_count("runs (methods × starts)", len(self.methods) * len(self.starts), MAX_RUNS)
         except LimitError as exc:
             raise StateError(f"starts: {exc}") from None
-        for i, start in enumerate(self.starts):
-            check_start(self.landscape, start, f"starts[{i}]")
+        for i in np.flatnonzero(refused_starts(self.landscape, self.starts))[:1]:
+            check_start(self.landscape, self.starts[i], f"starts[{i}]")  # says what is wrong
         for where, specs in (("methods", self.methods), ("parked", self.parked)):
             for i, spec in enumerate(specs):
                 _check_spec(spec, f"{where}[{i}]")
@@ -168,6 +170,19 @@ def check_start(land: Landscape, point: tuple[float, ...], where: str = "start")
                 f"{where}: {_show_point(point)} is far outside the domain "
                 f"{[list(d) for d in land.domain]} (more than {START_MARGIN:g} domain widths)"
             )
+
+
+def refused_starts(land: Landscape, starts: Sequence[Sequence[float]]) -> np.ndarray:
+    """Whether ``check_start`` refuses each of ``starts``, for thousands at once (the same rule)."""
+    refused = np.array([len(point) != land.dim for point in starts], dtype=bool)
+    fitting = np.flatnonzero(~refused)
+    points = np.array([starts[i] for i in fitting], dtype=float).reshape(-1, land.dim)
+    lo, hi = np.array(land.domain, dtype=float).T
+    width = hi - lo
+    with np.errstate(invalid="ignore"):
+        inside = (points >= lo - START_MARGIN * width) & (points <= hi + START_MARGIN * width)
+    refused[fitting[~np.all(inside & np.isfinite(points), axis=1)]] = True
+    return refused
 
 
 def _show_point(point: tuple[float, ...]) -> str:

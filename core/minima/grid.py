@@ -58,13 +58,6 @@ def display_grid(land: Landscape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return evaluate_grid(land, SLOW_GRID if land.expensive else DISPLAY_GRID)
 
 
-def warm_display_grid(land: Landscape) -> None:
-    """Compute the display grid of a 2-D landscape that caches grids (a worker does this, off the GUI
-    thread); other landscapes draw theirs quickly enough when shown."""
-    if land.dim == 2 and getattr(land, "grid_cache", None) is not None:
-        display_grid(land)
-
-
 def needs_log_colours(z: np.ndarray) -> bool:
     """True when values span so many decades that a linear colour scale shows one colour."""
     finite = z[np.isfinite(z)]

@@ -9,17 +9,21 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsView
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsView
 
-from core.minima.grid import contour_levels, display_grid, display_values, needs_log_colours, sample_curve
+from core.minima.grid import sample_curve
+from core.minima.surface import Line, connect_within, surface_of
 from gui.model import AppModel
-from gui.style import GLOBAL_MIN_COLOR, LOCAL_MIN_COLOR, connect_within, start_symbol, thin_matrix
+from gui.style import GLOBAL_MIN_COLOR, LOCAL_MIN_COLOR, start_symbol, thin_matrix
 from gui.view.batch_overlay import BatchOverlay
-from gui.view.contours import contour_lines
 from gui.view.heads import HeadMarkers
 from gui.view.trail_item import MAX_DOTS, MAX_PATH_POINTS, TrailItem, points_per_run, trail_pen
 
 REMOVE_RADIUS_PX = 12
+MINIMUM_BRUSHES = {True: pg.mkBrush(GLOBAL_MIN_COLOR), False: pg.mkBrush(LOCAL_MIN_COLOR)}
+CLEAR_BRUSH = pg.mkBrush(255, 255, 255, 0)
+BLACK_PEN = pg.mkPen("k")
+EDGE_PEN = pg.mkPen(GLOBAL_MIN_COLOR, width=2.5)
 CROSS = "x"  # a diverged run's head
 
 
@@ -38,6 +42,8 @@ class LandscapeView(pg.PlotWidget):
         self.vb.setMenuEnabled(False)
         # Trails change every frame: repainting the viewport whole beats tracking dirty regions.
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        # Items that change every frame make Qt's spatial index (a BSP tree) cost more than it saves.
+        self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         legend = self.plot_item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 200))
         legend.setZValue(200)
         self.curve = pg.PlotDataItem(pen=pg.mkPen("#444444", width=2))
@@ -45,7 +51,9 @@ class LandscapeView(pg.PlotWidget):
         self.curve.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.image = pg.ImageItem()
         self.image.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.colorbar: pg.ColorBarItem | None = None
+        self.colorbar = pg.ColorBarItem(colorMap=pg.colormap.get("viridis"), interactive=False, label="f")
+        self.colorbar.setImageItem(self.image)
+        self._shown_dim = 0  # which of the curve and the heat map is in the plot
         self.isocurves: list[pg.IsocurveItem] = []
         self.minima = pg.ScatterPlotItem(size=14, pxMode=True)
         self.start_markers = pg.ScatterPlotItem(
@@ -61,6 +69,10 @@ class LandscapeView(pg.PlotWidget):
         for item in (self.minima, self.start_markers, self.heads, self.escapes):
             item.setZValue(50)
         self.minima.setZValue(40)
+        for item in (self.minima, self.start_markers, self.escapes):
+            self.plot_item.addItem(item)
+        for item in (self.heads, self.hover_label):  # the view's range is the landscape's, not theirs
+            self.plot_item.addItem(item, ignoreBounds=True)
         self.show_minima = True
         self.overlay = BatchOverlay(self.plot_item)
         self._band_items: list = []
@@ -85,41 +97,38 @@ class LandscapeView(pg.PlotWidget):
             iso.setParentItem(None)
             if iso.scene() is not None:
                 iso.scene().removeItem(iso)
-        for item in (
-            self.curve,
-            self.image,
-            self.minima,
-            self.start_markers,
-            self.heads,
-            self.escapes,
-            self.hover_label,
-        ):
-            if item.scene() is not None:
-                self.plot_item.removeItem(item)
         self.isocurves = []
         self.overlay.clear()
         self.show_basin_bands([])
-        if self.colorbar is not None:
-            self.plot_item.layout.removeItem(self.colorbar)
-            self.colorbar.scene().removeItem(self.colorbar)
-            self.colorbar = None
+        self._show_kind(land.dim)
         if land.dim == 1:
-            xs, ys = sample_curve(land)
-            self.curve.setData(xs, ys)
-            self.plot_item.addItem(self.curve)
+            self.curve.setData(*sample_curve(land))
             self.plot_item.setLabels(left="f(x)", bottom="x")
         else:
             self._draw_surface()
             self.plot_item.setLabels(left="y", bottom="x")
-        for item in (self.minima, self.start_markers, self.escapes):
-            self.plot_item.addItem(item)
-        for item in (self.heads, self.hover_label):  # the view's range is the landscape's, not theirs
-            self.plot_item.addItem(item, ignoreBounds=True)
         self.hover_label.hide()
         self.plot_item.setTitle(f"{land.name}   <span style='color:#666'>({land.id})</span>")
         self._draw_minima()
         self.redraw_starts()
         self.fit_view()
+
+    def _show_kind(self, dim: int) -> None:
+        """The curve (1-D) or the heat map with its colour bar (2-D); the items are made once."""
+        if self._shown_dim == dim:
+            return
+        self._shown_dim = dim
+        shown, hidden = (self.curve, self.image) if dim == 1 else (self.image, self.curve)
+        if hidden.scene() is not None:
+            self.plot_item.removeItem(hidden)
+        self.plot_item.addItem(shown)
+        layout = self.plot_item.layout
+        if dim == 1 and self.colorbar.scene() is not None:
+            layout.removeItem(self.colorbar)
+            self.colorbar.scene().removeItem(self.colorbar)
+        elif dim == 2:
+            layout.addItem(self.colorbar, 2, 5)  # where pyqtgraph's insert_in puts it
+            layout.setColumnFixedWidth(4, 5)
 
     def fit_view(self) -> None:
         """Show the domain (and, on a curve, the curve's range); trails never rescale the view."""
@@ -136,67 +145,50 @@ class LandscapeView(pg.PlotWidget):
 
     def _draw_surface(self) -> None:
         land = self.model.landscape
-        xs, ys, z = display_grid(land)  # cached: a worker preparing the landscape computed it
-        log = needs_log_colours(z)
-        shown = display_values(z, log)
-        self.image.setImage(shown, autoLevels=False)
+        surface = surface_of(land)  # remembered: a worker preparing the landscape computed it
+        self.image.setImage(surface.values, autoLevels=False)
         (x0, x1), (y0, y1) = land.domain
         self.image.setRect(x0, y0, x1 - x0, y1 - y0)
-        self.plot_item.addItem(self.image)
-        finite = shown[np.isfinite(shown)]
-        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        self.colorbar = pg.ColorBarItem(
-            values=(lo, hi),
-            colorMap=pg.colormap.get("viridis"),
-            interactive=False,
-            label="log10(1 + f − min f)" if log else "f",
-        )
-        self.colorbar.setImageItem(self.image, insert_in=self.plot_item)
-        self._show_contours(contour_lines(shown, [float(level) for level in contour_levels(shown)]))
+        self.colorbar.setLevels((surface.low, surface.high))
+        self.colorbar.getAxis("left").setLabel("log10(1 + f − min f)" if surface.log else "f")
+        self._show_contours(surface.contours)
 
-    def _show_contours(self, lines: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
-        """One path item per contour level, in the image's pixel coordinates (it maps them)."""
-        for x, y, connect in lines:
-            iso = QGraphicsPathItem(pg.arrayToQPath(x, y, connect=connect))
-            pen = pg.mkPen(255, 255, 255, 90)
-            pen.setCosmetic(True)
-            iso.setPen(pen)
-            iso.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-            iso.setParentItem(self.image)
-            self.isocurves.append(iso)
+    def _show_contours(self, lines: tuple[Line, ...]) -> None:
+        """Every contour level in one path item (one cached picture to paint), in the image's pixel
+        coordinates (it maps them)."""
+        if not lines:
+            return
+        x, y, connect = (np.concatenate(parts) for parts in zip(*lines, strict=True))
+        iso = QGraphicsPathItem(pg.arrayToQPath(x, y, connect=connect))
+        pen = pg.mkPen(255, 255, 255, 90)
+        pen.setCosmetic(True)
+        iso.setPen(pen)
+        iso.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        iso.setParentItem(self.image)
+        self.isocurves.append(iso)
 
     def _draw_minima(self) -> None:
+        """Stars at global minima, triangles at local ones (smaller on a lattice like Rastrigin's) and a
+        hollow star where the box's lowest point is on its edge (not a minimum)."""
         land = self.model.landscape
-        spots = []
         minima = land.minima_in_domain()
-        small = len(minima) > 30  # e.g. Rastrigin's lattice: keep the surface visible
-        for m in minima:
-            x = m.location[0]
-            y = m.value if land.dim == 1 else m.location[1]
-            is_global = m.kind == "global"
-            spots.append(
-                {
-                    "pos": (x, y),
-                    "symbol": "star" if is_global else "t1",
-                    "size": 18 if is_global else (7 if small else 12),
-                    "brush": pg.mkBrush(GLOBAL_MIN_COLOR if is_global else LOCAL_MIN_COLOR),
-                    "pen": pg.mkPen("k"),
-                }
-            )
-        edge = land.lowest_edge
-        if edge is not None:  # the box's lowest point is on its edge: a hollow star, not a minimum
-            y = edge.value if land.dim == 1 else edge.location[1]
-            spots.append(
-                {
-                    "pos": (edge.location[0], y),
-                    "symbol": "star",
-                    "size": 18,
-                    "brush": pg.mkBrush(255, 255, 255, 0),
-                    "pen": pg.mkPen(GLOBAL_MIN_COLOR, width=2.5),
-                }
-            )
-        self.minima.setData(spots)
+        is_global = np.array([m.kind == "global" for m in minima], dtype=bool)
+        xy = np.array([self._minimum_xy(m) for m in minima], dtype=float).reshape(-1, 2)
+        local_size = 7 if len(minima) > 30 else 12  # e.g. Rastrigin's lattice: keep the surface visible
+        symbols = np.where(is_global, "star", "t1").tolist()
+        sizes = np.where(is_global, 18, local_size).tolist()
+        brushes = [MINIMUM_BRUSHES[bool(g)] for g in is_global]
+        pens = [BLACK_PEN] * len(minima)
+        if land.lowest_edge is not None:
+            xy = np.vstack([xy, self._minimum_xy(land.lowest_edge)])
+            symbols, sizes = [*symbols, "star"], [*sizes, 18]
+            brushes, pens = [*brushes, CLEAR_BRUSH], [*pens, EDGE_PEN]
+        self.minima.setData(x=xy[:, 0], y=xy[:, 1], symbol=symbols, size=sizes, brush=brushes, pen=pens)
         self.minima.setVisible(self.show_minima)
+
+    def _minimum_xy(self, minimum) -> tuple[float, float]:
+        x = minimum.location[0]
+        return (x, minimum.value) if self.model.landscape.dim == 1 else (x, minimum.location[1])
 
     def set_minima_visible(self, visible: bool) -> None:
         self.show_minima = visible

@@ -18,6 +18,7 @@ from gui.style import thin_matrix
 MAX_ROWS = 20_000
 MIN_ROWS = 64  # rows kept per run however many runs there are (the history is thinned to fit)
 FIRST_ROWS = 256  # rows allocated at first; doubled as needed
+FIRST_VALUES = 100_000  # at most this many per array at first (thousands of runs: fewer rows)
 
 
 class RunBuffer:
@@ -31,7 +32,7 @@ class RunBuffer:
         per_row = n_runs * (dim + 2 + len(engine._extra_names))
         self.max_rows = max(MIN_ROWS, min(max_rows, MAX_WINDOW_VALUES // max(per_row, 1)))
         self.stride = 1
-        rows = min(FIRST_ROWS, self.max_rows)
+        rows = min(FIRST_ROWS, self.max_rows, max(MIN_ROWS, FIRST_VALUES // n_runs))
         self.positions = np.empty((rows, n_runs, dim))
         self.losses = np.empty((rows, n_runs))
         self.learning_rates = np.full((rows, n_runs), np.nan)

@@ -51,7 +51,8 @@ class RunPresenter(QObject):
         super().__init__(controller)
         self.model, self.controller = model, controller
         self.view, self.side, self.table, self.status = view, side, table, status
-        self.buffer: RunBuffer | None = None
+        self._buffer: RunBuffer | None = None
+        self._land = model.landscape  # the landscape of the runs shown
         self.frames_drawn = 0
         self.escapes: list = []
         self._latest: Update | None = None
@@ -66,15 +67,44 @@ class RunPresenter(QObject):
         self._escaping = TaskRunner(self)  # labelling every row of every run: in a worker too
         self._escaping.succeeded.connect(self._on_escapes)
         self._escapes_due = False
+        # A file load or an edit emits several changes in a row: prepare once, after the last.
+        self._prepare_due = False
+        self._prepare_timer = QTimer(self, singleShot=True, interval=0, timeout=self.flush)
+
+    def prepare_soon(self) -> None:
+        """``prepare`` once the changes of this turn of the event loop are done."""
+        self._prepare_due = True
+        self._prepare_timer.start()
+
+    def flush(self) -> None:
+        """Prepare now if a preparation is due (before anything reads the rows or plays)."""
+        if self._prepare_due:
+            self.prepare()
+
+    def discard_pending(self) -> None:
+        """Forget a due preparation (the window is closing: no worker may start now)."""
+        self._prepare_due = False
+        self._prepare_timer.stop()
+
+    @property
+    def buffer(self) -> RunBuffer | None:
+        """The window's copy of the current runs' rows (prepared first if a preparation is due)."""
+        self.flush()
+        return self._buffer
 
     def prepare(self) -> None:
         """Fresh curves, rows and table for the controller's (just loaded) engine, at step 0."""
-        exp, engine = self.model.experiment(), self.controller.engine
+        self._prepare_due = False
+        self._prepare_timer.stop()
+        engine = self.controller.engine
+        # The engine's own experiment: mid-way through a load the model may already show the next one.
+        exp = engine.exp if engine is not None else None
+        self._land = exp.landscape if exp is not None else self.model.landscape
         self._start_labelling()
         self._escaping.drop()  # events of the runs before these never arrive
         self._escapes_due = False
         self.escapes = []
-        self.buffer = RunBuffer(engine) if engine is not None else None
+        self._buffer = RunBuffer(engine) if engine is not None else None
         specs = exp.methods if exp else ()
         n_starts = len(exp.starts) if exp else 0
 
@@ -86,8 +116,8 @@ class RunPresenter(QObject):
             per_run([display_label(s) for s in specs]),
         )
         start_of_run = list(range(n_starts)) * len(specs)
-        self.view.prepare_runs(colors, start_of_run, labels, self.model.landscape.dim)
-        land = self.model.landscape
+        self.view.prepare_runs(colors, start_of_run, labels, self._land.dim)
+        land = self._land
         self.side.prepare_runs(colors, land.lowest_value, loss_limit(land))
         starts = [tuple(start) for start in exp.starts] * len(specs) if exp else []  # as start_of_run
         texts, methods = per_run([s.to_text() for s in specs]), per_run([s.method for s in specs])
@@ -96,9 +126,11 @@ class RunPresenter(QObject):
         if self.buffer is not None:
             self.view.show_runs(self.run_points(thinned=True), np.zeros(engine.n_runs, dtype=bool))
             self.side.refresh(self.buffer)
+        self.show_status_line()
 
     def on_update(self, update: Update) -> None:
         """Store the new rows; while streaming, the frame timer draws them (at most FRAME_HZ)."""
+        self.flush()
         if self.buffer is None:
             return
         if update.chunk is not None:
@@ -127,7 +159,7 @@ class RunPresenter(QObject):
         if self.buffer.batches:
             heads = self._heads(groups)
             heads = {r: heads[r] for r in self.buffer.batches if r in heads}
-            self.view.overlay.update(self.model.landscape, self.buffer.batches, heads)
+            self.view.overlay.update(self._land, self.buffer.batches, heads)
         self.frames_drawn += 1
         if full:
             self.side.refresh(self.buffer)
@@ -151,7 +183,7 @@ class RunPresenter(QObject):
         return self._labeller
 
     def _start_labelling(self) -> None:
-        land = self.model.landscape
+        land = self._land
         if self._labeller is not None and self._labeller.land is land:
             return
         self._labeller = cached_labeller(land)
@@ -160,7 +192,7 @@ class RunPresenter(QObject):
             self._labelling.start(lambda state: label_after_a_moment(land, state))
 
     def _on_labelled(self, labeller: BasinLabeller) -> None:
-        if labeller.land is not self.model.landscape:
+        if labeller.land is not self._land:
             return
         self._labeller = labeller
         if self.buffer is not None and self._latest is not None:
@@ -176,7 +208,7 @@ class RunPresenter(QObject):
         if self._escaping.busy:
             self._escapes_due = True
             return
-        labeller, snapshot, dim = self._labeller, self.buffer.snapshot(), self.model.landscape.dim
+        labeller, snapshot, dim = self._labeller, self.buffer.snapshot(), self._land.dim
         self._escapes_due = False
         self._escaping.start(lambda state: escapes_and_marks(labeller, snapshot, dim, state.progress))
 
@@ -221,7 +253,7 @@ class RunPresenter(QObject):
     def run_points(self, thinned: bool = False) -> list[tuple[np.ndarray, np.ndarray]]:
         """The points of every trail item (see ``run_arrays.group_points``): all of them, or
         ``thinned`` to about as many as the view draws."""
-        land, view = self.model.landscape, self.view
+        land, view = self._land, self.view
         return [
             group_points(self.buffer, land, runs, limit=view.points_limit() if thinned else None)
             for runs in view.run_groups
@@ -236,6 +268,7 @@ class RunPresenter(QObject):
         return [out[r] for r in sorted(out)]
 
     def on_state(self, state: str) -> None:
+        self.flush()
         if state in ("paused", "finished") and self._latest is not None:
             self.draw_frame(full=True)
         self.show_status_line()

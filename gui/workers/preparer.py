@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from core.minima.grid import warm_display_grid
+from core.minima.surface import surface_of
 from gui.panels.task_progress import TaskProgress
 from gui.workers.base import Task, TaskRunner
 
@@ -100,9 +100,9 @@ class Preparer(QObject):
 
 
 def warmed(result: Any) -> Any:
-    """``result`` (a landscape, or a state holding one) with its display grid computed, so that showing
-    it costs the GUI thread nothing."""
+    """``result`` (a landscape, or a state holding one) with its surface (display grid, colours and
+    contour lines) computed, so that showing it costs the GUI thread nothing."""
     land = getattr(result, "landscape", result)
-    if hasattr(land, "grid_cache"):
-        warm_display_grid(land)
+    if getattr(land, "dim", 0) == 2:
+        surface_of(land)
     return result

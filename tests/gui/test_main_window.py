@@ -193,3 +193,20 @@ def test_widening_the_domain_in_the_window_shows_the_new_minima(qtbot, window):
     window.controller.step(300)
     reached, basin = window.table.column_texts("Reached"), window.table.column_texts("Basin")
     assert reached[0] == basin[0] == "global"  # GD from −8 settles at −8.72, now a listed global minimum
+
+
+def test_a_burst_of_changes_draws_its_runs_once_and_play_uses_the_latest(qtbot, window, monkeypatch):
+    prepared = []
+    prepare = window.presenter.prepare
+    monkeypatch.setattr(window.presenter, "prepare", lambda: (prepared.append(1), prepare()))
+    window.model.set_starts([(1.0,), (-1.0,), (2.5,)])
+    window.model.set_seed(4)
+    window.model.set_max_steps(200)
+    assert prepared == [] and window.controller.engine.n_runs == 6  # the engine is ready at once
+    qtbot.waitUntil(lambda: prepared == [1])
+    window.model.set_starts([(0.5,), (1.5,)])
+    window.toggle_play()  # before the next turn of the event loop: the fresh runs play
+    qtbot.waitUntil(lambda: window.controller.state == "finished", timeout=10_000)
+    assert len(prepared) == 2 and len(window.presenter.trails()) == 4
+    ends = collect_results(Engine(window.model.experiment()).run())
+    assert [t[0][-1] for t in window.presenter.trails()] == pytest.approx([r.final[0] for r in ends])
