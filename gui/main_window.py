@@ -19,7 +19,7 @@ from gui.panels.basin_panel import BasinPanel
 from gui.panels.controls import RunControls
 from gui.panels.landscape_panel import LandscapePanel
 from gui.panels.methods_panel import MethodsPanel
-from gui.qt_helpers import bind_view_option, make_action, scrolling
+from gui.qt_helpers import bind_view_option, choice_menu, make_action, scrolling
 from gui.session import restore_experiment, restore_layout, save_session
 from gui.view.landscape_view import LandscapeView
 from gui.view.results_table import ResultsTable
@@ -32,6 +32,19 @@ from gui.workers.engine_runner import GIL_SWITCH_INTERVAL, RunController
 from gui.workers.preparer import Preparer
 
 CHUNK_STEP = 50  # Shift+→
+COLOUR_SCALES = {
+    "auto": "&Automatic (log where f spans decades)",
+    "linear": "&Linear in f",
+    "log": "L&og: log10(1 + f − min f)",
+}
+LEGEND_PLACES = {
+    "right": "&Right of the plot",
+    "top-right": "Inside, top right",
+    "top-left": "Inside, top left",
+    "bottom-left": "Inside, bottom left",
+    "bottom-right": "Inside, bottom right",
+    "hidden": "&Hidden",
+}
 
 
 class MainWindow(QMainWindow):
@@ -147,10 +160,13 @@ class MainWindow(QMainWindow):
             ("show_minima", "Show known minima"),
             ("log_loss", "Log-scale loss"),
             ("batch_contours", "Minibatch contours (2-D data landscapes)"),
+            ("equal_aspect", "Equal aspect (2-D): x and y to the same scale"),
         ):
             action = make_action(self, text, checkable=True)
             bind_view_option(self.model, name, action)
             view_menu.addAction(action)
+        choice_menu(self.model, "colour_scale", view_menu.addMenu("&Colour scale"), COLOUR_SCALES)
+        choice_menu(self.model, "legend", view_menu.addMenu("&Legend"), LEGEND_PLACES)
         view_menu.addAction(make_action(self, "&Fit view to the domain", self.view.fit_view, "Ctrl+0"))
         view_menu.addSeparator()
         for dock in self.docks.values():

@@ -6,8 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QAbstractButton, QFrame, QLabel, QMessageBox, QScrollArea, QSpinBox, QWidget
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QFrame,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QScrollArea,
+    QSpinBox,
+    QWidget,
+)
 
 from gui.style import ERROR_STYLE
 
@@ -50,6 +59,27 @@ def bind_view_option(model, name: str, toggle: QAbstractButton | QAction) -> Non
         value = bool(model.view.option(name))
         if toggle.isChecked() != value:
             toggle.setChecked(value)
+
+    model.viewChanged.connect(follow)
+
+
+def choice_menu(model, name: str, menu: QMenu, labels: dict[str, str]) -> None:
+    """Fill ``menu`` with one exclusive checkable action per word of the view option ``name``
+    (``labels``: word → text), kept in step with the model both ways."""
+    group = QActionGroup(menu)
+    actions = {}
+    for word, text in labels.items():
+        action = QAction(text, menu, checkable=True)
+        action.setChecked(model.view.option(name) == word)
+        action.triggered.connect(lambda _=False, w=word: model.set_view_option(name, w))
+        group.addAction(action)
+        menu.addAction(action)
+        actions[word] = action
+
+    def follow() -> None:
+        action = actions.get(model.view.option(name))
+        if action is not None and not action.isChecked():
+            action.setChecked(True)
 
     model.viewChanged.connect(follow)
 

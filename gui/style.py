@@ -1,4 +1,7 @@
-"""Colours and symbols: a colour-blind-safe palette (Paul Tol's "muted" plus Okabe–Ito)."""
+"""Colours and symbols, chosen together: a light, low-saturation surface map (low: pale blue, high:
+pale sand) under dark method colours, each at least 3:1 in contrast against every colour of the map
+and its contour lines (WCAG's ratio; tests sample the rendered view along each trail) and at least
+6:1 on white (the results table). Minima and bands keep colour-blind-safe hues (Paul Tol, Okabe–Ito)."""
 
 from __future__ import annotations
 
@@ -8,21 +11,31 @@ from core.experiment.spec import MethodSpec
 from core.methods import METHODS, get_method
 from core.studies.basins import DIVERGED, GLOBAL_ELSEWHERE, LOCAL_ELSEWHERE, NONE
 
+# In the order of core.methods.METHODS; relative luminance at most 0.11 (3:1 where a contour line
+# crosses the darkest surface colour). Methods shown together by the
+# presets get clearly different hues (plain GD, the baseline, is black).
 PALETTE = (
-    "#CC6677",
-    "#332288",
-    "#DDCC77",
-    "#117733",
-    "#88CCEE",
-    "#882255",
-    "#44AA99",
-    "#999933",
-    "#AA4499",
-    "#E69F00",
-    "#56B4E9",
-    "#D55E00",
-    "#000000",
+    "#000000",  # gd: black
+    "#1A5396",  # momentum: blue
+    "#6A3D9A",  # nesterov: purple
+    "#1B5E20",  # adagrad: green
+    "#9C3D00",  # rmsprop: burnt orange
+    "#AD1457",  # adam: raspberry
+    "#00695C",  # sgd: teal
+    "#6D4C41",  # perturbed-gd: brown
+    "#7B1FA2",  # langevin: violet
+    "#B71C1C",  # annealing: red
+    "#283593",  # metropolis: indigo
+    "#455A64",  # restarts: blue grey
+    "#6E5500",  # basin-hopping: mustard
 )
+# The 2-D view's surface: positions 0..1 along the colour bar and their colours (luminance ≥ 0.63).
+SURFACE_STOPS = (0.0, 0.25, 0.5, 0.75, 1.0)
+SURFACE_COLOURS = ("#BCD3E8", "#DDE8F0", "#EEF1EE", "#F5EBD6", "#F3DDB5")
+CONTOUR_RGBA = (90, 90, 90, 60)  # thin dark lines on the light surface
+TRAIL_HALO_RGBA = (255, 255, 255, 210)  # the thin outline around each trail
+CURVE_COLOR = "#BDBDBD"  # a 1-D landscape's curve: light, so the dots of every method read on it
+ESCAPE_FILL = "#FFFFFF"  # escape events: white diamonds edged in black (no method's colour)
 METHOD_COLORS: dict[str, str] = {mid: PALETTE[i % len(PALETTE)] for i, mid in enumerate(METHODS)}
 START_SYMBOLS = ("o", "s", "t", "d", "p", "h", "star", "+", "x")
 # Colour-blind-safe colours for minima (global ones get the warm end), plus greys for the rest.

@@ -338,7 +338,11 @@ def _starts(value: Any, land: Landscape) -> tuple[tuple[float, ...], ...]:
 def _view(value: Any) -> ViewOptions:
     obj = jf.as_object(value, "view")
     for key, item in obj.items():
-        if key in ViewOptions.DEFAULTS:
+        if key in ViewOptions.CHOICES:
+            if item not in ViewOptions.CHOICES[key]:
+                choices = ", ".join(ViewOptions.CHOICES[key])
+                raise jf.FieldError(f"view.{key}: expected one of {choices}, got {jf.show(item)}")
+        elif key in ViewOptions.DEFAULTS:
             jf.as_bool(item, f"view.{key}")
         elif isinstance(item, int | float) and not isinstance(item, bool):
             jf.as_number(item, f"view.{key}")

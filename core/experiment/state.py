@@ -37,7 +37,19 @@ class ViewOptions(Mapping[str, Any]):
     properties. Keys this version does not know are kept, so a file written by a newer version keeps
     them when saved again."""
 
-    DEFAULTS: Mapping[str, bool] = {"show_minima": True, "log_loss": False, "batch_contours": False}
+    DEFAULTS: Mapping[str, Any] = {
+        "show_minima": True,
+        "log_loss": False,
+        "batch_contours": False,
+        "equal_aspect": True,  # a 2-D view draws x and y to the same scale
+        "colour_scale": "auto",
+        "legend": "right",
+    }
+    # Options that take one of a few words; the others in DEFAULTS are true/false.
+    CHOICES: Mapping[str, tuple[str, ...]] = {
+        "colour_scale": ("auto", "linear", "log"),  # auto: log where f spans decades (Rosenbrock)
+        "legend": ("right", "top-right", "top-left", "bottom-left", "bottom-right", "hidden"),
+    }
 
     def __init__(self, values: Mapping[str, Any] | None = None, **changes: Any):
         self._values = {**(values or {}), **changes}
@@ -76,12 +88,29 @@ class ViewOptions(Mapping[str, Any]):
     def batch_contours(self) -> bool:
         return self.option("batch_contours")
 
+    @property
+    def equal_aspect(self) -> bool:
+        return self.option("equal_aspect")
+
+    @property
+    def colour_scale(self) -> str:
+        return self.option("colour_scale")
+
+    @property
+    def legend(self) -> str:
+        return self.option("legend")
+
     def check(self) -> None:
-        """Known options are true/false; others are true/false, finite numbers or strings."""
+        """Known options are true/false or one of their words; others are true/false, finite numbers or
+        strings."""
         for key, value in self._values.items():
             if not isinstance(key, str):
                 raise StateError(f"view: key {key!r} is not a string")
-            if key in self.DEFAULTS:
+            if key in self.CHOICES:
+                if value not in self.CHOICES[key]:
+                    words = ", ".join(self.CHOICES[key])
+                    raise StateError(f"view.{key}: expected one of {words}, got {value!r}")
+            elif key in self.DEFAULTS:
                 if not isinstance(value, bool):
                     raise StateError(f"view.{key}: expected true/false, got {value!r}")
             elif not isinstance(value, bool | str) and not (

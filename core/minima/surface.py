@@ -21,7 +21,8 @@ from core.minima.grid import contour_levels, display_grid, display_values, needs
 # 80 ms to paint; past this budget the shortest lines (the smallest rings) are left out first.
 MAX_CONTOUR_POINTS = 40_000
 _CACHE_SIZE = 8
-_CACHE: OrderedDict[int, tuple[Landscape, Surface]] = OrderedDict()
+_CACHE: OrderedDict[tuple[int, str], tuple[Landscape, Surface]] = OrderedDict()
+SCALES = ("auto", "linear", "log")
 _GUARD = threading.Lock()
 
 Line = tuple[np.ndarray, np.ndarray, np.ndarray]  # x, y and which point joins the next
@@ -39,23 +40,27 @@ class Surface:
     contours: tuple[Line, ...]
 
 
-def surface_of(land: Landscape) -> Surface:
-    """The surface of a 2-D landscape (remembered for the last few landscapes)."""
+def surface_of(land: Landscape, scale: str = "auto") -> Surface:
+    """The surface of a 2-D landscape (remembered for the last few landscapes) coloured on a ``scale``
+    of ``SCALES``: linear in f, log10(1 + f − min f), or "auto": log where f spans many decades."""
+    if scale not in SCALES:
+        raise ValueError(f"colour scale {scale!r}: expected one of {', '.join(SCALES)}")
+    key = (id(land), scale)
     with _GUARD:
-        hit = _CACHE.get(id(land))
+        hit = _CACHE.get(key)
     if hit is not None and hit[0] is land:
         return hit[1]
-    surface = _surface(land)
+    surface = _surface(land, scale)
     with _GUARD:
-        _CACHE[id(land)] = (land, surface)  # the landscape is kept, so its id is not reused meanwhile
+        _CACHE[key] = (land, surface)  # the landscape is kept, so its id is not reused meanwhile
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return surface
 
 
-def _surface(land: Landscape) -> Surface:
+def _surface(land: Landscape, scale: str) -> Surface:
     _, _, z = display_grid(land)
-    log = needs_log_colours(z)
+    log = needs_log_colours(z) if scale == "auto" else scale == "log"
     shown = display_values(z, log)
     finite = shown[np.isfinite(shown)]
     low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)

@@ -14,10 +14,28 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, 
 from core.minima.grid import sample_curve
 from core.minima.surface import Line, connect_within, surface_of
 from gui.model import AppModel
-from gui.style import GLOBAL_MIN_COLOR, LOCAL_MIN_COLOR, start_symbol, thin_matrix
+from gui.style import (
+    CONTOUR_RGBA,
+    CURVE_COLOR,
+    ESCAPE_FILL,
+    GLOBAL_MIN_COLOR,
+    LOCAL_MIN_COLOR,
+    SURFACE_COLOURS,
+    SURFACE_STOPS,
+    start_symbol,
+    thin_matrix,
+)
 from gui.view.batch_overlay import BatchOverlay
 from gui.view.heads import HeadMarkers
-from gui.view.trail_item import MAX_DOTS, MAX_PATH_POINTS, TrailItem, points_per_run, trail_pen
+from gui.view.legend_place import drag_inside_only, place_legend
+from gui.view.trail_item import (
+    MAX_DOTS,
+    MAX_PATH_POINTS,
+    OUTLINED_RUNS,
+    TrailItem,
+    points_per_run,
+    trail_pen,
+)
 
 REMOVE_RADIUS_PX = 12
 MINIMUM_BRUSHES = {True: pg.mkBrush(GLOBAL_MIN_COLOR), False: pg.mkBrush(LOCAL_MIN_COLOR)}
@@ -44,14 +62,16 @@ class LandscapeView(pg.PlotWidget):
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
         # Items that change every frame make Qt's spatial index (a BSP tree) cost more than it saves.
         self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
-        legend = self.plot_item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 200))
+        legend = self.plot_item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 220))
         legend.setZValue(200)
-        self.curve = pg.PlotDataItem(pen=pg.mkPen("#444444", width=2))
+        drag_inside_only(legend, lambda: self.model.view.legend != "right")
+        self.curve = pg.PlotDataItem(pen=pg.mkPen(CURVE_COLOR, width=3))
         # The landscape is static while runs stream: cache its rendering instead of repainting it.
         self.curve.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.image = pg.ImageItem()
         self.image.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.colorbar = pg.ColorBarItem(colorMap=pg.colormap.get("viridis"), interactive=False, label="f")
+        surface_map = pg.ColorMap(SURFACE_STOPS, SURFACE_COLOURS)
+        self.colorbar = pg.ColorBarItem(colorMap=surface_map, interactive=False, label="f")
         self.colorbar.setImageItem(self.image)
         self._shown_dim = 0  # which of the curve and the heat map is in the plot
         self.isocurves: list[pg.IsocurveItem] = []
@@ -61,7 +81,7 @@ class LandscapeView(pg.PlotWidget):
         )
         self.heads = HeadMarkers()
         self.escapes = pg.ScatterPlotItem(
-            size=9, pxMode=True, symbol="d", pen=pg.mkPen("#FFFFFF"), brush=pg.mkBrush("#CC3311")
+            size=9, pxMode=True, symbol="d", pen=pg.mkPen("#000000", width=1.5), brush=pg.mkBrush(ESCAPE_FILL)
         )
         self.trails: list[TrailItem] = []
         self.hover_label = pg.TextItem(anchor=(0, 1), color="#222222", fill=pg.mkBrush(255, 255, 255, 200))
@@ -84,7 +104,23 @@ class LandscapeView(pg.PlotWidget):
         self.scene().sigMouseMoved.connect(self._on_move)
         model.landscapeChanged.connect(self.redraw_landscape)
         model.startsChanged.connect(self.redraw_starts)
+        model.viewChanged.connect(self._apply_view_options)
+        self._shown_options: tuple = ()
         self.redraw_landscape()
+        self._apply_view_options()
+
+    def _apply_view_options(self) -> None:
+        """The legend's place, equal aspect on 2-D and the colour scale, as the model's view says."""
+        view = self.model.view
+        options = (view.legend, view.equal_aspect, view.colour_scale)
+        if options == self._shown_options:
+            return
+        scale_changed = self._shown_options and options[2] != self._shown_options[2]
+        self._shown_options = options
+        place_legend(self.plot_item, self.plot_item.legend, view.legend)
+        self.vb.setAspectLocked(view.equal_aspect and self.model.landscape.dim == 2, ratio=1.0)
+        if scale_changed and self.model.landscape.dim == 2:
+            self._draw_surface()
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().paintEvent(event)
@@ -93,11 +129,7 @@ class LandscapeView(pg.PlotWidget):
     # ---- landscape ----------------------------------------------------------------------------------
     def redraw_landscape(self) -> None:
         land = self.model.landscape
-        for iso in self.isocurves:
-            iso.setParentItem(None)
-            if iso.scene() is not None:
-                iso.scene().removeItem(iso)
-        self.isocurves = []
+        self._clear_contours()
         self.overlay.clear()
         self.show_basin_bands([])
         self._show_kind(land.dim)
@@ -107,6 +139,7 @@ class LandscapeView(pg.PlotWidget):
         else:
             self._draw_surface()
             self.plot_item.setLabels(left="y", bottom="x")
+        self.vb.setAspectLocked(self.model.view.equal_aspect and land.dim == 2, ratio=1.0)
         self.hover_label.hide()
         self.plot_item.setTitle(f"{land.name}   <span style='color:#666'>({land.id})</span>")
         self._draw_minima()
@@ -145,13 +178,21 @@ class LandscapeView(pg.PlotWidget):
 
     def _draw_surface(self) -> None:
         land = self.model.landscape
-        surface = surface_of(land)  # remembered: a worker preparing the landscape computed it
+        self._clear_contours()
+        surface = surface_of(land, self.model.view.colour_scale)  # remembered: a worker computed it
         self.image.setImage(surface.values, autoLevels=False)
         (x0, x1), (y0, y1) = land.domain
         self.image.setRect(x0, y0, x1 - x0, y1 - y0)
         self.colorbar.setLevels((surface.low, surface.high))
         self.colorbar.getAxis("left").setLabel("log10(1 + f − min f)" if surface.log else "f")
         self._show_contours(surface.contours)
+
+    def _clear_contours(self) -> None:
+        for iso in self.isocurves:
+            iso.setParentItem(None)
+            if iso.scene() is not None:
+                iso.scene().removeItem(iso)
+        self.isocurves = []
 
     def _show_contours(self, lines: tuple[Line, ...]) -> None:
         """Every contour level in one path item (one cached picture to paint), in the image's pixel
@@ -160,7 +201,7 @@ class LandscapeView(pg.PlotWidget):
             return
         x, y, connect = (np.concatenate(parts) for parts in zip(*lines, strict=True))
         iso = QGraphicsPathItem(pg.arrayToQPath(x, y, connect=connect))
-        pen = pg.mkPen(255, 255, 255, 90)
+        pen = pg.mkPen(*CONTOUR_RGBA)
         pen.setCosmetic(True)
         iso.setPen(pen)
         iso.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -222,22 +263,23 @@ class LandscapeView(pg.PlotWidget):
         self.heads.clear()
         self.escapes.setData([])
         key = (dim == 1, [(label, colors[runs[0]]) for label, runs in by_label.items()])
-        if key == self._trails_key:  # the same methods: keep the items and the legend
+        if key != self._trails_key:  # new methods: new items and legend (else both are kept)
+            self._trails_key, self._dots = key, dim == 1
             for item in self.trails:
-                item.set_data(np.empty(0), np.empty(0), np.empty(0, dtype=bool))
-            return
-        self._trails_key, self._dots = key, dim == 1
-        for item in self.trails:
-            self.plot_item.removeItem(item)
-        self.plot_item.legend.clear()
-        self.trails = [self._trail_item(label, colors[runs[0]]) for label, runs in by_label.items()]
+                self.plot_item.removeItem(item)
+            self.plot_item.legend.clear()
+            self.trails = [self._trail_item(label, colors[runs[0]]) for label, runs in by_label.items()]
+        outlined = not self._dots and len(colors) <= OUTLINED_RUNS
+        for item, (_, color) in zip(self.trails, key[1], strict=True):
+            item.set_style(trail_pen(color, self._dots, outlined), outlined)
+            item.set_data(np.empty(0), np.empty(0), np.empty(0, dtype=bool))
 
     def _trail_item(self, label: str, color: str) -> TrailItem:
         pen = trail_pen(color, self._dots)
         item = TrailItem(pen)
         item.setZValue(30)
         self.plot_item.addItem(item)
-        self.plot_item.legend.addItem(pg.PlotDataItem(pen=pg.mkPen(pen.color(), width=3)), label)
+        self.plot_item.legend.addItem(pg.PlotDataItem(pen=pg.mkPen(color, width=3)), label)
         return item
 
     def show_basin_bands(self, bands: list[tuple[str, np.ndarray]]) -> None:

@@ -12,11 +12,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsPathItem
 
+from gui.style import TRAIL_HALO_RGBA
+
 # Points drawn per run: painting cost grows with them (measured in docs/benchmarks.md).
 MAX_PATH_POINTS = 400
 MAX_DOTS = 250
 MAX_DRAWN_POINTS = 150_000  # of all trails: with thousands of runs, each run gets fewer points
 MIN_RUN_POINTS = 16
+OUTLINED_RUNS = 300  # up to this many runs, trails are 2 px wide with a light outline (cost: 2 paths)
 
 
 def points_per_run(runs: int, limit: int) -> int:
@@ -25,14 +28,22 @@ def points_per_run(runs: int, limit: int) -> int:
     return max(MIN_RUN_POINTS, min(limit, MAX_DRAWN_POINTS // max(runs, 1)))
 
 
-def trail_pen(color: str, dots: bool) -> QPen:
+def trail_pen(color: str, dots: bool, outlined: bool = False) -> QPen:
     """A method's trail pen: on a curve, dots (tiny round-capped segments: one cheap path), half
-    transparent; on a surface a 1-pixel opaque path (it stands out; wider paths cost a lot)."""
+    transparent; on a surface an opaque path, 2 px when ``outlined`` (few runs), else 1 px (wider
+    paths cost a lot with thousands of runs)."""
     faded = pg.mkColor(color)
     if dots:
         faded.setAlpha(150)
         return pg.mkPen(faded, width=5, cap=Qt.PenCapStyle.RoundCap)
-    return pg.mkPen(faded, width=1)
+    return pg.mkPen(faded, width=2 if outlined else 1)
+
+
+def halo_pen(pen: QPen) -> QPen:
+    """The light outline drawn under a trail of ``pen`` (so a trail reads on any colour under it)."""
+    halo = pg.mkPen(pg.mkColor(*TRAIL_HALO_RGBA), width=pen.widthF() + 2.5, cap=Qt.PenCapStyle.RoundCap)
+    halo.setCosmetic(True)
+    return halo
 
 
 class TrailItem(QGraphicsPathItem):
@@ -44,6 +55,13 @@ class TrailItem(QGraphicsPathItem):
         self.setPen(pen)
         self._x = np.empty(0)
         self._y = np.empty(0)
+        self.halo: QPen | None = None  # drawn first, under the path
+
+    def set_style(self, pen: QPen, outlined: bool) -> None:
+        """The trail's pen, and whether a light outline runs under it."""
+        pen.setCosmetic(True)
+        self.setPen(pen)
+        self.halo = halo_pen(pen) if outlined else None
 
     def set_data(self, x: np.ndarray, y: np.ndarray, connect: np.ndarray) -> None:
         self._x, self._y = x, y
@@ -52,6 +70,13 @@ class TrailItem(QGraphicsPathItem):
     def getData(self) -> tuple[np.ndarray, np.ndarray]:  # noqa: N802 (pyqtgraph's name, for tests)
         return self._x, self._y
 
+    def boundingRect(self):  # noqa: N802 (Qt's name)
+        rect = super().boundingRect()
+        return rect if self.halo is None else rect.adjusted(-3, -3, 3, 3)
+
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        if self.halo is not None:
+            painter.setPen(self.halo)
+            painter.drawPath(self.path())
         super().paint(painter, option, widget)

@@ -26,7 +26,17 @@ from core.landscapes.registry import get_landscape
 from core.runs.engine import Engine
 from core.runs.results import collect_results
 
-VIEW = {"show_minima": True, "log_loss": False, "trail": 40, "zoom": 1.25, "theme": "dark", "future": "kept"}
+VIEW = {
+    "show_minima": True,
+    "log_loss": False,
+    "equal_aspect": False,
+    "colour_scale": "log",
+    "legend": "bottom-left",
+    "trail": 40,
+    "zoom": 1.25,
+    "theme": "dark",
+    "future": "kept",
+}
 
 
 def rosenbrock_state() -> ExperimentState:
@@ -193,6 +203,17 @@ BAD_DICTS = [
     ("domain wrong dimension", _set("landscape", "domain", [[0, 1]]), "landscape.domain: has 1 interval(s)"),
     ("unknown top field", _set("colour", "red"), "colour: unknown field"),
     ("nested view", _set("view", "panel", {"a": 1}), "view.panel: expected true/false, a number or a string"),
+    (
+        "unknown legend place",
+        _set("view", "legend", "middle"),
+        "view.legend: expected one of right, top-right",
+    ),
+    (
+        "colour scale not a word",
+        _set("view", "colour_scale", True),
+        "view.colour_scale: expected one of auto, ",
+    ),
+    ("aspect not true/false", _set("view", "equal_aspect", "yes"), "view.equal_aspect: expected true/false"),
     ("missing landscape", _drop("landscape"), "landscape: missing"),
     (
         "landscape not an object",

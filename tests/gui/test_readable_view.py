@@ -1,0 +1,134 @@
+"""The 2-D view reads at a glance: trails contrast with the surface under them, the legend covers no
+minimum, x and y keep the same scale, and the view options change what is shown."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF
+from PySide6.QtWidgets import QApplication
+
+from core.methods import METHODS
+from gui.style import method_color
+from tests.gui.helpers import make_window, settle
+
+STARTS = {
+    "rosenbrock": [(-1.5, 2.5), (1.8, -0.5), (-0.5, -0.8)],
+    "himmelblau": [(0.5, -1.0), (-1.0, 1.5), (4.5, -4.5)],
+    "rastrigin": [(3.1, -2.9), (-2.2, 1.3), (0.7, 4.4)],
+}
+
+
+@pytest.fixture
+def window(qtbot):
+    win = make_window(qtbot)
+    yield win
+    win.close()
+
+
+def luminance(rgb: np.ndarray) -> np.ndarray:
+    """WCAG's relative luminance of sRGB colours (…, 3) in 0..255."""
+    c = np.asarray(rgb, dtype=float) / 255
+    c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return c @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def contrast(hex_colour: str, rgb: np.ndarray) -> np.ndarray:
+    """WCAG contrast ratios of one colour against each of ``rgb``."""
+    own = luminance([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)])
+    other = luminance(rgb)
+    return (np.maximum(own, other) + 0.05) / (np.minimum(own, other) + 0.05)
+
+
+def surface_pixels(window) -> np.ndarray:
+    """The view as painted with only the surface (and its contour lines) shown: (H, W, 3)."""
+    view = window.view
+    hidden = [*view.trails, view.heads, view.start_markers, view.minima, view.escapes]
+    for item in hidden:
+        item.setVisible(False)
+    QApplication.processEvents()
+    image = view.grab().toImage().convertToFormat(view.grab().toImage().Format.Format_RGB888)
+    for item in hidden:
+        item.setVisible(True)
+    ptr = image.constBits()
+    rows = np.frombuffer(ptr, dtype=np.uint8).reshape(image.height(), image.bytesPerLine())
+    return rows[:, : image.width() * 3].reshape(image.height(), image.width(), 3).copy()
+
+
+def pixel_of(view, x: float, y: float) -> tuple[int, int]:
+    point = view.mapFromScene(view.vb.mapViewToScene(QPointF(x, y)))
+    ratio = view.devicePixelRatioF()
+    return int(point.x() * ratio), int(point.y() * ratio)
+
+
+@pytest.mark.parametrize("landscape", sorted(STARTS))
+def test_every_trail_contrasts_3_to_1_with_the_surface_under_it(qtbot, window, landscape):
+    window.model.set_landscape(landscape)
+    for mid in METHODS:
+        window.model.set_method_enabled(mid, True)
+    window.model.set_starts(STARTS[landscape])
+    window.controller.step(150)
+    settle(0.2)
+    pixels = surface_pixels(window)
+    for item, mid in zip(window.view.trails, (s.method for s in window.model.enabled_specs()), strict=True):
+        x, y = item.getData()
+        spots = np.array([pixel_of(window.view, a, b) for a, b in zip(x, y, strict=True)])
+        inside = (spots[:, 0] >= 0) & (spots[:, 0] < pixels.shape[1]) & (spots[:, 1] >= 0)
+        inside &= spots[:, 1] < pixels.shape[0]
+        under = pixels[spots[inside, 1], spots[inside, 0]]
+        assert len(under) >= 2, mid
+        ratios = contrast(method_color(mid), under)
+        assert np.percentile(ratios, 2) >= 3.0, (mid, landscape, float(ratios.min()))
+
+
+@pytest.mark.parametrize("landscape", ["himmelblau", "rastrigin"])
+def test_the_legend_covers_no_minimum(qtbot, window, landscape):
+    window.model.set_landscape(landscape)
+    for mid in ("gd", "momentum", "adam", "annealing"):
+        window.model.set_method_enabled(mid, True)
+    window.model.set_starts(STARTS[landscape])
+    settle(0.3)
+    legend = window.view.plot_item.legend
+    box = legend.sceneBoundingRect().adjusted(-10, -10, 10, 10)  # a marker's radius around it
+    assert legend.isVisible() and box.width() > 50
+    for minimum in window.model.landscape.minima_in_domain():
+        spot = window.view.vb.mapViewToScene(QPointF(*minimum.location[:2]))
+        assert not box.contains(spot), minimum.location
+
+
+def test_two_d_views_keep_equal_aspect_after_resizes(qtbot, window):
+    window.model.set_landscape("himmelblau")
+    for size in ((1400, 900), (1280, 720), (1920, 1080), (900, 1000)):
+        window.resize(*size)
+        settle(0.2)
+        (x0, x1), (y0, y1) = window.view.vb.viewRange()
+        rect = window.view.vb.sceneBoundingRect()
+        assert (x1 - x0) / rect.width() == pytest.approx((y1 - y0) / rect.height(), rel=0.01), size
+        (dx0, dx1), (dy0, dy1) = window.model.landscape.domain
+        assert x0 <= dx0 and x1 >= dx1 and y0 <= dy0 and y1 >= dy1  # the whole domain shows
+
+
+def test_view_options_switch_aspect_colour_scale_and_legend(qtbot, window):
+    window.model.set_landscape("rosenbrock")
+    assert window.view.vb.state["aspectLocked"]
+    window.model.set_view_option("equal_aspect", False)
+    assert not window.view.vb.state["aspectLocked"]
+    colours = window.view.image.image.copy()
+    assert window.view.colorbar.getAxis("left").labelText == "f"
+    window.model.set_view_option("colour_scale", "log")  # Rosenbrock's valley floor shows
+    assert window.view.colorbar.getAxis("left").labelText.startswith("log10")
+    assert np.nanmax(window.view.image.image) < np.nanmax(colours) / 100
+    window.model.set_view_option("colour_scale", "auto")
+    assert window.view.colorbar.getAxis("left").labelText == "f"
+    with pytest.raises(ValueError, match="view.legend: expected one of right"):
+        window.model.set_view_option("legend", "middle")
+    assert window.model.view.legend == "right" and window.view.plot_item.legend.isVisible()
+    window.model.set_view_option("legend", "hidden")
+    assert not window.view.plot_item.legend.isVisible()
+    window.model.set_view_option("legend", "top-left")
+    settle(0.1)
+    legend = window.view.plot_item.legend
+    assert legend.isVisible() and window.view.vb.sceneBoundingRect().contains(legend.sceneBoundingRect())
+    window.model.set_landscape("sine-mix")  # 1-D: never aspect-locked
+    window.model.set_view_option("equal_aspect", True)
+    assert not window.view.vb.state["aspectLocked"]
