@@ -91,6 +91,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.controls)
         self.setCentralWidget(central)
+        # The side columns run the window's full height; the results sit under the view only.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.docks = {}
         for name, widget, area in (
             ("Landscape", self.landscape_panel, Qt.DockWidgetArea.LeftDockWidgetArea),

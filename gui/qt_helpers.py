@@ -84,6 +84,13 @@ def choice_menu(model, name: str, menu: QMenu, labels: dict[str, str]) -> None:
     model.viewChanged.connect(follow)
 
 
+def plain_axes(plot) -> None:
+    """A pyqtgraph PlotItem's axes showing real values (plain or scientific), never a unit multiplier
+    like "η (x0.001)" beside the label."""
+    for name in ("left", "bottom"):
+        plot.getAxis(name).enableAutoSIPrefix(False)
+
+
 def error_label() -> QLabel:
     """A red, word-wrapped label for input errors; hidden while it has no text."""
     label = QLabel()

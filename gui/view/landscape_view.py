@@ -14,12 +14,11 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, 
 from core.minima.grid import sample_curve
 from core.minima.surface import Line, connect_within, surface_of
 from gui.model import AppModel
+from gui.qt_helpers import plain_axes
 from gui.style import (
     CONTOUR_RGBA,
     CURVE_COLOR,
     ESCAPE_FILL,
-    GLOBAL_MIN_COLOR,
-    LOCAL_MIN_COLOR,
     SURFACE_COLOURS,
     SURFACE_STOPS,
     start_symbol,
@@ -27,7 +26,8 @@ from gui.style import (
 )
 from gui.view.batch_overlay import BatchOverlay
 from gui.view.heads import HeadMarkers
-from gui.view.legend_place import drag_inside_only, place_legend
+from gui.view.legend_place import LegendPlace, drag_inside_only
+from gui.view.plot_parts import elided_title, free_width, minima_spots
 from gui.view.trail_item import (
     MAX_DOTS,
     MAX_PATH_POINTS,
@@ -38,10 +38,7 @@ from gui.view.trail_item import (
 )
 
 REMOVE_RADIUS_PX = 12
-MINIMUM_BRUSHES = {True: pg.mkBrush(GLOBAL_MIN_COLOR), False: pg.mkBrush(LOCAL_MIN_COLOR)}
-CLEAR_BRUSH = pg.mkBrush(255, 255, 255, 0)
-BLACK_PEN = pg.mkPen("k")
-EDGE_PEN = pg.mkPen(GLOBAL_MIN_COLOR, width=2.5)
+TITLE_AXIS_PX = 30  # a title may reach over the left axis too
 CROSS = "x"  # a diverged run's head
 
 
@@ -58,6 +55,9 @@ class LandscapeView(pg.PlotWidget):
         self.plot_item = self.getPlotItem()
         self.vb = self.plot_item.getViewBox()
         self.vb.setMenuEnabled(False)
+        plain_axes(self.plot_item)
+        free_width(self.plot_item.titleLabel)
+        self.vb.sigResized.connect(lambda _: self._show_title() if hasattr(self, "model") else None)
         # Trails change every frame: repainting the viewport whole beats tracking dirty regions.
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
         # Items that change every frame make Qt's spatial index (a BSP tree) cost more than it saves.
@@ -65,6 +65,7 @@ class LandscapeView(pg.PlotWidget):
         legend = self.plot_item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 220))
         legend.setZValue(200)
         drag_inside_only(legend, lambda: self.model.view.legend != "right")
+        self.legend_place = LegendPlace(self.plot_item, legend)
         self.curve = pg.PlotDataItem(pen=pg.mkPen(CURVE_COLOR, width=3))
         # The landscape is static while runs stream: cache its rendering instead of repainting it.
         self.curve.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -73,6 +74,7 @@ class LandscapeView(pg.PlotWidget):
         surface_map = pg.ColorMap(SURFACE_STOPS, SURFACE_COLOURS)
         self.colorbar = pg.ColorBarItem(colorMap=surface_map, interactive=False, label="f")
         self.colorbar.setImageItem(self.image)
+        self.colorbar.getAxis("right").enableAutoSIPrefix(False)
         self._shown_dim = 0  # which of the curve and the heat map is in the plot
         self.isocurves: list[pg.IsocurveItem] = []
         self.minima = pg.ScatterPlotItem(size=14, pxMode=True)
@@ -117,7 +119,7 @@ class LandscapeView(pg.PlotWidget):
             return
         scale_changed = self._shown_options and options[2] != self._shown_options[2]
         self._shown_options = options
-        place_legend(self.plot_item, self.plot_item.legend, view.legend)
+        self.legend_place.place(view.legend)
         self.vb.setAspectLocked(view.equal_aspect and self.model.landscape.dim == 2, ratio=1.0)
         if scale_changed and self.model.landscape.dim == 2:
             self._draw_surface()
@@ -141,7 +143,7 @@ class LandscapeView(pg.PlotWidget):
             self.plot_item.setLabels(left="y", bottom="x")
         self.vb.setAspectLocked(self.model.view.equal_aspect and land.dim == 2, ratio=1.0)
         self.hover_label.hide()
-        self.plot_item.setTitle(f"{land.name}   <span style='color:#666'>({land.id})</span>")
+        self._show_title()
         self._draw_minima()
         self.redraw_starts()
         self.fit_view()
@@ -209,27 +211,8 @@ class LandscapeView(pg.PlotWidget):
         self.isocurves.append(iso)
 
     def _draw_minima(self) -> None:
-        """Stars at global minima, triangles at local ones (smaller on a lattice like Rastrigin's) and a
-        hollow star where the box's lowest point is on its edge (not a minimum)."""
-        land = self.model.landscape
-        minima = land.minima_in_domain()
-        is_global = np.array([m.kind == "global" for m in minima], dtype=bool)
-        xy = np.array([self._minimum_xy(m) for m in minima], dtype=float).reshape(-1, 2)
-        local_size = 7 if len(minima) > 30 else 12  # e.g. Rastrigin's lattice: keep the surface visible
-        symbols = np.where(is_global, "star", "t1").tolist()
-        sizes = np.where(is_global, 18, local_size).tolist()
-        brushes = [MINIMUM_BRUSHES[bool(g)] for g in is_global]
-        pens = [BLACK_PEN] * len(minima)
-        if land.lowest_edge is not None:
-            xy = np.vstack([xy, self._minimum_xy(land.lowest_edge)])
-            symbols, sizes = [*symbols, "star"], [*sizes, 18]
-            brushes, pens = [*brushes, CLEAR_BRUSH], [*pens, EDGE_PEN]
-        self.minima.setData(x=xy[:, 0], y=xy[:, 1], symbol=symbols, size=sizes, brush=brushes, pen=pens)
+        self.minima.setData(**minima_spots(self.model.landscape))
         self.minima.setVisible(self.show_minima)
-
-    def _minimum_xy(self, minimum) -> tuple[float, float]:
-        x = minimum.location[0]
-        return (x, minimum.value) if self.model.landscape.dim == 1 else (x, minimum.location[1])
 
     def set_minima_visible(self, visible: bool) -> None:
         self.show_minima = visible
@@ -269,6 +252,7 @@ class LandscapeView(pg.PlotWidget):
                 self.plot_item.removeItem(item)
             self.plot_item.legend.clear()
             self.trails = [self._trail_item(label, colors[runs[0]]) for label, runs in by_label.items()]
+            self.legend_place.fit()
         outlined = not self._dots and len(colors) <= OUTLINED_RUNS
         for item, (_, color) in zip(self.trails, key[1], strict=True):
             item.set_style(trail_pen(color, self._dots, outlined), outlined)
@@ -418,6 +402,21 @@ class LandscapeView(pg.PlotWidget):
             else f"x = {p.x():.4g}, y = {p.y():.4g}, f = {f:.6g}"
         )
         self.hover_label.setText(text)
+        (x0, x1), (y0, y1) = self.vb.viewRange()
+        # Towards the right or the top, the read-out sits left of or below the cursor: never clipped.
+        right, top = p.x() > (x0 + x1) / 2, p.y() > (y0 + y1) / 2
+        self.hover_label.setAnchor((1.0 if right else 0.0, 0.0 if top else 1.0))
         self.hover_label.setPos(p)
         self.hover_label.show()
         self.hovered.emit(text)
+
+    def _show_title(self) -> None:
+        """The landscape's name and id, elided to the data's width: the layout never depends on them."""
+        land, label = self.model.landscape, self.plot_item.titleLabel
+        room = max(120, int(self.vb.width()) + TITLE_AXIS_PX)  # the title is centred over the data
+        self.plot_item.setTitle(elided_title(label, land.name, land.id, room))
+        label.setToolTip(f"{land.name} ({land.id})")
+
+    def leaveEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self.hover_label.hide()
+        super().leaveEvent(event)

@@ -1,15 +1,18 @@
 """Where the landscape view's legend sits: right of the plot (outside the data, the default), in a
-corner of the data, or hidden — the View ▸ Legend choices."""
+corner of the data, or hidden — the View ▸ Legend choices.
+
+The legend stays a child item the whole time (pyqtgraph's design): right of the plot it hangs in an
+empty slot of the plot's layout whose column is as wide as the legend, so no layout owns it and no
+signal reaches it while the scene is torn down."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSizePolicy
 
 LEGEND_COLUMN = 6  # of the plot's layout: after the right axis (2) and a colour bar (5)
+GAP_PX = 6
 CORNERS = {  # the legend's anchor point, the data area's, and the offset in pixels
     "top-right": ((1, 0), (1, 0), (-10, 10)),
     "top-left": ((0, 0), (0, 0), (10, 10)),
@@ -18,25 +21,33 @@ CORNERS = {  # the legend's anchor point, the data area's, and the offset in pix
 }
 
 
-def place_legend(plot_item: pg.PlotItem, legend: pg.LegendItem, where: str) -> None:
-    """Put ``legend`` ``where`` (``"right"``, a corner of ``CORNERS``, or ``"hidden"``)."""
-    layout = plot_item.layout
-    in_layout = any(layout.itemAt(i) is legend for i in range(layout.count()))
-    legend.setVisible(where != "hidden")
-    if where == "right":
-        if not in_layout:
-            legend.setParentItem(plot_item)
-            # Its own size, at the top: stretched to the plot's height, its rows would spread out.
-            legend.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-            layout.addItem(legend, 2, LEGEND_COLUMN)
-            layout.setAlignment(legend, Qt.AlignmentFlag.AlignTop)
-        return
-    if where in CORNERS:
-        if in_layout:
-            layout.removeItem(legend)
-        legend.setParentItem(plot_item.vb)
-        item_pos, parent_pos, offset = CORNERS[where]
-        legend.anchor(item_pos, parent_pos, offset)
+class LegendPlace:
+    """Puts ``legend`` where ``place`` says and keeps the slot right of the plot as wide as it."""
+
+    def __init__(self, plot_item: pg.PlotItem, legend: pg.LegendItem):
+        self.plot_item, self.legend = plot_item, legend
+        self.slot = pg.GraphicsWidget()
+        plot_item.layout.addItem(self.slot, 2, LEGEND_COLUMN)
+        self.where = "top-right"
+
+    def place(self, where: str) -> None:
+        """``"right"``, a corner of ``CORNERS``, or ``"hidden"``."""
+        self.where = where
+        self.legend.setVisible(where != "hidden")
+        if where == "right":
+            self.legend.setParentItem(self.slot)
+            self.legend.anchor((0, 0), (0, 0), (GAP_PX, 0))
+        elif where in CORNERS:
+            self.legend.setParentItem(self.plot_item.vb)
+            self.legend.anchor(*CORNERS[where])
+        self.fit()
+
+    def fit(self) -> None:
+        """Size the slot to the legend (call after its entries change)."""
+        shown = self.where == "right" and len(self.legend.items) > 0
+        width = self.legend.boundingRect().width() + GAP_PX if shown else 0
+        self.plot_item.layout.setColumnFixedWidth(LEGEND_COLUMN, width)
+        self.slot.setVisible(shown)
 
 
 def drag_inside_only(legend: pg.LegendItem, inside: Callable[[], bool]) -> None:

@@ -8,12 +8,20 @@ from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from core.minima.grid import loss_gap, plotted_losses
 from core.minima.surface import connect_within
+from gui.qt_helpers import plain_axes
 from gui.view.run_buffer import RunBuffer
 
 NOISE_SERIES = ("temperatures", "noise_scales")
 SIDE_POINTS = 600  # about the plots' width in pixels
 MAX_PLOT_POINTS = 60_000  # per plot: with thousands of runs, fewer points each
 PLOTS = ("loss", "lr", "noise")
+FIRST_STEPS = 10  # the step axis before the first step (one point would make it −0.5…0.5)
+NO_RUNS = "no runs yet: place a start and tick a method"
+EMPTY_NOTES = {  # once the runs have taken a step
+    "loss": "no finite loss to plot",
+    "lr": "no learning rate for these methods",
+    "noise": "no temperature or noise for these methods",
+}
 
 
 def side_limit(runs: int) -> int:
@@ -40,6 +48,7 @@ class SidePlots(QWidget):
         for plot in (self.loss_plot, self.lr_plot, self.noise_plot):
             layout.addWidget(plot)
         self.log_loss.toggled.connect(self._on_log_toggled)
+        self._plots = {"loss": self.loss_plot, "lr": self.lr_plot, "noise": self.noise_plot}
         self.curves: dict[str, list[pg.PlotDataItem]] = {"loss": [], "lr": [], "noise": []}
         self._buffer: RunBuffer | None = None
         self._groups: list[list[int]] = []
@@ -51,9 +60,25 @@ class SidePlots(QWidget):
     def _plot(title: str, left: str) -> pg.PlotWidget:
         plot = pg.PlotWidget(title=title)
         plot.setLabel("left", left)
+        plain_axes(plot.getPlotItem())
         plot.setMinimumHeight(120)
         plot.setAntialiasing(False)  # many curves redraw ten times a second
+        empty = pg.TextItem(color="#666666", anchor=(0.5, 0.5))
+        vb = plot.getPlotItem().vb
+        empty.setParentItem(vb)  # in the plot's pixels, not its data
+        vb.sigResized.connect(lambda box: empty.setPos(box.boundingRect().center()))
+        plot.empty_label = empty
         return plot
+
+    def _show_empty_states(self, plots: tuple[str, ...]) -> None:
+        """A short note in each plot of ``plots`` that has nothing to show (after the first step)."""
+        stepped = self._buffer is not None and self._buffer.step > 0
+        for key in plots:
+            plot = self._plots[key]
+            has_data = any(curve.xData is not None and len(curve.xData) for curve in self.curves[key])
+            note = NO_RUNS if not self._groups else EMPTY_NOTES[key] if stepped and not has_data else ""
+            plot.empty_label.setText(note)
+            plot.empty_label.setPos(plot.getPlotItem().vb.boundingRect().center())
 
     def prepare_runs(self, colors: list[str], floor: float | None, limit: float = np.inf) -> None:
         """One curve per method (runs of the same colour) in each plot; ``floor`` is f* if known;
@@ -66,15 +91,22 @@ class SidePlots(QWidget):
         self._groups = list(by_color.values())
         self._per_run = side_limit(len(colors))
         self._buffer = None
+        for plot in self._plots.values():  # a new run's ranges, not the last run's
+            plot.setRange(xRange=(0, FIRST_STEPS), yRange=(0, 1), padding=0)
+            plot.enableAutoRange(y=True, x=False)  # x follows once the runs have stepped
         if list(by_color) == self._colors:  # the same methods: keep the curves, empty them
             for curve in (c for curves in self.curves.values() for c in curves):
                 curve.setData([], [])
-            return
-        self._colors = list(by_color)
+        else:
+            self._new_curves(list(by_color))
+        self._show_empty_states(PLOTS)
+
+    def _new_curves(self, colors: list[str]) -> None:
+        self._colors = colors
         for plot in (self.loss_plot, self.lr_plot, self.noise_plot):
             plot.clear()
         self.curves = {"loss": [], "lr": [], "noise": []}
-        for color in by_color:
+        for color in colors:
             for key, plot in (("loss", self.loss_plot), ("lr", self.lr_plot), ("noise", self.noise_plot)):
                 curve = pg.PlotDataItem(pen=pg.mkPen(color, width=1), antialias=False)
                 plot.addItem(curve)
@@ -100,6 +132,9 @@ class SidePlots(QWidget):
                 self._set(self.curves["lr"][g], steps, rates, counts)
             if "noise" in plots:
                 self._set(self.curves["noise"][g], *self._noise_series(buffer, runs, limit))
+        self._show_empty_states(plots)
+        if buffer.step > 0:
+            self.loss_plot.enableAutoRange(x=True)  # the other plots share its step axis
 
     @staticmethod
     def _noise_series(

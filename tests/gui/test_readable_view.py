@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QEvent, QPointF
 from PySide6.QtWidgets import QApplication
 
 from core.methods import METHODS
@@ -72,7 +72,10 @@ def test_every_trail_contrasts_3_to_1_with_the_surface_under_it(qtbot, window, l
     pixels = surface_pixels(window)
     for item, mid in zip(window.view.trails, (s.method for s in window.model.enabled_specs()), strict=True):
         x, y = item.getData()
-        spots = np.array([pixel_of(window.view, a, b) for a, b in zip(x, y, strict=True)])
+        (x0, x1), (y0, y1) = window.view.vb.viewRange()
+        shown = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)  # a run leaving the view is clipped there
+        spots = np.array([pixel_of(window.view, a, b) for a, b in zip(x[shown], y[shown], strict=True)])
+        spots = spots.reshape(-1, 2)
         inside = (spots[:, 0] >= 0) & (spots[:, 0] < pixels.shape[1]) & (spots[:, 1] >= 0)
         inside &= spots[:, 1] < pixels.shape[0]
         under = pixels[spots[inside, 1], spots[inside, 0]]
@@ -110,6 +113,9 @@ def test_two_d_views_keep_equal_aspect_after_resizes(qtbot, window):
 
 def test_view_options_switch_aspect_colour_scale_and_legend(qtbot, window):
     window.model.set_landscape("rosenbrock")
+    window.model.set_method_enabled("gd", True)
+    window.model.set_starts([(0.0, 1.0)])
+    settle(0.1)
     assert window.view.vb.state["aspectLocked"]
     window.model.set_view_option("equal_aspect", False)
     assert not window.view.vb.state["aspectLocked"]
@@ -132,3 +138,61 @@ def test_view_options_switch_aspect_colour_scale_and_legend(qtbot, window):
     window.model.set_landscape("sine-mix")  # 1-D: never aspect-locked
     window.model.set_view_option("equal_aspect", True)
     assert not window.view.vb.state["aspectLocked"]
+
+
+def test_side_plot_axes_show_real_values_and_reset_with_the_run(qtbot, window):
+    window.model.set_landscape("sine-mix")
+    window.model.set_method_enabled("gd", True)
+    window.model.set_method_param("gd", "lr", "0.002")  # a multiplier would read "η (x0.001)", 2
+    window.model.set_starts([(1.0,)])
+    side = window.side
+    settle(0.1)
+    assert side.lr_plot.empty_label.textItem.toPlainText() == ""
+    window.controller.step(400)
+    settle(0.2)
+    for plot in (side.loss_plot, side.lr_plot, side.noise_plot):
+        for name in ("left", "bottom"):
+            axis = plot.getAxis(name)
+            assert axis.autoSIPrefixScale == 1.0 and "x0.0" not in axis.labelString(), name
+    assert side.lr_plot.viewRange()[1][0] <= 0.002 <= side.lr_plot.viewRange()[1][1]
+    assert side.loss_plot.viewRange()[0][1] >= 390
+    assert "no temperature" in side.noise_plot.empty_label.textItem.toPlainText()  # GD has none
+    window.reload()  # Reset: the step axis starts again
+    settle(0.2)
+    assert side.loss_plot.viewRange()[0][1] < 50
+    window.model.set_starts([])
+    settle(0.2)
+    assert "no runs yet" in side.loss_plot.empty_label.textItem.toPlainText()
+
+
+def test_the_hover_read_out_stays_inside_and_hides_on_leave(qtbot, window):
+    window.model.set_landscape("himmelblau")
+    settle(0.2)
+    view = window.view
+    for (x, y), anchor in (((4.5, -4.5), (1.0, 1.0)), ((-4.5, 4.5), (0.0, 0.0)), ((-4.5, -4.5), (0.0, 1.0))):
+        view._on_move(view.vb.mapViewToScene(QPointF(x, y)))
+        assert view.hover_label.isVisible() and tuple(view.hover_label.anchor) == anchor
+        settle(0.05)
+        label = view.hover_label.sceneBoundingRect()
+        assert view.sceneRect().contains(label), (x, y)
+    QApplication.sendEvent(view, QEvent(QEvent.Type.Leave))
+    assert not view.hover_label.isVisible()
+
+
+def test_a_300_character_formula_leaves_the_plot_geometry_unchanged(qtbot, window):
+    from core.landscapes.registry import get_landscape
+
+    base = "sin(3*x)*cos(2*y) + 0.1*(x**2 + y**2)"
+    long = base + " + 0*x*y" * ((300 - len(base)) // 8 + 1)
+    assert 300 <= len(long) <= 320
+    geometry = []
+    for text in (base, long, base):
+        window.model.set_landscape_object(get_landscape("expr:" + text))
+        settle(0.3)
+        rect = window.view.vb.sceneBoundingRect()
+        geometry.append((round(rect.x()), round(rect.y()), round(rect.width()), round(rect.height())))
+        text_width = window.view.plot_item.titleLabel.item.boundingRect().width()
+        assert text_width <= window.view.width() - 40
+        assert window.view.plot_item.sceneBoundingRect().right() <= window.view.width() + 1  # not cut off
+    assert geometry[0] == geometry[1] == geometry[2]
+    assert window.view.colorbar.isVisible()
