@@ -113,7 +113,7 @@ class MainWindow(QMainWindow):
         # The view gets the room: side columns at their working widths (a saved layout overrides this).
         docks = self.docks
         self.resizeDocks([docks["Landscape"], docks["Plots"]], [290, 380], Qt.Orientation.Horizontal)
-        self.resizeDocks([docks["Landscape"], docks["Methods"]], [400, 300], Qt.Orientation.Vertical)
+        self.resizeDocks([docks["Landscape"], docks["Methods"]], [380, 300], Qt.Orientation.Vertical)
         self.statusBar().addPermanentWidget(self.preparer.progress)
         self.statusBar().addPermanentWidget(self.preparer.progress.label)
         self.statusBar().addPermanentWidget(self.state_label)
@@ -246,6 +246,7 @@ class MainWindow(QMainWindow):
 
     def figure_layout(self, side_plots: bool = False) -> FigureLayout:
         """The window's current view (and side plots) with a caption, for an image export."""
+        self.presenter.flush()  # the latest change's runs, drawn
         exp = self.model.experiment()
         caption = caption_text(exp, self.controller.engine.t) if exp else self.model.landscape.name
         side = [self.side.loss_plot, self.side.lr_plot, self.side.noise_plot] if side_plots else []

@@ -36,6 +36,7 @@ class LandscapePanel(QWidget):
         self.model, self.preparer = model, preparer
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
+        self.tree.setMinimumHeight(110)  # scrolls: the domain and options below stay in view
         self.items: dict[str, QTreeWidgetItem] = {}
         data = [get_landscape(i) for i in data_landscape_ids()]
         groups = (

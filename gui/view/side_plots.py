@@ -49,6 +49,8 @@ class SidePlots(QWidget):
             layout.addWidget(plot)
         self.log_loss.toggled.connect(self._on_log_toggled)
         self._plots = {"loss": self.loss_plot, "lr": self.lr_plot, "noise": self.noise_plot}
+        for plot in self._plots.values():
+            plot.getPlotItem().vb.sigResized.connect(self._centre_notes)
         self.curves: dict[str, list[pg.PlotDataItem]] = {"loss": [], "lr": [], "noise": []}
         self._buffer: RunBuffer | None = None
         self._groups: list[list[int]] = []
@@ -64,11 +66,13 @@ class SidePlots(QWidget):
         plot.setMinimumHeight(120)
         plot.setAntialiasing(False)  # many curves redraw ten times a second
         empty = pg.TextItem(color="#666666", anchor=(0.5, 0.5))
-        vb = plot.getPlotItem().vb
-        empty.setParentItem(vb)  # in the plot's pixels, not its data
-        vb.sigResized.connect(lambda box: empty.setPos(box.boundingRect().center()))
+        empty.setParentItem(plot.getPlotItem().vb)  # in the plot's pixels, not its data
         plot.empty_label = empty
         return plot
+
+    def _centre_notes(self) -> None:
+        for plot in self._plots.values():
+            plot.empty_label.setPos(plot.getPlotItem().vb.boundingRect().center())
 
     def _show_empty_states(self, plots: tuple[str, ...]) -> None:
         """A short note in each plot of ``plots`` that has nothing to show (after the first step)."""
@@ -78,7 +82,7 @@ class SidePlots(QWidget):
             has_data = any(curve.xData is not None and len(curve.xData) for curve in self.curves[key])
             note = NO_RUNS if not self._groups else EMPTY_NOTES[key] if stepped and not has_data else ""
             plot.empty_label.setText(note)
-            plot.empty_label.setPos(plot.getPlotItem().vb.boundingRect().center())
+        self._centre_notes()
 
     def prepare_runs(self, colors: list[str], floor: float | None, limit: float = np.inf) -> None:
         """One curve per method (runs of the same colour) in each plot; ``floor`` is f* if known;
