@@ -135,7 +135,8 @@ class SidePlots(QWidget):
                 rates, steps, counts = buffer.padded("learning_rates", runs, limit)
                 self._set(self.curves["lr"][g], steps, rates, counts)
             if "noise" in plots:
-                self._set(self.curves["noise"][g], *self._noise_series(buffer, runs, limit))
+                values, steps, counts = self._noise_series(buffer, runs, limit)
+                self._set(self.curves["noise"][g], steps, values, counts)
         self._show_empty_states(plots)
         if buffer.step > 0:
             self.loss_plot.enableAutoRange(x=True)  # the other plots share its step axis

@@ -196,3 +196,22 @@ def test_a_300_character_formula_leaves_the_plot_geometry_unchanged(qtbot, windo
         assert window.view.plot_item.sceneBoundingRect().right() <= window.view.width() + 1  # not cut off
     assert geometry[0] == geometry[1] == geometry[2]
     assert window.view.colorbar.isVisible()
+
+
+def test_the_noise_plot_shows_each_temperature_against_its_step(qtbot, window):
+    window.model.set_landscape("sine-mix")
+    for mid in ("annealing", "sgd"):
+        window.model.set_method_enabled(mid, True)
+    window.model.set_starts([(1.0,), (-2.0,)])
+    window.controller.step(120)
+    settle(0.2)
+    buffer = window.presenter.buffer
+    for curve, runs in zip(window.side.curves["noise"], window.side._groups, strict=True):
+        x, y = curve.xData, curve.yData
+        assert len(x) > 100 and x.max() <= 120 and (np.diff(x) < 0).sum() <= len(runs) - 1  # steps
+        annealed = np.isfinite(buffer.series("temperatures", runs[0])[1:]).any()
+        name = "temperatures" if annealed else "noise_scales"
+        recorded = buffer.series(name, runs[0])
+        steps = buffer.row_steps(runs[0])
+        first = np.flatnonzero(x == steps[5])[0]
+        assert y[first] == pytest.approx(recorded[5])
