@@ -48,6 +48,7 @@ class LandscapeView(pg.PlotWidget):
     message = Signal(str)
     hovered = Signal(str)
     painted = Signal()
+    picked = Signal(float, float)  # Ctrl+click at these data coordinates: select the run drawn there
 
     def __init__(self, model: AppModel, parent=None):
         super().__init__(parent)
@@ -86,6 +87,9 @@ class LandscapeView(pg.PlotWidget):
             size=9, pxMode=True, symbol="d", pen=pg.mkPen("#000000", width=1.5), brush=pg.mkBrush(ESCAPE_FILL)
         )
         self.trails: list[TrailItem] = []
+        self.selected = TrailItem(pg.mkPen("#000000", width=3))  # the run chosen in the table
+        self.selected.setZValue(45)
+        self.plot_item.addItem(self.selected, ignoreBounds=True)
         self.hover_label = pg.TextItem(anchor=(0, 1), color="#222222", fill=pg.mkBrush(255, 255, 255, 200))
         self.hover_label.setZValue(100)
         for item in (self.minima, self.start_markers, self.heads, self.escapes):
@@ -295,6 +299,9 @@ class LandscapeView(pg.PlotWidget):
         """Mark the points where runs entered a new basin."""
         self.escapes.setData(x, y)
 
+    def run_color(self, run: int) -> str:
+        return str(self._run_colors[run])
+
     @property
     def run_groups(self) -> list[np.ndarray]:
         """The runs each trail item draws (one item per method), as index arrays."""
@@ -350,9 +357,25 @@ class LandscapeView(pg.PlotWidget):
             return None
         return self.vb.mapSceneToView(scene_pos)
 
+    def show_selected(self, x: np.ndarray, y: np.ndarray, color: str | None) -> None:
+        """Draw one run's trail on top of the others, wider and outlined (``color`` None: none)."""
+        if color is None:
+            self.selected.set_data(np.empty(0), np.empty(0), np.empty(0, dtype=bool))
+            return
+        self.selected.set_style(pg.mkPen(color, width=4, cap=Qt.PenCapStyle.RoundCap), outlined=True)
+        connect = np.zeros(len(x), dtype=bool) if self._dots else np.ones(len(x), dtype=bool)
+        self.selected.set_data(x, y, connect)
+
     def _on_click(self, event) -> None:
         p = self._view_point(event.scenePos())
         if p is None:
+            return
+        if (
+            event.button() == Qt.MouseButton.LeftButton
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.picked.emit(p.x(), p.y())
+            event.accept()
             return
         land = self.model.landscape
         point = (p.x(),) if land.dim == 1 else (p.x(), p.y())

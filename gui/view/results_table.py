@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
@@ -39,7 +39,7 @@ TOOLTIPS = {
     "Max barrier": "The largest rise in loss the run climbed to leave a basin",
 }
 STATUS_COLORS = {"diverged": "#B00020", "converged": "#117733", "max-steps": "#8A6D00"}
-WIDTHS = {"Final position": 150, "Final loss": 100, "Best loss": 100, "Status": 90, "Reached": 70}
+CELL_PADDING_PX = 18
 STATUS_COL, METHOD_COL = COLUMNS.index("Status"), COLUMNS.index("Method")
 
 
@@ -150,21 +150,38 @@ class ResultsModel(QAbstractTableModel):
 
 
 class ResultsTable(QTableView):
-    """Rows are created by ``prepare_runs``; ``update_statuses`` and ``update_escapes`` rewrite cells."""
+    """Rows are created by ``prepare_runs``; ``update_statuses`` and ``update_escapes`` rewrite cells.
+    ``runSelected(run)`` tells which run's row is current (-1: none); row r is run r."""
+
+    runSelected = Signal(int)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.results = ResultsModel(self)
         self.setModel(self.results)
+        self.selectionModel().currentRowChanged.connect(lambda index, _: self.runSelected.emit(index.row()))
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.horizontalHeader().setStretchLastSection(True)
         self.horizontalHeader().setResizeContentsPrecision(200)  # sizing reads 200 rows, not every one
-        for name, width in WIDTHS.items():
-            self.setColumnWidth(COLUMNS.index(name), width)
+        self._fitted = False  # columns sized to the current runs' texts
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Each column as wide as its header and its widest text (of the first 200 rows)."""
+        self.resizeColumnsToContents()
+        metrics = self.fontMetrics()
+        for col, name in enumerate(COLUMNS):
+            header = metrics.horizontalAdvance(name) + CELL_PADDING_PX
+            self.setColumnWidth(col, max(self.columnWidth(col), header))
+
+    def select_run(self, run: int) -> None:
+        """Make run ``run``'s row current and show it."""
+        if 0 <= run < self.results.rowCount():
+            self.selectRow(run)
+            self.scrollTo(self.results.index(run, 0))
 
     def prepare_runs(
         self, labels: list[str], specs: list[str], method_ids: list[str], starts: list[tuple[float, ...]]
@@ -176,11 +193,15 @@ class ResultsTable(QTableView):
         self.results.reset_rows(
             list(labels), [texts[s] for s in starts], [brushes[m] for m in method_ids], list(specs)
         )
+        self._fitted = False
         if widen:  # new method names (sizing reads rows: not on every change)
             self.resizeColumnToContents(METHOD_COL)
 
     def update_statuses(self, statuses: tuple[RunStatus, ...]) -> None:
         self.results.set_statuses(statuses)
+        if not self._fitted and statuses:  # once per set of runs: sizing reads 200 rows of texts
+            self._fitted = True
+            self.fit_columns()
 
     def update_escapes(self, escapes: list) -> None:
         """Escape counts, first step in a global basin and the highest barrier, per run (None: "—")."""

@@ -33,6 +33,8 @@ FRAME_HZ = 35  # the view redraws at most this often while streaming
 SLOW_PANEL_EVERY = 8  # each side plot and the table refresh once per 8 frames (~4 Hz)
 SIDE_PLOT_PHASES = {1: "loss", 3: "lr", 5: "noise"}
 TABLE_PHASE = 7
+SELECTED_POINTS = 2000  # drawn of the run chosen in the table
+PICK_DISTANCE = 0.03  # a Ctrl+click this close (a share of the view's size) to a trail picks its run
 LABELLING_DELAY = 0.15  # seconds: the new landscape is drawn first, the worker taking no time from it
 
 
@@ -61,6 +63,9 @@ class RunPresenter(QObject):
         self._frame_timer.setInterval(int(1000 / FRAME_HZ))
         self._frame_timer.timeout.connect(self._on_frame_timer)
         controller.updated.connect(self.on_update)
+        self.selected_run = -1  # the run whose row is current in the table (-1: none)
+        table.runSelected.connect(self.select_run)
+        view.picked.connect(self.pick_run)
         self._labeller: BasinLabeller | None = None
         self._labelling = TaskRunner(self)  # a 2-D map of basins takes seconds on data landscapes
         self._labelling.succeeded.connect(self._on_labelled)
@@ -96,6 +101,8 @@ class RunPresenter(QObject):
         """Fresh curves, rows and table for the controller's (just loaded) engine, at step 0."""
         self._prepare_due = False
         self._prepare_timer.stop()
+        self.selected_run = -1
+        self.view.show_selected(np.empty(0), np.empty(0), None)
         engine = self.controller.engine
         # The engine's own experiment: mid-way through a load the model may already show the next one.
         exp = engine.exp if engine is not None else None
@@ -156,6 +163,7 @@ class RunPresenter(QObject):
         self.controller.gui_idle.clear()  # the view's next paint sets it again
         groups = self.run_points(thinned=True)
         self.view.show_runs(groups, np.array([status == "diverged" for status in self.buffer.status]))
+        self._show_selected()
         if self.buffer.batches:
             heads = self._heads(groups)
             heads = {r: heads[r] for r in self.buffer.batches if r in heads}
@@ -171,6 +179,35 @@ class RunPresenter(QObject):
             self.side.refresh(self.buffer, (SIDE_PLOT_PHASES[phase],))
         elif phase == TABLE_PHASE:
             self._refresh_table()
+
+    def select_run(self, run: int) -> None:
+        """Draw run ``run``'s trail on top of the others (-1: none)."""
+        self.selected_run = run
+        self._show_selected()
+
+    def _show_selected(self) -> None:
+        buffer, run = self._buffer, self.selected_run
+        if buffer is None or not 0 <= run < len(buffer.status):
+            self.view.show_selected(np.empty(0), np.empty(0), None)
+            return
+        points, counts = group_points(buffer, self._land, np.array([run]), limit=SELECTED_POINTS)
+        xy = points[0, : counts[0]]
+        self.view.show_selected(xy[:, 0], xy[:, 1], self.view.run_color(run))
+
+    def pick_run(self, x: float, y: float) -> None:
+        """Select the row of the run drawn nearest to (x, y) (a Ctrl+click on the view)."""
+        if self._buffer is None:
+            return
+        scale = np.array([max(hi - lo, 1e-12) for lo, hi in self.view.vb.viewRange()])
+        nearest, best = -1, np.inf
+        for runs, (points, counts) in zip(self.view.run_groups, self.run_points(thinned=True), strict=True):
+            shown = np.arange(points.shape[1])[None, :] < counts[:, None]
+            distance = np.where(shown, np.linalg.norm((points - [x, y]) / scale, axis=2), np.inf)
+            k = int(np.argmin(distance.min(axis=1))) if len(runs) else 0
+            if len(runs) and distance[k].min() < best:
+                nearest, best = int(runs[k]), float(distance[k].min())
+        if nearest >= 0 and best < PICK_DISTANCE:
+            self.table.select_run(nearest)
 
     def _refresh_table(self) -> None:
         self.table.update_statuses(self._latest.statuses)
@@ -271,6 +308,7 @@ class RunPresenter(QObject):
         self.flush()
         if state in ("paused", "finished") and self._latest is not None:
             self.draw_frame(full=True)
+            self.table.fit_columns()  # the texts grew while running
         self.show_status_line()
 
 

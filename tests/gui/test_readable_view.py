@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPointF
+from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
 from core.methods import METHODS
@@ -215,3 +215,32 @@ def test_the_noise_plot_shows_each_temperature_against_its_step(qtbot, window):
         steps = buffer.row_steps(runs[0])
         first = np.flatnonzero(x == steps[5])[0]
         assert y[first] == pytest.approx(recorded[5])
+
+
+def test_table_columns_fit_their_texts_and_rows_select_trails_both_ways(qtbot, window):
+    from tests.gui.helpers import click_view
+
+    window.model.set_landscape("himmelblau")
+    for mid in ("gd", "momentum", "sgd"):
+        window.model.set_method_enabled(mid, True)
+    window.model.set_starts([(0.5, -1.0), (-3.0, 3.5)])
+    window.controller.step(200)
+    settle(0.2)
+    table, metrics = window.table, window.table.fontMetrics()
+    for col in range(table.results.columnCount()):
+        name = table.results.headerData(col, Qt.Orientation.Horizontal)
+        texts = [name, *table.column_texts(name)]
+        widest = max(metrics.horizontalAdvance(t) for t in texts)
+        assert widest + 6 <= table.columnWidth(col) <= max(widest * 2, widest + 60), name
+    trails = window.presenter.trails()
+    for run in (4, 1):
+        table.select_run(run)
+        x, y = window.view.selected.getData()
+        assert window.presenter.selected_run == run
+        assert (x[-1], y[-1]) == pytest.approx((trails[run][0][-1], trails[run][1][-1]))
+    end = (trails[3][0][-1], trails[3][1][-1])
+    click_view(qtbot, window, *end, modifier=Qt.KeyboardModifier.ControlModifier)
+    assert table.currentIndex().row() == 3 and window.model.starts == [(0.5, -1.0), (-3.0, 3.5)]
+    window.reload()  # a fresh run: nothing selected
+    settle(0.1)
+    assert window.presenter.selected_run == -1 and len(window.view.selected.getData()[0]) == 0
