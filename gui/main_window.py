@@ -145,17 +145,19 @@ class MainWindow(QMainWindow):
         self.step_action = make_action(self, "Step", lambda: self.controller.step(1))
         self.chunk_action = make_action(self, f"Step {CHUNK_STEP}", lambda: self.controller.step(CHUNK_STEP))
         self.reset_action = make_action(self, "Reset", self.reload)
-        for action in (self.play_action, self.step_action, self.chunk_action, self.reset_action):
-            run_menu.addAction(action)
-        # Window-wide keys that also work while a button or the plot has focus.
-        for key, slot in (
-            ("Space", self.toggle_play),
-            ("Right", self.step_action.trigger),
-            ("Shift+Right", self.chunk_action.trigger),
-            ("R", self.reload),
+        # Window-wide keys that also work while a button or the plot has focus; the menu shows them.
+        for action, key in (
+            (self.play_action, "Space"),
+            (self.step_action, "Right"),
+            (self.chunk_action, "Shift+Right"),
+            (self.reset_action, "R"),
         ):
+            run_menu.addAction(action)
+            action.setText(
+                f"{action.text()}\t{QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)}"
+            )
             shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.activated.connect(slot)
+            shortcut.activated.connect(action.trigger)
 
     def _build_view_menu(self) -> None:
         view_menu = self.menuBar().addMenu("&View")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -89,6 +89,20 @@ def plain_axes(plot) -> None:
     like "η (x0.001)" beside the label."""
     for name in ("left", "bottom"):
         plot.getAxis(name).enableAutoSIPrefix(False)
+
+
+class _EscapeCloses(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
+            watched.close()
+            return True
+        return False
+
+
+def close_on_escape(window: QWidget) -> None:
+    """Esc closes ``window`` (an analysis window), as it does a dialog: also when the key reaches it
+    from a child that has no use for Esc."""
+    window.installEventFilter(_EscapeCloses(window))
 
 
 def error_label() -> QLabel:

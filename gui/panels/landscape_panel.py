@@ -163,6 +163,7 @@ class LandscapePanel(QWidget):
             self.tree.blockSignals(True)
             self.tree.setCurrentItem(item)
             self.tree.blockSignals(False)
+        self.tree.scrollToItem(item)
         text = f"<b>{land.name}</b>: {land.description}<br><code>{land.formula}</code>"
         if land.lowest_edge is not None:
             edge = land.lowest_edge

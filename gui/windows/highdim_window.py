@@ -31,7 +31,7 @@ from core.studies.highdim_report import format_short, format_summary
 from gui.app import ensure_app
 from gui.export.render import save_widget_png
 from gui.panels.task_progress import TaskProgress
-from gui.qt_helpers import error_label, set_error, spin_box
+from gui.qt_helpers import close_on_escape, error_label, set_error, spin_box
 from gui.windows.retrain_panel import MAX_SEED, RetrainPanel
 from gui.workers.base import TaskRunner, stop_workers
 
@@ -68,6 +68,7 @@ class HighDimWindow(QWidget):
         super().__init__(parent)
         self.setWindowTitle(TITLE)
         self.setWindowFlag(Qt.WindowType.Window, True)
+        close_on_escape(self)
         self.results: list[DimResult] = []
         self.runner = TaskRunner(self)
         self.progress = TaskProgress(self.runner)

@@ -16,6 +16,7 @@ from core.landscapes.network import SETTINGS, NNConfig
 from core.minima.search import grid_local_minima
 from core.studies.slice_compare import SliceComparison, compare_slices
 from gui.panels.task_progress import TaskProgress
+from gui.qt_helpers import close_on_escape
 from gui.workers.base import TaskRunner
 
 TITLES = {"plain": "Plain MLP (no skip connections)", "skip": "MLP with skip connections"}
@@ -56,6 +57,7 @@ class NNCompareWindow(QWidget):
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window, True)
         self.setWindowTitle("Skip connections smooth the loss: plain vs skip network slices")
+        close_on_escape(self)
         self.resize(1100, 650)
         self.comparison: SliceComparison | None = None
         self.runner = TaskRunner(self)

@@ -210,3 +210,15 @@ def test_a_burst_of_changes_draws_its_runs_once_and_play_uses_the_latest(qtbot, 
     assert len(prepared) == 2 and len(window.presenter.trails()) == 4
     ends = collect_results(Engine(window.model.experiment()).run())
     assert [t[0][-1] for t in window.presenter.trails()] == pytest.approx([r.final[0] for r in ends])
+
+
+def test_the_run_menu_shows_its_keys_and_analysis_windows_close_with_escape(qtbot, window):
+    run_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Run")
+    texts = [a.text() for a in run_menu.actions()]
+    assert texts == ["Play / Pause\tSpace", "Step\tRight", "Step 50\tShift+Right", "Reset\tR"]
+    for show in (window.analysis.show_highdim, window.analysis.show_nn_compare):
+        analysis = show()
+        qtbot.waitExposed(analysis)
+        analysis.activateWindow()
+        qtbot.keyClick(analysis, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda w=analysis: not w.isVisible(), timeout=3000)
