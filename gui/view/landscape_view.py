@@ -58,7 +58,7 @@ class LandscapeView(pg.PlotWidget):
         self.vb.setMenuEnabled(False)
         plain_axes(self.plot_item)
         free_width(self.plot_item.titleLabel)
-        self.vb.sigResized.connect(lambda _: self._show_title() if hasattr(self, "model") else None)
+        self.vb.sigResized.connect(self._show_title)
         # Trails change every frame: repainting the viewport whole beats tracking dirty regions.
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
         # Items that change every frame make Qt's spatial index (a BSP tree) cost more than it saves.
@@ -433,7 +433,7 @@ class LandscapeView(pg.PlotWidget):
         self.hover_label.show()
         self.hovered.emit(text)
 
-    def _show_title(self) -> None:
+    def _show_title(self, *_) -> None:
         """The landscape's name and id, elided to the data's width: the layout never depends on them."""
         land, label = self.model.landscape, self.plot_item.titleLabel
         room = max(120, int(self.vb.width()) + TITLE_AXIS_PX)  # the title is centred over the data

@@ -1,9 +1,10 @@
 """Where the landscape view's legend sits: right of the plot (outside the data, the default), in a
 corner of the data, or hidden — the View ▸ Legend choices.
 
-The legend stays a child item the whole time (pyqtgraph's design): right of the plot it hangs in an
-empty slot of the plot's layout whose column is as wide as the legend, so no layout owns it and no
-signal reaches it while the scene is torn down."""
+The legend stays a child item the whole time (pyqtgraph's design), never a layout item itself: right
+of the plot it hangs in an empty slot of the plot's layout whose column is as wide as the legend.
+(Added to the layout directly, it was moved by both the layout and its anchor, and the window
+crashed when the scene was torn down.)"""
 
 from __future__ import annotations
 
