@@ -47,6 +47,7 @@ class AppModel(QObject):
     runSettingsChanged = Signal()
     viewChanged = Signal()
     changed = Signal()
+    stateLoaded = Signal()  # a whole new state (a file, a preset), before the signals above
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -187,6 +188,7 @@ class AppModel(QObject):
         view = ViewOptions({**DEFAULT_VIEW, **state.view})
         self._commit(state.replace(methods=methods, parked=parked, view=view))
         for signal in (
+            self.stateLoaded,
             self.landscapeChanged,
             self.methodsChanged,
             self.startsChanged,

@@ -42,6 +42,7 @@ class ParamEditor(QWidget):
         layout.addWidget(self.reset_button)
         self.fields: dict[str, QWidget] = {}
         self._rows: dict[str, tuple[QLabel, QWidget]] = {}
+        model.stateLoaded.connect(self._forget_refused)
         model.methodsChanged.connect(self._sync_values)
         model.landscapeChanged.connect(self._sync_values)
 
@@ -92,9 +93,13 @@ class ParamEditor(QWidget):
     def _reset(self) -> None:
         if self.method_id is not None:
             self.model.reset_method(self.method_id)
-            self.error.clear()
-            for field in self.fields.values():
-                field.setStyleSheet("")
+            self._forget_refused()
+
+    def _forget_refused(self) -> None:
+        """Drop refused texts (red): the values shown next are the model's (a reset, a file, a preset)."""
+        self.error.clear()
+        for field in self.fields.values():
+            field.setStyleSheet("")
 
     def _sync_values(self) -> None:
         """Show the model's values (after presets, resets or a refused edit) and hide unused rows."""

@@ -58,6 +58,20 @@ def test_invalid_parameter_is_refused_inline_and_changes_nothing(qtbot, window):
     assert editor.error.text() == "" and window.model.methods["gd"].params["lr"] == 0.05
 
 
+def test_a_refused_text_gives_way_to_a_loaded_preset(qtbot, window):
+    from core.experiment.presets import PRESETS
+
+    window.methods_panel.list.setCurrentRow(0)  # gd
+    editor = window.methods_panel.editor
+    field = editor.fields["lr"]
+    field.setText("-3")
+    field.editingFinished.emit()
+    assert field.styleSheet() != "" and editor.error.text()
+    window.model.load_preset(PRESETS["seed-lecture"])
+    assert field.styleSheet() == "" and editor.error.text() == ""
+    assert float(field.text()) == window.model.methods["gd"].params["lr"]  # what the run uses
+
+
 def test_schedule_parameters_appear_only_for_their_schedule(qtbot, window):
     window.methods_panel.list.setCurrentRow(0)
     editor = window.methods_panel.editor
