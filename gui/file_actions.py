@@ -12,10 +12,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from core.experiment.file_format import ExperimentFileError, read_experiment_text, save_state, state_from_json
 from core.experiment.state import ExperimentState
+from gui.file_dialogs import open_path, save_path
 from gui.model import AppModel
 from gui.qt_helpers import MenuActions, make_action
 from gui.workers.preparer import Preparer
@@ -92,16 +93,12 @@ class FileActions(MenuActions):
             self.report(self.save_to(self.path), f"Saved {self.path}")
 
     def save_as_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self.host, "Save experiment", self.path or "experiment.json", FILE_FILTER
-        )
+        path = save_path(self.host, "Save experiment", self.path or "experiment.json", FILE_FILTER)
         if path:
             self.report(self.save_to(path), f"Saved {path}")
 
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self.host, "Open experiment", "", f"{FILE_FILTER};;All files (*)"
-        )
+        path = open_path(self.host, "Open experiment", f"{FILE_FILTER};;All files (*)")
         if path:
             self.report(self.open_path(path))
 

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QMenu,
     QProgressDialog,
@@ -31,6 +30,7 @@ from core.files import failure_text
 from core.runs.results import write_run_data
 from gui.export.exporters import check_animation, export_animation, figure_runs, max_frames
 from gui.export.figure import FigureLayout, save_png, save_svg
+from gui.file_dialogs import save_path
 from gui.model import AppModel
 from gui.qt_helpers import MenuActions, make_action
 from gui.workers.base import Task, TaskRunner
@@ -165,9 +165,7 @@ class ExportActions(MenuActions):
         side = dialog.add(QCheckBox(), "Include the side plots")
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self.host, "Export image", "figure.png", "PNG image (*.png);;SVG image (*.svg)"
-        )
+        path = save_path(self.host, "Export image", "figure.png", "PNG image (*.png);;SVG image (*.svg)")
         if path:
             error = self.export_image_to(path, (1, 2, 4)[scale.currentIndex()], side.isChecked())
             self.report(error, f"Exported {path}")
@@ -182,14 +180,12 @@ class ExportActions(MenuActions):
         fps.setValue(15)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self.host, "Export animation", "runs.gif", "Animated GIF (*.gif)"
-        )
+        path = save_path(self.host, "Export animation", "runs.gif", "Animated GIF (*.gif)")
         if path:
             self.report(self.export_animation_to(path, frames.value(), fps.value()))
 
     def export_data_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path = save_path(
             self.host, "Export data", "runs.csv", "CSV, one row per run and step (*.csv);;JSON (*.json)"
         )
         if path:

@@ -12,7 +12,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from core.files import atomic_write_text, write_problem
 from core.studies.basin_report import label_name, steps_text
 from core.studies.basins import MAX_GRID_1D, MAX_GRID_2D, MAX_SEEDS, BasinMap, compute_basin_map, success_row
+from gui.file_dialogs import save_path
 from gui.model import AppModel
 from gui.style import method_color
 from gui.view.basin_maps import BasinMapsView, basin_rgb
@@ -204,7 +204,7 @@ class BasinPanel(QWidget):
         return out.getvalue()
 
     def _export_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export success table", "success.csv", "CSV (*.csv)")
+        path = save_path(self, "Export success table", "success.csv", "CSV (*.csv)")
         if path:
             try:
                 atomic_write_text(path, self.table_csv())

@@ -9,7 +9,6 @@ import threading
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -25,6 +24,7 @@ from core.landscape import Landscape
 from core.landscapes.data import DataLandscape, load_csv_dataset, make_data_landscape
 from core.landscapes.registry import FORMULA_PREFIX, is_nn_id
 from core.limits import MAX_SEED
+from gui.file_dialogs import open_path
 from gui.model import AppModel
 from gui.panels.nn_box import NNBox
 from gui.style import ERROR_STYLE
@@ -177,9 +177,7 @@ class DatasetBox(QGroupBox):
         self.message.emit(f"Data file refused: {problem}")
 
     def _load_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Load x,y data", "", "CSV files (*.csv *.txt);;All files (*)"
-        )
+        path = open_path(self, "Load x,y data", "CSV files (*.csv *.txt);;All files (*)")
         if path:
             self.load_csv(path)
 
