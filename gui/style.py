@@ -12,8 +12,8 @@ from core.methods import METHODS, get_method
 from core.studies.basins import DIVERGED, GLOBAL_ELSEWHERE, LOCAL_ELSEWHERE, NONE
 
 # In the order of core.methods.METHODS; relative luminance at most 0.11 (3:1 where a contour line
-# crosses the darkest surface colour). Methods shown together by the
-# presets get clearly different hues (plain GD, the baseline, is black).
+# crosses the darkest surface colour). Methods the presets show together get clearly different hues
+# (plain GD, the baseline, is black).
 PALETTE = (
     "#000000",  # gd: black
     "#1A5396",  # momentum: blue

@@ -124,7 +124,7 @@ class LandscapeView(pg.PlotWidget):
         scale_changed = self._shown_options and options[2] != self._shown_options[2]
         self._shown_options = options
         self.legend_place.place(view.legend)
-        self.vb.setAspectLocked(view.equal_aspect and self.model.landscape.dim == 2, ratio=1.0)
+        self._lock_aspect()
         if scale_changed and self.model.landscape.dim == 2:
             self._draw_surface()
 
@@ -145,12 +145,15 @@ class LandscapeView(pg.PlotWidget):
         else:
             self._draw_surface()
             self.plot_item.setLabels(left="y", bottom="x")
-        self.vb.setAspectLocked(self.model.view.equal_aspect and land.dim == 2, ratio=1.0)
+        self._lock_aspect()
         self.hover_label.hide()
         self._show_title()
         self._draw_minima()
         self.redraw_starts()
         self.fit_view()
+
+    def _lock_aspect(self) -> None:
+        self.vb.setAspectLocked(self.model.view.equal_aspect and self.model.landscape.dim == 2, ratio=1.0)
 
     def _show_kind(self, dim: int) -> None:
         """The curve (1-D) or the heat map with its colour bar (2-D); the items are made once."""

@@ -31,7 +31,7 @@ from core.studies.highdim_report import format_short, format_summary
 from gui.app import ensure_app
 from gui.export.render import save_widget_png
 from gui.panels.task_progress import TaskProgress
-from gui.qt_helpers import close_on_escape, error_label, set_error, spin_box
+from gui.qt_helpers import close_on_escape, error_label, plain_axes, set_error, spin_box
 from gui.windows.retrain_panel import MAX_SEED, RetrainPanel
 from gui.workers.base import TaskRunner, stop_workers
 
@@ -191,9 +191,9 @@ class HighDimWindow(QWidget):
             g.addItem(item)
         for plot in (p, s, g):
             plot.titleLabel.setText(plot.titleLabel.text, size="10pt")
+            plain_axes(plot)
             for side in ("bottom", "left"):
                 plot.getAxis(side).setTickFont(small)
-                plot.getAxis(side).enableAutoSIPrefix(False)  # no "(x0.001)" on a loss axis
         s.setXLink(g)
 
     # ---- running ---------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from core.studies.highdim_retrain import (
     retrain,
 )
 from gui.panels.task_progress import TaskProgress
-from gui.qt_helpers import error_label, set_error, spin_box
+from gui.qt_helpers import error_label, plain_axes, set_error, spin_box
 from gui.workers.base import TaskRunner
 
 HIST_COLOR = "#332288"
@@ -78,8 +78,7 @@ class RetrainPanel(QWidget):
         self.plot.setLabel("bottom", "final loss / d")
         self.plot.setLabel("left", "runs")
         self.plot.showGrid(x=True, y=True, alpha=0.2)
-        for side in ("bottom", "left"):
-            self.plot.getAxis(side).enableAutoSIPrefix(False)
+        plain_axes(self.plot.getPlotItem())
         self.plot.setToolTip("Histogram of the final loss per dimension over the runs that did not diverge")
         self.hist = pg.PlotCurveItem(
             x=np.array([0.0, 1.0]),

@@ -16,7 +16,7 @@ from core.landscapes.network import SETTINGS, NNConfig
 from core.minima.search import grid_local_minima
 from core.studies.slice_compare import SliceComparison, compare_slices
 from gui.panels.task_progress import TaskProgress
-from gui.qt_helpers import close_on_escape
+from gui.qt_helpers import close_on_escape, plain_axes
 from gui.workers.base import TaskRunner
 
 TITLES = {"plain": "Plain MLP (no skip connections)", "skip": "MLP with skip connections"}
@@ -34,8 +34,7 @@ class SlicePlot(pg.PlotWidget):
     def __init__(self, title: str):
         super().__init__(title=title)
         self.setLabels(bottom="α (direction d₁)", left="β (direction d₂)")
-        for side in ("bottom", "left"):
-            self.getAxis(side).enableAutoSIPrefix(False)  # no "(x0.001)" on an empty plot
+        plain_axes(self.getPlotItem())
         self.setAspectLocked(True)
         self.setRange(xRange=(-1, 1), yRange=(-1, 1))  # the slice's box, before anything is computed
         self.image = pg.ImageItem()
