@@ -15,7 +15,11 @@ MAX_SEED = 2**31 - 1  # seeds: what a 32-bit spin box shows and every generator 
 MAX_SAMPLES = 10_000  # samples of a data landscape (generated, loaded from CSV or from a file)
 MAX_DOMAIN_ABS = 1e6  # |bounds| of a domain: beyond, grids and tolerances lose their meaning
 MAX_EXPORT_VALUES = 20_000_000  # numbers in a CSV/JSON export of every step of every run (≈ 400 MB of text)
-MAX_WINDOW_VALUES = 20_000_000  # numbers the window keeps of the runs' history (≈ 160 MB; thinned beyond)
+MAX_WINDOW_VALUES = (
+    20_000_000  # numbers a picture export keeps of the runs' history (≈ 160 MB; thinned beyond)
+)
+# …and the live window (≈ 64 MB): thinning it copies half of it, which must stay well within a frame
+MAX_LIVE_VALUES = 8_000_000
 MAX_GIF_PIXELS = 400_000_000  # frames × width × height of an animated GIF (Pillow keeps every frame)
 MAX_FORMULA_OPS = 3_000  # NumPy operations of a typed formula's value and gradient together
 MAX_NETWORK_COST = 1.5e11  # (training steps + slice grid points) × samples × weights: about a minute

@@ -27,7 +27,7 @@ from gui.view.run_presenter import RunPresenter
 from gui.view.side_plots import SidePlots
 from gui.windows.about import AboutMethodsDialog
 from gui.windows.analysis import AnalysisWindows
-from gui.workers.base import stop_workers
+from gui.workers.base import GUI_GATE, stop_workers
 from gui.workers.engine_runner import GIL_SWITCH_INTERVAL, RunController
 from gui.workers.preparer import Preparer
 
@@ -52,7 +52,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, model: AppModel | None = None, settings: QSettings | None = None):
         super().__init__()
-        # Workers (preparation, labelling, the engine) share the interpreter lock with this thread;
+        # Workers (preparation, labelling, escape events) share the interpreter lock with this thread;
         # a short switch interval lets this thread have it back within 1 ms instead of 5 ms, each time.
         sys.setswitchinterval(GIL_SWITCH_INTERVAL)
         self.setWindowTitle("Minima Lab")
@@ -62,7 +62,7 @@ class MainWindow(QMainWindow):
         self.controller = RunController(self)
         self.view = LandscapeView(self.model)
         # The window paints its widgets in one sweep; the zero-timer fires once the sweep is done.
-        self.view.painted.connect(lambda: QTimer.singleShot(0, self.controller.gui_idle.set))
+        self.view.painted.connect(lambda: QTimer.singleShot(0, GUI_GATE.drawn))
         self.side = SidePlots()
         self.table = ResultsTable()
         self.controls = RunControls(self.model)
@@ -250,7 +250,7 @@ class MainWindow(QMainWindow):
         """The window's current view (and side plots) with a caption, for an image export."""
         self.presenter.flush()  # the latest change's runs, drawn
         exp = self.model.experiment()
-        caption = caption_text(exp, self.controller.engine.t) if exp else self.model.landscape.name
+        caption = caption_text(exp, self.controller.step_count) if exp else self.model.landscape.name
         side = [self.side.loss_plot, self.side.lr_plot, self.side.noise_plot] if side_plots else []
         return FigureLayout(self.view, side, caption)
 
@@ -291,7 +291,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         self.presenter.discard_pending()
-        stop_workers(self)  # the run, basin maps, network slices and the analysis windows' studies
+        self.controller.stop()  # the engine's process ends and is joined
+        stop_workers(self)  # basin maps, network slices and the analysis windows' studies
         self.analysis.close()
         if self.settings is not None:
             save_session(self.settings, self, self.model, self.controls.steps_per_second)

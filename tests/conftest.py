@@ -32,7 +32,8 @@ def _isolated_settings(tmp_path, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _dangling_qthreads(request):
-    """Fail any test that leaves a QThread running (after napari's fixture of the same name).
+    """Fail any test that leaves a QThread or an engine's process running (after napari's fixture of
+    the same name).
 
     Only tests under tests/gui can start one (core/ has no Qt), and the scan of every object costs
     tens of milliseconds a test, so the others skip it."""
@@ -43,6 +44,14 @@ def _dangling_qthreads(request):
         return
     from PySide6.QtCore import QThread
 
+    import multiprocessing
+
+    children = multiprocessing.active_children()  # (joins those that have ended)
+    for child in children:
+        child.kill()
+        child.join()
+    if children:
+        pytest.fail(f"test left {len(children)} engine process(es) running")
     gc.collect()
     running = [obj for obj in gc.get_objects() if isinstance(obj, QThread) and _is_running(obj)]
     if running:

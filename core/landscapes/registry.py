@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -35,6 +36,16 @@ NN_PREFIX = "nn-"
 _NN_CACHE: OrderedDict[str, Landscape] = OrderedDict()
 _NN_CACHE_SIZE = 6
 _NN_LOCK = threading.Lock()
+
+
+def _fresh_locks_in_child() -> None:
+    """In a forked child (the engine's process) a lock another thread held at the fork would never be
+    released: it gets new ones. What the caches hold stays (only complete entries are stored)."""
+    global _NN_LOCK
+    _NN_LOCK = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_fresh_locks_in_child)
 
 
 def is_nn_id(landscape_id: str) -> bool:

@@ -19,6 +19,7 @@ without bound). ``DIVERGED`` is for callers.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -41,6 +42,19 @@ _CACHE_SIZE = 8
 _CACHE: OrderedDict[int, tuple[Landscape, BasinLabeller]] = OrderedDict()
 _BUILDING: dict[int, threading.Lock] = {}  # one lock per landscape being labelled
 _GUARD = threading.Lock()
+
+
+def _fresh_locks_in_child() -> None:
+    """In a forked child (the engine's process) a lock another thread held at the fork would never be
+    released: it gets new ones. What the caches hold stays (only complete entries are stored)."""
+    global _GUARD
+    _GUARD = threading.Lock()
+    _BUILDING.clear()
+    for _, labeller in _CACHE.values():
+        labeller._lock = threading.RLock()
+
+
+os.register_at_fork(after_in_child=_fresh_locks_in_child)
 
 
 def cached_labeller(land: Landscape) -> BasinLabeller | None:

@@ -7,6 +7,7 @@ and a worker that prepares a landscape computes its surface off the GUI thread."
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -24,6 +25,16 @@ _CACHE_SIZE = 8
 _CACHE: OrderedDict[tuple[int, str], tuple[Landscape, Surface]] = OrderedDict()
 SCALES = ("auto", "linear", "log")
 _GUARD = threading.Lock()
+
+
+def _fresh_locks_in_child() -> None:
+    """In a forked child (the engine's process) a lock another thread held at the fork would never be
+    released: it gets new ones. What the caches hold stays (only complete entries are stored)."""
+    global _GUARD
+    _GUARD = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_fresh_locks_in_child)
 
 Line = tuple[np.ndarray, np.ndarray, np.ndarray]  # x, y and which point joins the next
 

@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from core.experiment.spec import Experiment
-from core.limits import MAX_GIF_PIXELS, LimitError
+from core.limits import MAX_GIF_PIXELS, MAX_WINDOW_VALUES, LimitError
 from core.minima.grid import loss_limit
 from core.runs.engine import Engine
 from core.runs.results import write_run_data
@@ -52,7 +52,7 @@ MAX_FRAMES = 2000
 def figure_runs(exp: Experiment, progress: Callable[[float], None] | None = None) -> RunBuffer:
     """Run ``exp`` to the end, keeping what a figure draws (a thinned history in bounded memory)."""
     engine = Engine(exp, record="full", keep_chunks=False)
-    buffer = RunBuffer(engine)
+    buffer = RunBuffer(engine, values=MAX_WINDOW_VALUES)
     for chunk in engine.iter_chunks(FIGURE_CHUNK):
         if chunk is not None:
             buffer.append(chunk)

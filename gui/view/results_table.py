@@ -165,12 +165,12 @@ class ResultsTable(QTableView):
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.horizontalHeader().setResizeContentsPrecision(200)  # sizing reads 200 rows, not every one
+        self.horizontalHeader().setResizeContentsPrecision(50)  # sizing reads 50 rows, not every one
         self._fitted = False  # columns sized to the current runs' texts
         self.fit_columns()
 
     def fit_columns(self) -> None:
-        """Each column as wide as its header and its widest text (of the first 200 rows)."""
+        """Each column as wide as its header and its widest text (of the first 50 rows)."""
         self.resizeColumnsToContents()
         metrics = self.fontMetrics()
         for col, name in enumerate(COLUMNS):
@@ -199,7 +199,7 @@ class ResultsTable(QTableView):
 
     def update_statuses(self, statuses: tuple[RunStatus, ...]) -> None:
         self.results.set_statuses(statuses)
-        if not self._fitted and statuses:  # once per set of runs: sizing reads 200 rows of texts
+        if not self._fitted and statuses:  # once per set of runs: sizing reads 50 rows of texts
             self._fitted = True
             self.fit_columns()
 

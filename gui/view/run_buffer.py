@@ -3,22 +3,22 @@
 Up to ``max_rows`` steps every step is kept; past that the stored history is thinned to every
 2nd, 4th, … step (the view draws at most a few thousand points per run anyway), so a long run
 keeps bounded memory and constant cost. The latest row is always kept exactly. ``max_rows`` is
-``MAX_ROWS``, or fewer when there are so many runs that the history would pass ``MAX_WINDOW_VALUES``
-numbers; the arrays grow as rows arrive (many starts cost nothing until they run).
+``MAX_ROWS``, or fewer when there are so many runs that the history would pass ``values`` numbers
+(``MAX_LIVE_VALUES`` in the window). The arrays are reserved at that size at once but never filled
+ahead: memory is only taken as rows arrive (the system maps pages when first written), and no row is
+ever copied to grow them.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from core.limits import MAX_WINDOW_VALUES
+from core.limits import MAX_LIVE_VALUES
 from core.runs.engine import Chunk, Engine
 from gui.style import thin_matrix
 
 MAX_ROWS = 20_000
 MIN_ROWS = 64  # rows kept per run however many runs there are (the history is thinned to fit)
-FIRST_ROWS = 256  # rows allocated at first; doubled as needed
-FIRST_VALUES = 100_000  # at most this many per array at first (thousands of runs: fewer rows)
 
 
 class RunBuffer:
@@ -27,15 +27,16 @@ class RunBuffer:
     ``steps[r]`` is how many steps run r really took; a finished run's later rows repeat its end.
     """
 
-    def __init__(self, engine: Engine, max_rows: int = MAX_ROWS):
+    def __init__(self, engine: Engine, max_rows: int = MAX_ROWS, values: int = MAX_LIVE_VALUES):
         n_runs, dim = engine.n_runs, engine.land.dim
         per_row = n_runs * (dim + 2 + len(engine._extra_names))
-        self.max_rows = max(MIN_ROWS, min(max_rows, MAX_WINDOW_VALUES // max(per_row, 1)))
+        self.max_rows = max(MIN_ROWS, min(max_rows, values // max(per_row, 1)))
         self.stride = 1
-        rows = min(FIRST_ROWS, self.max_rows, max(MIN_ROWS, FIRST_VALUES // n_runs))
+        rows = self.max_rows
         self.positions = np.empty((rows, n_runs, dim))
         self.losses = np.empty((rows, n_runs))
-        self.learning_rates = np.full((rows, n_runs), np.nan)
+        self.learning_rates = np.empty((rows, n_runs))
+        self.learning_rates[0] = np.nan
         self.extras: dict[str, np.ndarray] = {}
         self.positions[0] = engine.start_positions
         self.losses[0] = engine.start_losses
@@ -62,14 +63,14 @@ class RunBuffer:
         while self.stored + keep.size > self.max_rows:
             self._thin()
             keep = np.flatnonzero(steps % self.stride == 0)
-        self._reserve(self.stored + keep.size)
         rows = slice(self.stored, self.stored + keep.size)
         self.positions[rows] = chunk.positions[keep]
         self.losses[rows] = chunk.losses[keep]
         self.learning_rates[rows] = chunk.learning_rates[keep]
         for name, values in chunk.extras.items():
             if name not in self.extras:
-                self.extras[name] = np.full(self.losses.shape, np.nan)
+                self.extras[name] = np.empty(self.losses.shape)
+                self.extras[name][: self.stored] = np.nan  # (the rows before it appeared)
                 self.last[name] = np.full(self.losses.shape[1], np.nan)
             self.extras[name][rows] = values[keep]
         self.stored += keep.size
@@ -81,7 +82,8 @@ class RunBuffer:
         }
         self.last = {name: values[-1].copy() for name, values in series.items()}
         # A run that ended inside this chunk: keep its end row (later rows carry no rate/extras).
-        for run in np.flatnonzero(np.array(chunk.status) != "running"):
+        ended = () if chunk.status == self.status else np.flatnonzero(np.array(chunk.status) != "running")
+        for run in ended:
             end = int(chunk.steps[run]) - chunk.first_step
             if 0 <= end < chunk.n:
                 for name, values in series.items():
@@ -99,16 +101,6 @@ class RunBuffer:
         copy.extras = {name: values[rows].copy() for name, values in self.extras.items()}
         copy.ends = {name: dict(ends) for name, ends in self.ends.items()}
         return copy
-
-    def _reserve(self, rows: int) -> None:
-        """Grow the arrays (doubling, up to ``max_rows``) so they hold ``rows`` rows."""
-        capacity = len(self.losses)
-        if rows <= capacity:
-            return
-        new = min(self.max_rows, max(rows, 2 * capacity))
-        for name in ("positions", "losses", "learning_rates"):
-            setattr(self, name, _grown(getattr(self, name), new))
-        self.extras = {name: _grown(values, new) for name, values in self.extras.items()}
 
     def _thin(self) -> None:
         """Keep every other stored row and double the stride."""
@@ -192,10 +184,3 @@ class RunBuffer:
         if not extra:
             return stored
         return np.concatenate([stored, self._end_values(name, np.array([run]))])
-
-
-def _grown(array: np.ndarray, rows: int) -> np.ndarray:
-    """``array`` with ``rows`` rows: its own first, NaN after."""
-    out = np.full((rows, *array.shape[1:]), np.nan)
-    out[: len(array)] = array
-    return out

@@ -8,6 +8,7 @@ its ``Update`` snapshots arrive here → the frame timer draws the latest rows.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import numpy as np
@@ -24,7 +25,7 @@ from gui.view.results_table import ResultsTable
 from gui.view.run_arrays import group_points, split_runs
 from gui.view.run_buffer import RunBuffer
 from gui.view.side_plots import SidePlots
-from gui.workers.base import TaskRunner
+from gui.workers.base import GUI_GATE, TaskRunner
 from gui.workers.engine_runner import RunController, Update
 
 MAX_ESCAPE_MARKERS = 20  # per run
@@ -160,7 +161,7 @@ class RunPresenter(QObject):
         self._dirty = False
         if self.buffer is None or self._latest is None:
             return
-        self.controller.gui_idle.clear()  # the view's next paint sets it again
+        GUI_GATE.drawing()  # the view's next paint ends it
         groups = self.run_points(thinned=True)
         self.view.show_runs(groups, np.array([status == "diverged" for status in self.buffer.status]))
         self._show_selected()
@@ -266,12 +267,17 @@ class RunPresenter(QObject):
 
     def _on_frame_timer(self) -> None:
         if self._dirty:
+            began = time.perf_counter()
             self.draw_frame(full=False)
+            # A frame that costs more than half the frame interval (thousands of runs) spaces the next
+            # one out: the window keeps time for input, the table and the pipe between frames.
+            took_ms = (time.perf_counter() - began) * 1000
+            self._frame_timer.setInterval(max(int(1000 / FRAME_HZ), int(2 * took_ms)))
         elif not self.controller.is_running:
             self._frame_timer.stop()
 
     def show_status_line(self) -> None:
-        step = self.controller.engine.t if self.controller.engine is not None else 0
+        step = self.controller.step_count
         statuses = self._latest.statuses if self._latest is not None else ()
         diverged = sum(s.status == "diverged" for s in statuses)
         note = f" — {diverged} run(s) diverged (NaN/inf or unbounded)" if diverged else ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsPathItem
 
@@ -17,7 +17,7 @@ from gui.style import TRAIL_HALO_RGBA
 # Points drawn per run: painting cost grows with them (measured in docs/benchmarks.md).
 MAX_PATH_POINTS = 400
 MAX_DOTS = 250
-MAX_DRAWN_POINTS = 150_000  # of all trails: with thousands of runs, each run gets fewer points
+MAX_DRAWN_POINTS = 60_000  # of all trails: with thousands of runs, each run gets fewer points
 MIN_RUN_POINTS = 16
 OUTLINED_RUNS = 300  # up to this many runs, trails are 2 px wide with a light outline (cost: 2 paths)
 
@@ -55,6 +55,7 @@ class TrailItem(QGraphicsPathItem):
         self.setPen(pen)
         self._x = np.empty(0)
         self._y = np.empty(0)
+        self._bounds = QRectF()
         self.halo: QPen | None = None  # drawn first, under the path
 
     def set_style(self, pen: QPen, outlined: bool) -> None:
@@ -65,14 +66,19 @@ class TrailItem(QGraphicsPathItem):
 
     def set_data(self, x: np.ndarray, y: np.ndarray, connect: np.ndarray) -> None:
         self._x, self._y = x, y
-        self.setPath(pg.arrayToQPath(x, y, connect=connect))
+        path = pg.arrayToQPath(x, y, connect=connect)
+        self.prepareGeometryChange()
+        self._bounds = path.controlPointRect()
+        self.setPath(path)
 
     def getData(self) -> tuple[np.ndarray, np.ndarray]:  # noqa: N802 (pyqtgraph's name, for tests)
         return self._x, self._y
 
-    def boundingRect(self):  # noqa: N802 (Qt's name)
-        rect = super().boundingRect()
-        return rect if self.halo is None else rect.adjusted(-3, -3, 3, 3)
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt's name)
+        # The points' own rectangle: Qt's default strokes the whole path with the pen to find it (tens
+        # of milliseconds per frame with thousands of runs). A cosmetic pen's few pixels past the
+        # points need no room here: the view repaints whole frames.
+        return self._bounds
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)

@@ -8,11 +8,17 @@ is a generator function, where every ``yield`` is a partial result and a cancell
 first without waiting for it (it winds down in the background, so the GUI thread never blocks on it),
 and every signal carries its task's token, so results of a replaced or stopped task never arrive.
 ``stop_workers(root)`` stops and joins every runner under a widget (what a window does on close).
+
+Worker threads share the interpreter lock with the window's thread; a frame drawn while one computes
+takes several times longer (each hand-over of the lock costs the window up to the switch interval).
+So a task waits at each progress report while ``GUI_GATE`` says the window is drawing (at most
+``MAX_GUI_WAIT``). The engine runs in its own process and needs none of this.
 """
 
 from __future__ import annotations
 
 import inspect
+import threading
 import time
 import traceback
 from collections.abc import Callable, Generator
@@ -25,6 +31,28 @@ from core.progress import Cancelled, TaskState
 
 Task = Callable[[TaskState], Any]  # returns the result, or is a generator of partial results
 PROGRESS_INTERVAL = 0.05  # seconds between two progress reports
+MAX_GUI_WAIT = 0.05  # a task waits at most this long for the window to finish drawing
+
+
+class GuiGate:
+    """Whether the window is drawing a frame (see the module docstring)."""
+
+    def __init__(self):
+        self._idle = threading.Event()
+        self._idle.set()
+
+    def drawing(self) -> None:
+        self._idle.clear()
+
+    def drawn(self) -> None:
+        self._idle.set()
+
+    def wait(self) -> None:
+        """In a worker: wait while the window draws (at most ``MAX_GUI_WAIT``)."""
+        self._idle.wait(MAX_GUI_WAIT)
+
+
+GUI_GATE = GuiGate()
 
 
 class Throttle:
@@ -91,6 +119,7 @@ class Worker(QObject):
                 raise Cancelled()
 
     def _progress(self, fraction: float) -> None:
+        GUI_GATE.wait()
         if not self._throttle.due() and fraction < 1.0:
             return
         elapsed = time.perf_counter() - self._started

@@ -1,5 +1,7 @@
 """The desktop window: clicks place starts, runs stream from the worker and match the core."""
 
+import time
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -102,21 +104,19 @@ def test_changing_the_landscape_mid_run_resets_cleanly(qtbot, window):
     assert window.model.starts == [] and window.presenter.buffer is None
 
 
-def test_closing_mid_run_stops_the_thread_quickly(qtbot, qtlog, window):
+def test_closing_mid_run_ends_the_engine_process_quickly(qtbot, qtlog, window):
     window.model.set_starts([(1.0,), (0.5,)])
     window.model.set_max_steps(1_000_000)
     window.model.set_method_param("gd", "lr", "0.000001")
     window.controller.set_speed(0)
     window.toggle_play()
     qtbot.waitUntil(lambda: window.presenter.buffer.rows > 100, timeout=5000)
-    thread = window.controller.runner._thread
-    assert thread is not None and thread.isRunning()
-    import time
-
+    child = window.controller._process._process
+    assert child.is_alive()
     started = time.perf_counter()
     window.close()
     assert time.perf_counter() - started < 1.0
-    assert not thread.isRunning()
+    assert not child.is_alive() and child.exitcode is not None  # ended and joined (no zombie)
     messages = [record.message for record in qtlog.records]
     assert not any("QThread" in m or "Destroyed" in m for m in messages), messages
 

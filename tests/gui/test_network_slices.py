@@ -49,8 +49,8 @@ def test_choosing_a_slice_in_the_list_trains_it_in_the_background(qtbot, window)
     window.controller.set_speed(0)
     window.toggle_play()
     qtbot.waitUntil(lambda: window.controller.state == "finished", timeout=30_000)
-    engine = window.controller.engine
-    assert engine.final_f[0] < 0.1 * engine.start_losses[0]
+    buffer = window.presenter.buffer
+    assert buffer.series("losses", 0)[-1] < 0.1 * buffer.series("losses", 0)[0]
 
 
 def test_cancel_keeps_the_current_landscape(qtbot, window):
