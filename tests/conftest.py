@@ -42,9 +42,9 @@ def _dangling_qthreads(request):
 
     if "PySide6.QtCore" not in sys.modules or "gui" not in request.path.parts:
         return
-    from PySide6.QtCore import QThread
-
     import multiprocessing
+
+    from PySide6.QtCore import QThread
 
     children = multiprocessing.active_children()  # (joins those that have ended)
     for child in children:

@@ -26,9 +26,11 @@ from collections.abc import Callable
 
 import numpy as np
 
+from core.forked import call_in_child
 from core.landscape import Landscape, Minimum
 from core.minima.critical import descend, landscape_scales, polish, verified
 from core.minima.grid import SLOW_GRID, evaluate_grid
+from core.progress import Progress
 
 NONE, DIVERGED, GLOBAL_ELSEWHERE, LOCAL_ELSEWHERE = -1, -2, -3, -4
 GRID_2D = 96  # cells per axis of the 2-D basin map
@@ -37,6 +39,7 @@ GRID_1D = 20001  # points on which f' is scanned for sign changes
 FLOW_STEPS = 400
 MAX_MEMO = 200_000  # flow labels remembered per labeller (points near basin boundaries)
 FLOW_CHUNK = 1024  # map cells descended together (between two progress reports)
+NEAREST_BLOCK = 4096  # flow ends matched to the minima at once
 MATCH_TOL = 1e-3  # a flow end this close (fraction of the domain size) to a minimum is in its basin
 _CACHE_SIZE = 8
 _CACHE: OrderedDict[int, tuple[Landscape, BasinLabeller]] = OrderedDict()
@@ -82,6 +85,29 @@ def labeller_for(land: Landscape, progress: Callable[[float], None] | None = Non
     return hit
 
 
+def labeller_built_apart(
+    land: Landscape, progress: Progress | None = None, cancel: threading.Event | None = None
+) -> BasinLabeller:
+    """``labeller_for(land)``, a 2-D one built in a forked child process (``core.forked``): the caller's
+    process keeps its interpreter lock for its window. The labeller comes back without its memo."""
+    hit = cached_labeller(land)
+    if hit is not None:
+        return hit
+    if land.dim == 1:  # (a scan of one line: quicker than a fork)
+        return labeller_for(land, progress)
+    labeller = call_in_child(_built, land, progress=progress, cancel=cancel)
+    labeller.land = land
+    hit = cached_labeller(land)  # (built here meanwhile: keep that one)
+    if hit is not None:
+        return hit
+    _remember(land, labeller)
+    return labeller
+
+
+def _built(land: Landscape, progress: Progress) -> BasinLabeller:
+    return BasinLabeller(land, progress)
+
+
 def _remember(land: Landscape, labeller: BasinLabeller) -> None:
     with _GUARD:
         _CACHE[id(land)] = (land, labeller)  # the landscape is kept, so its id is not reused meanwhile
@@ -104,6 +130,19 @@ class BasinLabeller:
             self._build_1d()
         else:
             self._build_2d()
+
+    def __getstate__(self) -> dict:
+        """For a labeller built in another process: the landscape is the receiver's own (it sets
+        ``land``); the memo, the lock and the progress sink are left behind."""
+        state = dict(self.__dict__)
+        for name in ("land", "_report", "_lock"):
+            state.pop(name, None)
+        state["_memo"] = {}
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.land, self._report, self._lock = None, None, threading.RLock()
 
     # ---- flows -----------------------------------------------------------------------------------------
     def flow_labels(self, points: np.ndarray) -> np.ndarray:
@@ -147,7 +186,10 @@ class BasinLabeller:
         labels = self._nearest(ends)
         rest = np.flatnonzero(labels == NONE)
         if rest.size:
-            ok = verified(self.land, ends[rest], self.scales)
+            blocks = range(0, rest.size, NEAREST_BLOCK // 4)  # (in blocks, for the lock: see _nearest)
+            ok = np.concatenate(
+                [verified(self.land, ends[rest[i : i + NEAREST_BLOCK // 4]], self.scales) for i in blocks]
+            )
             for i in rest[ok]:
                 labels[i] = self._discovered(ends[i])
         return labels
@@ -155,6 +197,13 @@ class BasinLabeller:
     def _nearest(self, ends: np.ndarray) -> np.ndarray:
         if not len(self._locations):
             return np.full(len(ends), NONE)
+        # In blocks: one pass over a whole map × hundreds of minima holds the interpreter lock for
+        # ~0.1 s, and the window's thread would wait for it that long.
+        return np.concatenate(
+            [self._nearest_block(ends[i : i + NEAREST_BLOCK]) for i in range(0, len(ends), NEAREST_BLOCK)]
+        )
+
+    def _nearest_block(self, ends: np.ndarray) -> np.ndarray:
         dist = np.linalg.norm(ends[:, None, :] - self._locations[None, :, :], axis=2)
         nearest = np.argmin(dist, axis=1)
         close = dist[np.arange(len(ends)), nearest] <= MATCH_TOL * self.land.scale

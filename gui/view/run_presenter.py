@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import QObject, QTimer
 
-from core.minima.basins import BasinLabeller, cached_labeller, labeller_for
+from core.minima.basins import BasinLabeller, cached_labeller, labeller_built_apart
 from core.minima.grid import loss_limit
 from core.progress import Cancelled
 from core.runs.escapes import EscapeSummary, escape_events_many
@@ -342,7 +342,8 @@ def escapes_and_marks(
 
 
 def label_after_a_moment(land, state) -> BasinLabeller:
-    """``labeller_for(land)`` once ``LABELLING_DELAY`` has passed (cancelled meanwhile: nothing done)."""
+    """``land``'s labeller once ``LABELLING_DELAY`` has passed (cancelled meanwhile: nothing done),
+    built in a child process (``labeller_built_apart``): the window keeps the interpreter lock."""
     if state.cancel.wait(LABELLING_DELAY):
         raise Cancelled()
-    return labeller_for(land, state.progress)
+    return labeller_built_apart(land, state.progress, state.cancel)

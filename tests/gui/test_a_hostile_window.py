@@ -26,11 +26,11 @@ from tests.gui.helpers import BlockProbe, make_window, open_file, settle, wait_p
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "resources" / "examples"
-# The target is 0.1 s. While a worker's NumPy work contends with the GUI thread for the interpreter lock,
-# blocks of 0.1–0.35 s are still seen on a 2-core machine, and 0.05–0.13 s for the refusals of huge
-# files (docs/limits.md); these tests guard that bound (the old freezes took seconds to minutes) until the
-# work moves to another process.
-CONTENDED_BLOCK = 0.5
+# The target: the engine and the basin maps compute in other processes, workers wait while a frame is
+# drawn, so the window's thread is never blocked past 0.1 s.
+CONTENDED_BLOCK = 0.1
+# Not yet for a CSV of 100,000 rows: its refusal still blocks 0.12–0.19 s (the reader holds the lock).
+CSV_BLOCK = 0.25
 GIB = 1024**3
 
 
@@ -89,8 +89,9 @@ def test_opening_100000_data_samples_is_refused_without_blocking(qtbot, window, 
     doc = example("minibatch-noise")
     doc["landscape"]["data"]["x"] = [round(i * 1e-5, 5) for i in range(100_000)]
     doc["landscape"]["data"]["y"] = [0.5] * 100_000
+    path = write_doc(tmp_path, doc)  # (writing it is not what is measured)
     with BlockProbe() as probe:
-        problem = open_file(qtbot, window, write_doc(tmp_path, doc))
+        problem = open_file(qtbot, window, path)
     assert f"100,000 samples; at most {MAX_SAMPLES:,}" in problem
     assert probe.worst < CONTENDED_BLOCK, f"GUI thread blocked {probe.worst * 1000:.0f} ms"
 
@@ -103,7 +104,7 @@ def test_a_csv_of_100000_rows_is_refused_without_blocking(qtbot, window, tmp_pat
         window.landscape_panel.extras.dataset.load_csv(str(csv))
         wait_prepared(qtbot, window)
     assert f"more than {MAX_SAMPLES:,} data rows" in window.landscape_panel.extras.dataset.error.text()
-    assert probe.worst < CONTENDED_BLOCK, f"GUI thread blocked {probe.worst * 1000:.0f} ms"
+    assert probe.worst < CSV_BLOCK, f"GUI thread blocked {probe.worst * 1000:.0f} ms"
 
 
 def test_a_long_formula_is_built_in_the_worker(qtbot, window):

@@ -1,0 +1,98 @@
+"""Computing in a forked child process, so the caller's process keeps its interpreter lock.
+
+Python runs one thread at a time per process: a worker thread computing a basin map made the window's
+thread wait for the lock (0.1–0.2 s at a time). ``call_in_child(fn, …)`` forks — the child inherits
+everything as it is (landscapes, data, caches: nothing rebuilt) — runs ``fn`` there and sends its
+result back pickled. The caller only waits on the pipe (which releases the lock), hears progress, and
+kills the child if cancelled. Only results that pickle come back; keep them small (unpickling holds
+the lock too).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import threading
+import time
+import traceback
+import warnings
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+from core.progress import Cancelled, Progress
+
+POLL_SECONDS = 0.05  # how often the waiting caller looks at its cancel flag
+PROGRESS_INTERVAL = 0.05  # the child reports progress at most this often
+
+
+def start_forked(target: Callable, args: tuple) -> multiprocessing.Process:
+    """A daemon child made by ``fork`` running ``target(*args)``, started."""
+    process = multiprocessing.get_context("fork").Process(target=target, args=args, daemon=True)
+    with warnings.catch_warnings():
+        # Python ≥ 3.12 warns about forking a process that has threads. The children only compute with
+        # what they inherited, touch no Qt and no I/O, and the locks the core holds are renewed after a
+        # fork (``os.register_at_fork`` in the modules that have them).
+        warnings.simplefilter("ignore", DeprecationWarning)
+        process.start()
+    return process
+
+
+def call_in_child(
+    fn: Callable[..., Any],
+    *args: Any,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> Any:
+    """``fn(*args, progress=…)`` computed in a forked child (see the module docstring). Raises
+    ``Cancelled`` once ``cancel`` is set, and ``RuntimeError`` (its message) if ``fn`` raised."""
+    ours, theirs = multiprocessing.Pipe(duplex=False)
+    process = start_forked(_child, (fn, args, theirs, ours))
+    theirs.close()
+    try:
+        return _wait(ours, process, progress, cancel)
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        ours.close()
+
+
+def _wait(conn: Connection, process, progress: Progress | None, cancel: threading.Event | None) -> Any:
+    while True:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+        if not conn.poll(POLL_SECONDS):
+            continue
+        try:
+            kind, value = conn.recv()
+        except EOFError:
+            raise RuntimeError(
+                f"the computing process ended unexpectedly (exit code {process.exitcode})"
+            ) from None
+        if kind == "progress":
+            if progress is not None:
+                progress(value)
+        elif kind == "result":
+            return value
+        else:
+            raise RuntimeError(value)
+
+
+def _child(fn: Callable, args: tuple, conn: Connection, parents_end: Connection) -> None:
+    parents_end.close()  # the caller's end, inherited: the pipe must end when the caller goes
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    last = [0.0]
+
+    def report(fraction: float) -> None:
+        now = time.perf_counter()
+        if now - last[0] >= PROGRESS_INTERVAL:
+            last[0] = now
+            conn.send(("progress", fraction))
+
+    try:
+        conn.send(("result", fn(*args, progress=report)))
+    except BrokenPipeError:
+        pass
+    except Exception as exc:  # said in words to the caller, never printed here
+        conn.send(("error", traceback.format_exception_only(exc)[-1].strip()))
