@@ -14,7 +14,12 @@ from PySide6.QtCore import QSettings, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
-from core.experiment.file_format import ExperimentFileError, read_experiment_text, save_state, state_from_json
+from core.experiment.file_format import (
+    ExperimentFileError,
+    read_experiment_text,
+    save_state,
+    state_from_json_apart,
+)
 from core.experiment.state import ExperimentState
 from gui.file_dialogs import open_path, save_path
 from gui.model import AppModel
@@ -81,7 +86,7 @@ class FileActions(MenuActions):
             self.problem = f"Could not open {path}: {problem}"
             self.report(self.problem)
 
-        read = lambda state: state_from_json(text, state.progress, state.cancel)  # noqa: E731
+        read = lambda state: state_from_json_apart(text, state.progress, state.cancel)  # noqa: E731
         self.preparer.prepare(f"Opening {Path(path).name}…", read, loaded, failed)
         return None
 

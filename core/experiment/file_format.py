@@ -42,6 +42,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import pickle
 import threading
 from typing import Any
 
@@ -51,6 +52,7 @@ from core.experiment import json_fields as jf
 from core.experiment.spec import MethodSpec, method_spec
 from core.experiment.state import ExperimentState, StateError, ViewOptions
 from core.files import TextFileError, atomic_write_text, read_text_limited, write_problem
+from core.forked import call_in_child
 from core.landscape import Landscape
 from core.landscapes.data import DataLandscape, Dataset
 from core.landscapes.registry import get_landscape
@@ -177,6 +179,27 @@ def state_from_json(
         except BaseException:  # refused (too many starts, say): what was parsed is garbage now
             jf.release_gradually(data)
             raise
+
+
+def state_from_json_apart(
+    text: str, progress: Progress | None = None, cancel: threading.Event | None = None
+) -> ExperimentState:
+    """``state_from_json(text)`` checked in a forked child (``core.forked``), so a big file never holds
+    the caller's interpreter lock (and so its window) while it is parsed or refused. The child sends
+    the state back when it pickles (data landscapes, the big ones, do); otherwise (a built-in whose
+    functions are local) the file, known to be valid and small, is read again here."""
+    sent = call_in_child(_pickled_state, text, progress=progress, cancel=cancel)
+    if sent is not None:
+        return pickle.loads(sent)
+    return state_from_json(text, progress, cancel)
+
+
+def _pickled_state(text: str, progress: Progress | None = None) -> bytes | None:
+    state = state_from_json(text, progress)
+    try:
+        return pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return None
 
 
 def landscape_id_of(text: str) -> str | None:

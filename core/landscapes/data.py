@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from core.files import TextFileError, read_text_limited
+from core.forked import call_in_child
 from core.landscape import in_chunks
 from core.landscapes.searched import SearchedLandscape
 from core.limits import MAX_SAMPLES, check_count
@@ -344,6 +346,16 @@ def load_csv_dataset(path: str | os.PathLike) -> Dataset:
         raise DataFileError(f"the file has {count}; at least 2 are needed")
     data = np.array(rows, dtype=float)
     return Dataset(data[:, 0], data[:, 1], name)
+
+
+def load_csv_dataset_apart(path: str | os.PathLike, cancel: threading.Event | None = None) -> Dataset:
+    """``load_csv_dataset(path)`` read in a forked child process (``core.forked``): parsing a big file
+    would hold the caller's interpreter lock (and so its window) for a tenth of a second and more."""
+    return call_in_child(_read_csv, path, cancel=cancel)
+
+
+def _read_csv(path: str | os.PathLike, progress=None) -> Dataset:
+    return load_csv_dataset(path)
 
 
 def _row(number: int, fields: list[str], values: list[float | None]) -> tuple[float, float]:

@@ -89,12 +89,7 @@ def _derivative(expr: sympy.Expr, symbol: sympy.Symbol, memo: dict) -> sympy.Exp
         terms = [d for d in (_derivative(a, symbol, memo) for a in expr.args) if d is not None]
         result = sympy.Add(*terms, evaluate=False) if terms else None
     elif isinstance(expr, sympy.Mul):
-        args, terms = expr.args, []
-        for i, a in enumerate(args):
-            d = _derivative(a, symbol, memo)
-            if d is not None:
-                terms.append(_mul(*args[:i], d, *args[i + 1 :]))
-        result = sympy.Add(*terms, evaluate=False) if terms else None
+        result = _product_derivative(expr.args, [_derivative(a, symbol, memo) for a in expr.args])
     elif isinstance(expr, sympy.Pow):
         result = _power_derivative(expr, symbol, memo)
     elif type(expr) in _RULES:
@@ -105,6 +100,26 @@ def _derivative(expr: sympy.Expr, symbol: sympy.Symbol, memo: dict) -> sympy.Exp
         raise CompileError(f"cannot differentiate {type(expr).__name__}")
     memo[expr] = result
     return result
+
+
+def _product_derivative(args: tuple, derivs: list) -> sympy.Expr | None:
+    """(a0 a1 … an)' as the sum of the products with one factor replaced by its derivative. Past three
+    factors the products of the leading and trailing factors are built once each and shared (``x/x/…/x``
+    of 100 factors: 300 multiplications, not 10,000)."""
+    if len(args) <= 3:
+        terms = [_mul(*args[:i], d, *args[i + 1 :]) for i, d in enumerate(derivs) if d is not None]
+    else:
+        leading, trailing = _running_products(args), _running_products(args[::-1])[::-1]
+        terms = [_mul(leading[i], d, trailing[i + 1]) for i, d in enumerate(derivs) if d is not None]
+    return sympy.Add(*terms, evaluate=False) if terms else None
+
+
+def _running_products(factors: tuple) -> list[sympy.Expr]:
+    """``[1, f0, f0 f1, …, f0 … fn]`` as nested two-factor products (so each is one more step)."""
+    products = [sympy.S.One]
+    for f in factors:
+        products.append(f if products[-1] is sympy.S.One else sympy.Mul(products[-1], f, evaluate=False))
+    return products
 
 
 def _power_derivative(expr: sympy.Pow, symbol: sympy.Symbol, memo: dict) -> sympy.Expr | None:

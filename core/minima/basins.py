@@ -93,7 +93,7 @@ def labeller_built_apart(
     hit = cached_labeller(land)
     if hit is not None:
         return hit
-    if land.dim == 1:  # (a scan of one line: quicker than a fork)
+    if land.dim == 1 and getattr(land, "dataset", None) is None:  # a scan of one line: quicker than a fork
         return labeller_for(land, progress)
     labeller = call_in_child(_built, land, progress=progress, cancel=cancel)
     labeller.land = land

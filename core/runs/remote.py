@@ -17,10 +17,10 @@ from __future__ import annotations
 import multiprocessing
 import signal
 import traceback
-import warnings
 from dataclasses import replace
 from multiprocessing.connection import Connection
 
+from core.forked import start_forked
 from core.runs.engine import Engine
 from core.runs.results import StatusTracker
 from core.runs.streaming import EngineTask, Pacing, Update
@@ -92,13 +92,7 @@ class EngineProcess:
         """The pipe to the child, starting the child first if needed."""
         if self._conn is None:
             ours, theirs = multiprocessing.Pipe()
-            context = multiprocessing.get_context("fork")  # inherits the engine: nothing pickled
-            self._process = context.Process(target=serve, args=(self.engine, theirs, ours), daemon=True)
-            with warnings.catch_warnings():
-                # Python ≥ 3.12 warns about forking a process that has threads. The child only steps
-                # NumPy arrays it owns and touches no lock another thread could hold (no Qt, no I/O).
-                warnings.simplefilter("ignore", DeprecationWarning)
-                self._process.start()
+            self._process = start_forked(serve, (self.engine, theirs, ours))  # inherits the engine
             theirs.close()
             self._conn = ours
         return self._conn

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.landscape import Landscape
-from core.landscapes.data import DataLandscape, load_csv_dataset, make_data_landscape
+from core.landscapes.data import DataLandscape, load_csv_dataset_apart, make_data_landscape
 from core.landscapes.registry import FORMULA_PREFIX, is_nn_id
 from core.limits import MAX_SEED
 from gui.file_dialogs import open_path
@@ -167,7 +167,7 @@ class DatasetBox(QGroupBox):
         land = self.model.landscape
 
         def build(state) -> Landscape:
-            return land.with_dataset(load_csv_dataset(path))
+            return land.with_dataset(load_csv_dataset_apart(path, state.cancel))
 
         self.error.clear()
         self.preparer.prepare("Reading the data file…", build, self.model.set_landscape_object, self._refuse)

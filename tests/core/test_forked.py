@@ -38,9 +38,20 @@ def test_a_forked_call_returns_its_result_and_progress():
     assert heard == [0.5]
 
 
-def test_a_forked_call_says_what_went_wrong():
-    with pytest.raises(RuntimeError, match="ValueError: no good"):
+class _Unpicklable(Exception):
+    def __reduce__(self):
+        raise TypeError("not this one")
+
+
+def _fails_oddly(progress):
+    raise _Unpicklable("odd")
+
+
+def test_a_forked_call_raises_what_went_wrong():
+    with pytest.raises(ValueError, match="^no good$"):
         call_in_child(_fails)
+    with pytest.raises(RuntimeError, match="_Unpicklable: odd"):
+        call_in_child(_fails_oddly)
 
 
 def test_a_forked_call_stops_on_cancel():

@@ -98,6 +98,18 @@ def test_abs_log_and_division_gradients_match_finite_differences():
         np.testing.assert_allclose(f.grad(x)[:, 0], numeric, rtol=1e-5, atol=1e-6, err_msg=text)
 
 
+def test_long_products_differentiate_exactly_at_linear_cost():
+    xy = np.array([[1.3, 0.7], [-0.4, 2.1], [2.5, -1.2]])
+    f = parse_formula("x*sin(y)*x*cos(x)*y*x")
+    x, y = xy[:, 0], xy[:, 1]
+    dx = 3 * x**2 * np.cos(x) * np.sin(y) * y - x**3 * np.sin(x) * np.sin(y) * y
+    dy = x**3 * np.cos(x) * (np.cos(y) * y + np.sin(y))
+    np.testing.assert_allclose(f.grad(xy), np.column_stack([dx, dy]), rtol=1e-12)
+    chain = parse_formula("/".join(["x"] * 101))  # x**-99
+    assert len(chain._grad_program) < 1_000  # 101 factors: 10,000 multiplications before
+    np.testing.assert_allclose(chain.grad(np.array([[1.5]]))[0, 0], -99 * 1.5**-100, rtol=1e-12)
+
+
 # --- domains -----------------------------------------------------------------------------------------
 
 
