@@ -30,12 +30,14 @@ PROGRESS_INTERVAL = 0.05  # the child reports progress at most this often
 # still runs at once. Without it, a child on one core and a worker on the other left the window's
 # timer up to 0.3 s late.
 CHILD_NICENESS = 5
+# Work nobody waits for (escape events while runs stream) gives way to the engine's process too.
+BACKGROUND_NICENESS = 15
 
 
-def start_forked(target: Callable, args: tuple) -> multiprocessing.Process:
+def start_forked(target: Callable, args: tuple, niceness: int = CHILD_NICENESS) -> multiprocessing.Process:
     """A daemon child made by ``fork`` running ``target(*args)`` at a lower priority, started."""
     context = multiprocessing.get_context("fork")
-    process = context.Process(target=_niced, args=(target, *args), daemon=True)
+    process = context.Process(target=_niced, args=(niceness, target, *args), daemon=True)
     with warnings.catch_warnings():
         # Python ≥ 3.12 warns about forking a process that has threads. The children only compute with
         # what they inherited, touch no Qt and no I/O, and the locks the core holds are renewed after a
@@ -45,9 +47,9 @@ def start_forked(target: Callable, args: tuple) -> multiprocessing.Process:
     return process
 
 
-def _niced(target: Callable, *args: Any) -> None:
+def _niced(niceness: int, target: Callable, *args: Any) -> None:
     try:
-        os.nice(CHILD_NICENESS)
+        os.nice(niceness)
     except OSError:  # not allowed here: run at the caller's priority
         pass
     target(*args)
@@ -58,12 +60,13 @@ def call_in_child(
     *args: Any,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    niceness: int = CHILD_NICENESS,
 ) -> Any:
-    """``fn(*args, progress=…)`` computed in a forked child (see the module docstring). Raises
-    ``Cancelled`` once ``cancel`` is set, and what ``fn`` raised (the same type and message; a
+    """``fn(*args, progress=…)`` computed in a forked child (see the module docstring) at ``niceness``.
+    Raises ``Cancelled`` once ``cancel`` is set, and what ``fn`` raised (the same type and message; a
     ``RuntimeError`` with its text if that exception does not pickle)."""
     ours, theirs = multiprocessing.Pipe(duplex=False)
-    process = start_forked(_child, (fn, args, theirs, ours))
+    process = start_forked(_child, (fn, args, theirs, ours), niceness)
     theirs.close()
     try:
         return _wait(ours, process, progress, cancel)

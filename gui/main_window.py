@@ -249,6 +249,7 @@ class MainWindow(QMainWindow):
     def figure_layout(self, side_plots: bool = False) -> FigureLayout:
         """The window's current view (and side plots) with a caption, for an image export."""
         self.presenter.flush()  # the latest change's runs, drawn
+        self.view.runs_drawn.sync()  # every row painted on screen, in the trails an export paints
         exp = self.model.experiment()
         caption = caption_text(exp, self.controller.step_count) if exp else self.model.landscape.name
         side = [self.side.loss_plot, self.side.lr_plot, self.side.noise_plot] if side_plots else []

@@ -3,7 +3,7 @@ the basins). Along a trajectory, a change of label is an escape event."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,3 +75,96 @@ def _summary(
         climbs = np.fmax(seg_max, losses[changes]) - seg_min
         barrier = float(np.nanmax(climbs)) if np.isfinite(climbs).any() else 0.0
     return EscapeSummary(tuple(steps[changes].tolist()), int(steps[glob[0]]) if glob.size else None, barrier)
+
+
+UNSEEN = -10  # no row of the run fed yet (never a basin label)
+
+
+class EscapeTracker:
+    """Escape events of many runs found a few rows at a time: feeding each run's rows in pieces, in
+    order, gives what ``escape_events`` gives for all of them at once (tested). Carried per run: the
+    label of its last row, the lowest and highest loss since it entered that basin, the steps of its
+    events, its first step in a global basin and its highest barrier; and where its latest ``marks``
+    events happened (for the view)."""
+
+    def __init__(self, n_runs: int, dim: int, marks: int = 20):
+        self.n_runs, self.dim, self.marks = n_runs, dim, marks
+        self.last_label = np.full(n_runs, UNSEEN)
+        self.low = np.full(n_runs, np.nan)  # the loss range since the run entered its basin
+        self.high = np.full(n_runs, np.nan)
+        self.barrier = np.zeros(n_runs)
+        self.steps: list[list[int]] = [[] for _ in range(n_runs)]
+        self.first_global: list[int | None] = [None] * n_runs
+        self.where: list[list[np.ndarray]] = [[] for _ in range(n_runs)]  # (position, loss) at events
+
+    def feed(
+        self,
+        labeller: BasinLabeller,
+        runs: Sequence[int],
+        rows: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    ) -> None:
+        """The next rows of each of ``runs``: (positions, losses, steps), later than any fed before.
+        Every run's points are labelled together (one vectorized flow near basin boundaries)."""
+        sizes = [len(positions) for positions, _, _ in rows]
+        if not sum(sizes):
+            return
+        labels = labeller.label(np.concatenate([positions for positions, _, _ in rows if len(positions)]))
+        start = 0
+        for run, (positions, losses, steps), size in zip(runs, rows, sizes, strict=True):
+            if size:
+                self._feed_run(labeller, run, labels[start : start + size], positions, losses, steps)
+                start += size
+
+    def _feed_run(self, labeller, run: int, labels, positions, losses, steps) -> None:
+        if self.first_global[run] is None:
+            glob = np.flatnonzero(labeller.is_global(labels))
+            self.first_global[run] = int(steps[glob[0]]) if glob.size else None
+        carried = 2 if self.last_label[run] != UNSEEN else 0  # the basin's loss range as two rows
+        labels = np.concatenate([[self.last_label[run]] * carried, labels])
+        losses = np.concatenate([[self.low[run], self.high[run]][:carried], losses])
+        changes = np.flatnonzero(labels[1:] != labels[:-1]) + 1
+        if changes.size:
+            bounds = np.concatenate([[0], changes])
+            climbs = np.fmax(np.fmax.reduceat(losses, bounds)[:-1], losses[changes])
+            climbs -= np.fmin.reduceat(losses, bounds)[:-1]
+            if np.isfinite(climbs).any():
+                self.barrier[run] = max(self.barrier[run], float(np.nanmax(climbs)))
+            self.steps[run].extend(steps[changes - carried].tolist())
+            at = changes[-self.marks :] - carried
+            self.where[run] = [*self.where[run], *np.column_stack([positions[at], losses[at + carried]])]
+            self.where[run] = self.where[run][-self.marks :]
+        since = changes[-1] if changes.size else 0
+        with np.errstate(invalid="ignore"):
+            self.low[run], self.high[run] = np.fmin.reduce(losses[since:]), np.fmax.reduce(losses[since:])
+        self.last_label[run] = labels[-1]
+
+    def summary(self, run: int) -> EscapeSummary:
+        """Run ``run``'s events so far."""
+        return EscapeSummary(tuple(self.steps[run]), self.first_global[run], float(self.barrier[run]))
+
+    def event_points(self, run: int) -> np.ndarray:
+        """Where run ``run``'s latest events happened: rows (position..., loss)."""
+        return np.array(self.where[run], dtype=float).reshape(-1, self.dim + 1)
+
+
+def feed_padded(
+    tracker: EscapeTracker,
+    labeller: BasinLabeller,
+    runs: np.ndarray,
+    positions: np.ndarray,
+    losses: np.ndarray,
+    counts: np.ndarray,
+    steps: np.ndarray,
+    progress: Callable[[float], None] | None = None,
+    chunk: int = 100,
+) -> EscapeTracker:
+    """``tracker`` fed the next rows of ``runs`` given padded, as ``RunBuffer.padded`` gives them:
+    positions (runs, rows, dim), losses and steps (runs, rows) and each run's count of rows. ``chunk``
+    runs are labelled together between two reports to ``progress`` (which may cancel)."""
+    for first in range(0, len(runs), chunk):
+        part = range(first, min(first + chunk, len(runs)))
+        rows = [(positions[k, : counts[k]], losses[k, : counts[k]], steps[k, : counts[k]]) for k in part]
+        tracker.feed(labeller, runs[first : first + chunk], rows)
+        if progress is not None:
+            progress(min(1.0, (first + chunk) / len(runs)))
+    return tracker

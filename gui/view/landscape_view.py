@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsView
 
 from core.minima.grid import sample_curve
-from core.minima.surface import Line, connect_within, surface_of
+from core.minima.surface import Line, surface_of
 from gui.model import AppModel
 from gui.qt_helpers import plain_axes
 from gui.style import (
@@ -22,20 +22,13 @@ from gui.style import (
     SURFACE_COLOURS,
     SURFACE_STOPS,
     start_symbol,
-    thin_matrix,
 )
 from gui.view.batch_overlay import BatchOverlay
 from gui.view.heads import HeadMarkers
 from gui.view.legend_place import LegendPlace, drag_inside_only
 from gui.view.plot_parts import elided_title, free_width, minima_spots
-from gui.view.trail_item import (
-    MAX_DOTS,
-    MAX_PATH_POINTS,
-    OUTLINED_RUNS,
-    TrailItem,
-    points_per_run,
-    trail_pen,
-)
+from gui.view.trail_item import TrailItem
+from gui.view.trails import Trails
 
 REMOVE_RADIUS_PX = 12
 TITLE_AXIS_PX = 30  # a title may reach over the left axis too
@@ -86,7 +79,6 @@ class LandscapeView(pg.PlotWidget):
         self.escapes = pg.ScatterPlotItem(
             size=9, pxMode=True, symbol="d", pen=pg.mkPen("#000000", width=1.5), brush=pg.mkBrush(ESCAPE_FILL)
         )
-        self.trails: list[TrailItem] = []
         self.selected = TrailItem(pg.mkPen("#000000", width=3))  # the run chosen in the table
         self.selected.setZValue(45)
         self.plot_item.addItem(self.selected, ignoreBounds=True)
@@ -102,10 +94,7 @@ class LandscapeView(pg.PlotWidget):
         self.show_minima = True
         self.overlay = BatchOverlay(self.plot_item)
         self._band_items: list = []
-        self._run_colors = np.empty(0, dtype=object)  # each run's colour and start symbol
-        self._run_symbols = np.empty(0, dtype=object)
-        self._trails_key: tuple | None = None  # what the trail items and the legend show
-        self._dots = True
+        self.runs_drawn = Trails(self.plot_item, self.legend_place.fit, lambda: self.model.landscape.scale)
         self.scene().sigMouseClicked.connect(self._on_click)
         self.scene().sigMouseMoved.connect(self._on_move)
         model.landscapeChanged.connect(self.redraw_landscape)
@@ -238,40 +227,16 @@ class LandscapeView(pg.PlotWidget):
         self.start_markers.setData(x=x, y=y, symbol=[start_symbol(i) for i in range(len(starts))])
 
     def prepare_runs(self, colors: list[str], start_indices: list[int], labels: list[str], dim: int) -> None:
-        """Create the trail items (once; updates only call setData): one item per method.
-
-        All runs of a method share one item (a ``connect`` array keeps them apart), which keeps
-        redraws cheap. On a curve a trail is dots on the curve (lines between far-apart points
-        would cut through the air); on a surface it is the path as a line.
-        """
-        self._run_colors = np.asarray(colors, dtype=object)
-        self._run_symbols = np.array([start_symbol(i) for i in start_indices], dtype=object)
-        by_label: dict[str, list[int]] = {}
-        for run, label in enumerate(labels):
-            by_label.setdefault(label, []).append(run)
-        self._groups = list(by_label.values())
+        """Fresh trails and heads for runs of these colours, start markers and method labels (see
+        ``Trails.prepare``)."""
+        self.runs_drawn.prepare(colors, start_indices, labels, dim)
         self.heads.clear()
         self.escapes.setData([])
-        key = (dim == 1, [(label, colors[runs[0]]) for label, runs in by_label.items()])
-        if key != self._trails_key:  # new methods: new items and legend (else both are kept)
-            self._trails_key, self._dots = key, dim == 1
-            for item in self.trails:
-                self.plot_item.removeItem(item)
-            self.plot_item.legend.clear()
-            self.trails = [self._trail_item(label, colors[runs[0]]) for label, runs in by_label.items()]
-            self.legend_place.fit()
-        outlined = not self._dots and len(colors) <= OUTLINED_RUNS
-        for item, (_, color) in zip(self.trails, key[1], strict=True):
-            item.set_style(trail_pen(color, self._dots, outlined), outlined)
-            item.set_data(np.empty(0), np.empty(0), np.empty(0, dtype=bool))
 
-    def _trail_item(self, label: str, color: str) -> TrailItem:
-        pen = trail_pen(color, self._dots)
-        item = TrailItem(pen)
-        item.setZValue(30)
-        self.plot_item.addItem(item)
-        self.plot_item.legend.addItem(pg.PlotDataItem(pen=pg.mkPen(color, width=3)), label)
-        return item
+    @property
+    def trails(self) -> list[TrailItem]:
+        """The trail items, one per method."""
+        return self.runs_drawn.items
 
     def show_basin_bands(self, bands: list[tuple[str, np.ndarray]]) -> None:
         """1-D: one coloured band per method under the curve; ``bands`` are (label, (G, 3) RGB) pairs."""
@@ -303,56 +268,35 @@ class LandscapeView(pg.PlotWidget):
         self.escapes.setData(x, y)
 
     def run_color(self, run: int) -> str:
-        return str(self._run_colors[run])
+        return str(self.runs_drawn.colors[run])
 
     @property
     def run_groups(self) -> list[np.ndarray]:
         """The runs each trail item draws (one item per method), as index arrays."""
-        return [np.asarray(runs, dtype=int) for runs in self._groups]
+        return self.runs_drawn.groups
 
     def points_limit(self) -> int:
         """How many points each run's trail draws at most (fewer, the more runs there are)."""
-        return points_per_run(len(self._run_colors), MAX_DOTS if self._dots else MAX_PATH_POINTS)
+        return self.runs_drawn.points_limit()
 
     def show_runs(self, groups: list[tuple[np.ndarray, np.ndarray]], diverged: np.ndarray) -> None:
-        """Draw every run's trail and head from ``groups``: for each of ``run_groups``, the points
-        (runs, rows, 2) and each run's count of them (``run_arrays.group_points``); a diverged run's
+        """Keep every run's trail from ``groups`` (for each of ``run_groups``, the points (runs, rows, 2)
+        and each run's count of them: ``run_arrays.group_points``) and draw its head; a diverged run's
         head is a cross."""
-        heads_x, heads_y, head_runs = [], [], []
-        limit = self.points_limit()
-        for item, runs, (points, counts) in zip(self.trails, self.run_groups, groups, strict=True):
-            if counts.max(initial=0) > limit + 1:  # not thinned yet (an export's frame)
-                index, used = thin_matrix(counts, limit)
-                points = np.take_along_axis(points, index[:, :, None], axis=1)
-            else:
-                used = np.arange(points.shape[1])[None, :] < counts[:, None]
-            drawn = used.sum(axis=1)
-            item.set_data(*self._joined(points[used], drawn))
-            has = counts > 0
-            last = points[np.flatnonzero(has), drawn[has] - 1]
-            heads_x.append(last[:, 0])
-            heads_y.append(last[:, 1])
-            head_runs.append(runs[has])
-        shown = np.concatenate(head_runs) if head_runs else np.empty(0, dtype=int)
-        self.heads.show(
-            shown,
-            np.concatenate(heads_x) if heads_x else np.empty(0),
-            np.concatenate(heads_y) if heads_y else np.empty(0),
-            self._run_colors[shown],
-            np.where(diverged[shown], CROSS, self._run_symbols[shown]),
-        )
+        self._show_heads(*self.runs_drawn.show(groups), diverged)
 
-    def _joined(self, xy: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """x, y and a connect array that joins each run's consecutive points, never two runs; on a
-        curve each point becomes a dot (a tiny segment to a copy of itself)."""
-        if self._dots:
-            xy = np.repeat(xy, 2, axis=0)
-            xy[1::2, 0] += 1e-9 * self.model.landscape.scale  # Qt draws nothing for a zero-length segment
-            connect = np.zeros(len(xy), dtype=bool)
-            connect[0::2] = True
-        else:
-            connect = connect_within(sizes)
-        return xy[:, 0], xy[:, 1], connect
+    def extend_runs(self, groups: list[tuple[np.ndarray, np.ndarray]], diverged: np.ndarray) -> None:
+        """Paint each run's new points (as in ``show_runs``: the rows since the last call) on screen, and
+        its head at the latest."""
+        self.runs_drawn.extend(groups)
+        tips = self.runs_drawn.tips
+        runs = np.flatnonzero(np.isfinite(tips).all(axis=1))
+        self._show_heads(runs, tips[runs], diverged)
+
+    def _show_heads(self, runs: np.ndarray, points: np.ndarray, diverged: np.ndarray) -> None:
+        colors, symbols = self.runs_drawn.colors, self.runs_drawn.symbols
+        shapes = np.where(diverged[runs], CROSS, symbols[runs])
+        self.heads.show(runs, points[:, 0], points[:, 1], colors[runs], shapes)
 
     # ---- mouse --------------------------------------------------------------------------------------
     def _view_point(self, scene_pos) -> QPointF | None:
@@ -366,7 +310,7 @@ class LandscapeView(pg.PlotWidget):
             self.selected.set_data(np.empty(0), np.empty(0), np.empty(0, dtype=bool))
             return
         self.selected.set_style(pg.mkPen(color, width=4, cap=Qt.PenCapStyle.RoundCap), outlined=True)
-        connect = np.zeros(len(x), dtype=bool) if self._dots else np.ones(len(x), dtype=bool)
+        connect = np.zeros(len(x), dtype=bool) if self.runs_drawn.dots else np.ones(len(x), dtype=bool)
         self.selected.set_data(x, y, connect)
 
     def _on_click(self, event) -> None:

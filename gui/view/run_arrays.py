@@ -10,15 +10,21 @@ from gui.view.run_buffer import RunBuffer
 
 
 def group_points(
-    buffer: RunBuffer, land, runs: np.ndarray, up_to_step: int | None = None, limit: int | None = None
+    buffer: RunBuffer,
+    land,
+    runs: np.ndarray,
+    up_to_step: int | None = None,
+    limit: int | None = None,
+    after: int = -1,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The drawn points of ``runs``: (len(runs), rows, 2) — (x, f(x)) on a curve, (x, y) on a surface —
     each run's points first and in order, and how many each has. Rows far outside the domain (a
     diverging run on its way out) and, with ``up_to_step``, rows after that step are left out. With
-    ``limit``, each run's rows are first thinned to about that many (every k-th, and the last)."""
-    positions, steps, _ = buffer.padded("positions", runs, limit)
+    ``limit``, each run's rows are first thinned to about that many (every k-th, and the last); with
+    ``after``, only the rows of later steps are taken."""
+    positions, steps, _ = buffer.padded("positions", runs, limit, after)
     if land.dim == 1:
-        losses = buffer.padded("losses", runs, limit)[0]
+        losses = buffer.padded("losses", runs, limit, after)[0]
         xy = np.stack([positions[:, :, 0], losses], axis=2)
     else:
         xy = positions[:, :, :2]

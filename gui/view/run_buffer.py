@@ -137,21 +137,25 @@ class RunBuffer:
         return np.empty(0) if data is None else self._rows(data, name, run)
 
     def padded(
-        self, name: str, runs: np.ndarray, limit: int | None = None
+        self, name: str, runs: np.ndarray, limit: int | None = None, after: int = -1
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """What ``series`` (or ``trajectory`` for "positions") and ``row_steps`` give for each of
         ``runs``, at once: values (len(runs), rows[, dim]) and steps (len(runs), rows), NaN / -1 past
         each run's rows, and each run's row count. With ``limit``, only every k-th row of each run (and
-        its last) is gathered, at most ~``limit`` per run (for drawing: thousands of runs stay cheap)."""
+        its last) is gathered, at most ~``limit`` per run (for drawing: thousands of runs stay cheap).
+        With ``after``, only the rows of later steps."""
         runs = np.asarray(runs, dtype=int)
         end, count, extra = self._row_counts(runs)
-        total = count + extra
+        first = np.minimum(after // self.stride + 1, count) if after >= 0 else np.zeros_like(count)
+        extra &= end > after
+        total = count - first + extra
         widest = int(total.max(initial=1))
         if limit is None or widest <= limit:
             index = np.broadcast_to(np.arange(max(widest, 1)), (len(runs), max(widest, 1)))
             used = index < total[:, None]
         else:
             index, used = thin_matrix(total, limit)
+        index = index + first[:, None]
         data = self.positions if name == "positions" else self._series_data(name)
         if data is None:
             values = np.full(index.shape, np.nan)

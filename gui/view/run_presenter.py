@@ -8,18 +8,19 @@ its ``Update`` snapshots arrive here → the frame timer draws the latest rows.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 
 from core.minima.basins import BasinLabeller, cached_labeller, labeller_built_apart
 from core.minima.grid import loss_limit
 from core.progress import Cancelled
-from core.runs.escapes import EscapeSummary, escape_events_many
 from gui.model import AppModel
 from gui.style import display_label, method_color
+from gui.view.escape_finder import EscapeFinder
 from gui.view.landscape_view import LandscapeView
 from gui.view.results_table import ResultsTable
 from gui.view.run_arrays import group_points, split_runs
@@ -28,9 +29,8 @@ from gui.view.side_plots import SidePlots
 from gui.workers.base import GUI_GATE, TaskRunner
 from gui.workers.engine_runner import RunController, Update
 
-MAX_ESCAPE_MARKERS = 20  # per run
-ESCAPE_CHUNK = 100  # runs labelled together between two cancellation points
-FRAME_HZ = 35  # the view redraws at most this often while streaming
+FRAME_HZ = 60  # the view redraws at most this often while streaming
+FRAME_POINTS = 16  # new points painted per run and frame at most (the first frames get hundreds of rows)
 SLOW_PANEL_EVERY = 8  # each side plot and the table refresh once per 8 frames (~4 Hz)
 SIDE_PLOT_PHASES = {1: "loss", 3: "lr", 5: "noise"}
 TABLE_PHASE = 7
@@ -59,8 +59,11 @@ class RunPresenter(QObject):
         self.frames_drawn = 0
         self.escapes: list = []
         self._latest: Update | None = None
+        self._painted_step = -1  # the last step whose rows are painted on the view's trails
+        view.runs_drawn.source = self._whole_trails
         self._dirty = False
         self._frame_timer = QTimer(self)
+        self._frame_timer.setTimerType(Qt.TimerType.PreciseTimer)  # (a coarse one drifts to ~45 Hz)
         self._frame_timer.setInterval(int(1000 / FRAME_HZ))
         self._frame_timer.timeout.connect(self._on_frame_timer)
         controller.updated.connect(self.on_update)
@@ -70,9 +73,8 @@ class RunPresenter(QObject):
         self._labeller: BasinLabeller | None = None
         self._labelling = TaskRunner(self)  # a 2-D map of basins takes seconds on data landscapes
         self._labelling.succeeded.connect(self._on_labelled)
-        self._escaping = TaskRunner(self)  # labelling every row of every run: in a worker too
-        self._escaping.succeeded.connect(self._on_escapes)
-        self._escapes_due = False
+        self.escape_finder = EscapeFinder(self)
+        self.escape_finder.found.connect(self._on_escapes)
         # A file load or an edit emits several changes in a row: prepare once, after the last.
         self._prepare_due = False
         self._prepare_timer = QTimer(self, singleShot=True, interval=0, timeout=self.flush)
@@ -109,10 +111,9 @@ class RunPresenter(QObject):
         exp = engine.exp if engine is not None else None
         self._land = exp.landscape if exp is not None else self.model.landscape
         self._start_labelling()
-        self._escaping.drop()  # events of the runs before these never arrive
-        self._escapes_due = False
         self.escapes = []
         self._buffer = RunBuffer(engine) if engine is not None else None
+        self.escape_finder.reset(engine.n_runs if engine else 0, self._land.dim)  # (old events never arrive)
         specs = exp.methods if exp else ()
         n_starts = len(exp.starts) if exp else 0
 
@@ -131,8 +132,11 @@ class RunPresenter(QObject):
         texts, methods = per_run([s.to_text() for s in specs]), per_run([s.method for s in specs])
         self.table.prepare_runs(labels, texts, methods, starts)
         self._latest = None
+        self._painted_step = -1
         if self.buffer is not None:
-            self.view.show_runs(self.run_points(thinned=True), np.zeros(engine.n_runs, dtype=bool))
+            not_diverged = np.zeros(engine.n_runs, dtype=bool)
+            self.view.show_runs(self.run_points(thinned=True), not_diverged)
+            self._paint_new_rows(not_diverged)  # (the starts: where the trails' first segments begin)
             self.side.refresh(self.buffer)
         self.show_status_line()
 
@@ -157,17 +161,20 @@ class RunPresenter(QObject):
             self.draw_frame(full=True)
 
     def draw_frame(self, full: bool = True) -> None:
-        """Redraw the view; with ``full`` also the side plots and the table (they refresh less often)."""
+        """Paint the rows that arrived since the last frame; with ``full`` also keep every run's whole
+        trail and refresh the side plots and the table (while streaming they take turns, slower)."""
         self._dirty = False
         if self.buffer is None or self._latest is None:
             return
         GUI_GATE.drawing()  # the view's next paint ends it
-        groups = self.run_points(thinned=True)
-        self.view.show_runs(groups, np.array([status == "diverged" for status in self.buffer.status]))
+        diverged = np.array([status == "diverged" for status in self.buffer.status])
+        if full:
+            self.view.show_runs(self.run_points(thinned=True), diverged)
+        self._paint_new_rows(diverged)
         self._show_selected()
         if self.buffer.batches:
-            heads = self._heads(groups)
-            heads = {r: heads[r] for r in self.buffer.batches if r in heads}
+            tips = self.view.runs_drawn.tips
+            heads = {r: tuple(tips[r]) for r in self.buffer.batches if np.isfinite(tips[r]).all()}
             self.view.overlay.update(self._land, self.buffer.batches, heads)
         self.frames_drawn += 1
         if full:
@@ -180,6 +187,18 @@ class RunPresenter(QObject):
             self.side.refresh(self.buffer, (SIDE_PLOT_PHASES[phase],))
         elif phase == TABLE_PHASE:
             self._refresh_table()
+
+    def _paint_new_rows(self, diverged: np.ndarray) -> None:
+        """Paint the rows that arrived since the last frame on the view's trails, each run's thinned as
+        its whole trail is (about ``points_limit`` points over all its rows)."""
+        buffer, after = self.buffer, self._painted_step
+        share = (buffer.step - max(after, 0)) / max(buffer.step, 1)
+        limit = max(1, min(FRAME_POINTS, math.ceil(self.view.points_limit() * share)))
+        groups = [
+            group_points(buffer, self._land, runs, limit=limit, after=after) for runs in self.view.run_groups
+        ]
+        self.view.extend_runs(groups, diverged)
+        self._painted_step = buffer.step
 
     def select_run(self, run: int) -> None:
         """Draw run ``run``'s trail on top of the others (-1: none)."""
@@ -238,32 +257,22 @@ class RunPresenter(QObject):
             self.show_status_line()
 
     def _show_escapes(self) -> None:
-        """Escape events of every run, found in a worker (one at a time: a request made meanwhile runs
-        once it is done), then counted in the table and marked on the paths. None until the basins
-        are known."""
-        if self._labeller is None or self.buffer is None:
-            return
-        if self._escaping.busy:
-            self._escapes_due = True
-            return
-        labeller, snapshot, dim = self._labeller, self.buffer.snapshot(), self._land.dim
-        self._escapes_due = False
-        self._escaping.start(lambda state: escapes_and_marks(labeller, snapshot, dim, state.progress))
+        """Escape events of the rows that arrived since the last search (``EscapeFinder``), then counted
+        in the table and marked on the paths. None until the basins are known."""
+        if self._labeller is not None and self.buffer is not None:
+            self.escape_finder.request(self.buffer, self._labeller)
 
-    def _on_escapes(self, found: tuple[list, np.ndarray]) -> None:
-        escapes, xy = found
+    def _on_escapes(self, escapes: list, xy: np.ndarray) -> None:
         if self.buffer is None or len(escapes) != len(self.buffer.status):
             return
         self.table.update_escapes(escapes)
         self.view.show_escapes(xy[:, 0], xy[:, 1])
         self.escapes = escapes
-        if self._escapes_due:
-            self._show_escapes()
 
     @property
     def escapes_pending(self) -> bool:
         """Whether escape events are still being found (or the basins they need)."""
-        return self._escaping.busy or self._escapes_due or (self._labeller is None and self._labelling.busy)
+        return self.escape_finder.busy or (self._labeller is None and self._labelling.busy)
 
     def _on_frame_timer(self) -> None:
         if self._dirty:
@@ -285,13 +294,12 @@ class RunPresenter(QObject):
             note += " · finding the basins (escapes follow)…"
         self.status(f"step {step} · {self.controller.state}{note}")
 
-    def _heads(self, groups: list[tuple[np.ndarray, np.ndarray]]) -> dict[int, tuple[float, float]]:
-        """Each drawn run's latest point."""
-        heads = {}
-        for runs, (points, counts) in zip(self.view.run_groups, groups, strict=True):
-            for k in np.flatnonzero(counts):
-                heads[int(runs[k])] = tuple(points[k, counts[k] - 1])
-        return heads
+    def _whole_trails(self) -> list[tuple[np.ndarray, np.ndarray]] | None:
+        """Every run's points as the view's trails keep them (None: no runs)."""
+        if self._buffer is None:
+            return None
+        limit = self.view.points_limit()
+        return [group_points(self._buffer, self._land, runs, limit=limit) for runs in self.view.run_groups]
 
     def run_points(self, thinned: bool = False) -> list[tuple[np.ndarray, np.ndarray]]:
         """The points of every trail item (see ``run_arrays.group_points``): all of them, or
@@ -316,29 +324,6 @@ class RunPresenter(QObject):
             self.draw_frame(full=True)
             self.table.fit_columns()  # the texts grew while running
         self.show_status_line()
-
-
-def escapes_and_marks(
-    labeller: BasinLabeller, buf: RunBuffer, dim: int, progress=None
-) -> tuple[list, np.ndarray]:
-    """Escape events of every run in ``buf`` (None for a diverged run: where it went says nothing about
-    the landscape's basins) and the points to mark: each run's latest ``MAX_ESCAPE_MARKERS`` events.
-    Runs are labelled ``ESCAPE_CHUNK`` at a time; ``progress`` hears how far (and may cancel)."""
-    runs = [r for r in range(len(buf.status)) if buf.status[r] != "diverged"]
-    found: list[EscapeSummary | None] = [None] * len(buf.status)
-    marks = []
-    for first in range(0, len(runs), ESCAPE_CHUNK):
-        chunk = runs[first : first + ESCAPE_CHUNK]
-        rows = [(buf.trajectory(r), buf.series("losses", r), buf.row_steps(r)) for r in chunk]
-        for r, esc, (traj, losses, steps) in zip(
-            chunk, escape_events_many(labeller, rows), rows, strict=True
-        ):
-            found[r] = esc
-            at = np.searchsorted(steps, esc.steps[-MAX_ESCAPE_MARKERS:])  # the latest ones: no clutter
-            marks.append(np.column_stack([traj[at, 0], losses[at] if dim == 1 else traj[at, 1]]))
-        if progress is not None:
-            progress(min(1.0, (first + ESCAPE_CHUNK) / len(runs)))
-    return found, (np.concatenate(marks) if marks else np.empty((0, 2)))
 
 
 def label_after_a_moment(land, state) -> BasinLabeller:

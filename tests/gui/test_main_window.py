@@ -11,7 +11,7 @@ from core.landscapes.registry import get_landscape
 from core.runs.engine import Engine
 from core.runs.results import collect_results
 from gui.style import thin_indices
-from gui.view.landscape_view import MAX_DOTS
+from gui.view.trail_item import MAX_DOTS
 from tests.gui.helpers import click_view, make_window, run_to_end, wait_prepared
 
 
