@@ -2,7 +2,8 @@
 
 from core.runs.engine import CONVERGED, DIVERGED, MAX_STEPS, RUNNING, Chunk, Engine, Tolerances
 from core.runs.escapes import EscapeSummary, escape_events, escape_events_many
-from core.runs.results import RunResult, RunStatus, StatusTracker, collect_results
+from core.runs.results import RunResult, collect_results
+from core.runs.status import RunStatus, RunStatuses, StatusTracker
 
 __all__ = [
     "CONVERGED",
@@ -14,6 +15,7 @@ __all__ = [
     "EscapeSummary",
     "RunResult",
     "RunStatus",
+    "RunStatuses",
     "StatusTracker",
     "Tolerances",
     "collect_results",

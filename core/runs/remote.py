@@ -22,7 +22,7 @@ from multiprocessing.connection import Connection
 
 from core.forked import start_forked
 from core.runs.engine import Engine
-from core.runs.results import StatusTracker
+from core.runs.status import StatusTracker
 from core.runs.streaming import EngineTask, Pacing, Update
 
 

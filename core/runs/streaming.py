@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.runs.engine import Chunk, Engine
-from core.runs.results import RunStatus, StatusTracker
+from core.runs.status import RunStatuses, StatusTracker
 
 EMIT_INTERVAL = 1 / 60  # at most this often an update is handed on (a frame's worth of rows)
 MAX_BATCH = 20  # steps per engine call: short calls let a waiting command in often
@@ -30,7 +30,7 @@ class Update:
     """New rows since the last update (concatenated chunks) and every run's status."""
 
     chunk: Chunk | None
-    statuses: tuple[RunStatus, ...] | None  # None only on the pipe: the last ones still hold
+    statuses: RunStatuses | None  # None only on the pipe: the last ones still hold
     step: int
     done: bool
     streamed: bool = False  # from the running loop (drawn by the frame timer) rather than a single step
@@ -69,7 +69,7 @@ class EngineTask:
     def __init__(self, engine: Engine, tracker: StatusTracker, pacing: Pacing):
         self.engine, self.tracker, self.pacing = engine, tracker, pacing
         self.batch = 1  # steps per engine call, adapted so that one call takes about BATCH_SECONDS
-        self._statuses: tuple[RunStatus, ...] | None = None
+        self._statuses: RunStatuses | None = None
         self._statuses_due = 0.0  # when the statuses are rebuilt next
 
     def stream(self, should_stop: Callable[[], bool]) -> Iterator[Update]:
@@ -117,7 +117,7 @@ class EngineTask:
         e = self.engine
         return Update(merge_chunks(chunks), self._status(fresh), e.t, e.done, streamed)
 
-    def _status(self, fresh: bool) -> tuple[RunStatus, ...]:
+    def _status(self, fresh: bool) -> RunStatuses:
         began = time.perf_counter()
         if fresh or self._statuses is None or began >= self._statuses_due:
             self._statuses = self.tracker.snapshot()

@@ -12,7 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from core.runs.results import RunStatus
+from core.runs.status import RunStatus, RunStatuses
 from gui.style import method_color
 
 COLUMNS = (
@@ -82,7 +82,7 @@ class ResultsModel(QAbstractTableModel):
         self.starts: list[str] = []
         self.colors: list[QBrush] = []
         self.tooltips: list[str] = []
-        self.statuses: tuple[RunStatus, ...] = ()
+        self.statuses: RunStatuses | tuple = ()
         self.escapes: list = []
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
@@ -137,7 +137,7 @@ class ResultsModel(QAbstractTableModel):
         self.statuses, self.escapes = (), []
         self.endResetModel()
 
-    def set_statuses(self, statuses: tuple[RunStatus, ...]) -> None:
+    def set_statuses(self, statuses: RunStatuses) -> None:
         self.statuses = statuses
         self._changed(STATUS_FIRST, ESCAPES_FIRST - 1)
 
@@ -197,7 +197,7 @@ class ResultsTable(QTableView):
         if widen:  # new method names
             self.fit_columns()
 
-    def update_statuses(self, statuses: tuple[RunStatus, ...]) -> None:
+    def update_statuses(self, statuses: RunStatuses) -> None:
         self.results.set_statuses(statuses)
         if not self._fitted and statuses:  # once per set of runs: sizing reads 50 rows of texts
             self._fitted = True

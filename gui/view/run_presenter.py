@@ -287,8 +287,7 @@ class RunPresenter(QObject):
 
     def show_status_line(self) -> None:
         step = self.controller.step_count
-        statuses = self._latest.statuses if self._latest is not None else ()
-        diverged = sum(s.status == "diverged" for s in statuses)
+        diverged = self._latest.statuses.count("diverged") if self._latest is not None else 0
         note = f" — {diverged} run(s) diverged (NaN/inf or unbounded)" if diverged else ""
         if self._labeller is None and self._labelling.busy:
             note += " · finding the basins (escapes follow)…"

@@ -16,7 +16,7 @@ from core.minima.basins import labeller_built_apart, labeller_for
 from core.progress import Cancelled
 from core.runs.engine import Engine
 from core.runs.remote import EngineProcess
-from core.runs.results import StatusTracker
+from core.runs.status import StatusTracker
 
 
 def _square(x, progress):

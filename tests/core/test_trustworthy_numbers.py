@@ -16,7 +16,8 @@ from core.landscapes.registry import LANDSCAPES, get_landscape
 from core.minima.basins import BasinLabeller
 from core.runs.engine import Engine
 from core.runs.escapes import escape_events
-from core.runs.results import StatusTracker, collect_results, results_to_csv, results_to_json
+from core.runs.results import collect_results, results_to_csv, results_to_json
+from core.runs.status import StatusTracker
 
 FORMULAS = (
     "(1-x)**2 + 100*(y-x**2)**2",
