@@ -65,16 +65,28 @@ def call_in_child(
     """``fn(*args, progress=…)`` computed in a forked child (see the module docstring) at ``niceness``.
     Raises ``Cancelled`` once ``cancel`` is set, and what ``fn`` raised (the same type and message; a
     ``RuntimeError`` with its text if that exception does not pickle)."""
-    ours, theirs = multiprocessing.Pipe(duplex=False)
-    process = start_forked(_child, (fn, args, theirs, ours), niceness)
-    theirs.close()
-    try:
-        return _wait(ours, process, progress, cancel)
-    finally:
-        if process.is_alive():
-            process.kill()
-        process.join()
-        ours.close()
+    return ForkedCall(fn, *args, niceness=niceness).result(progress, cancel)
+
+
+class ForkedCall:
+    """``fn(*args, progress=…)`` started in a forked child at once; ``result`` waits for it (see
+    ``call_in_child``). Fork in the thread that owns what ``fn`` reads (the child sees it as it is at
+    that moment, without a copy) and wait in another."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any, niceness: int = CHILD_NICENESS):
+        self._conn, theirs = multiprocessing.Pipe(duplex=False)
+        self._process = start_forked(_child, (fn, args, theirs, self._conn), niceness)
+        theirs.close()
+
+    def result(self, progress: Progress | None = None, cancel: threading.Event | None = None) -> Any:
+        """The child's result (once: the child is ended and joined here, whatever happens)."""
+        try:
+            return _wait(self._conn, self._process, progress, cancel)
+        finally:
+            if self._process.is_alive():
+                self._process.kill()
+            self._process.join()
+            self._conn.close()
 
 
 def _wait(conn: Connection, process, progress: Progress | None, cancel: threading.Event | None) -> Any:

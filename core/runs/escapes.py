@@ -142,9 +142,10 @@ class EscapeTracker:
         """Run ``run``'s events so far."""
         return EscapeSummary(tuple(self.steps[run]), self.first_global[run], float(self.barrier[run]))
 
-    def event_points(self, run: int) -> np.ndarray:
-        """Where run ``run``'s latest events happened: rows (position..., loss)."""
-        return np.array(self.where[run], dtype=float).reshape(-1, self.dim + 1)
+    def event_points(self, runs: Sequence[int]) -> np.ndarray:
+        """Where the latest events of ``runs`` happened: rows (position..., loss), run after run."""
+        rows = [row for run in runs for row in self.where[run]]
+        return np.array(rows, dtype=float).reshape(-1, self.dim + 1)
 
 
 def feed_padded(

@@ -9,13 +9,14 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from core.forked import BACKGROUND_NICENESS, call_in_child
+from core.forked import BACKGROUND_NICENESS, ForkedCall
 from core.minima.basins import BasinLabeller
 from core.runs.escapes import EscapeTracker, feed_padded
 from gui.view.run_buffer import RunBuffer
 from gui.workers.base import TaskRunner
 
-MAX_ESCAPE_MARKERS = 20  # per run: the latest ones (no clutter)
+MAX_ESCAPE_MARKERS = 20  # per run: the latest ones (no clutter)…
+ALL_ESCAPE_MARKERS = 4_000  # …and fewer a run when there are thousands of runs
 
 
 class EscapeFinder(QObject):
@@ -41,7 +42,8 @@ class EscapeFinder(QObject):
     def reset(self, n_runs: int, dim: int) -> None:
         """Forget every event (new runs); a search under way never reports."""
         self._runner.drop()
-        self._tracker = EscapeTracker(n_runs, dim, MAX_ESCAPE_MARKERS)
+        marks = max(1, min(MAX_ESCAPE_MARKERS, ALL_ESCAPE_MARKERS // max(n_runs, 1)))
+        self._tracker = EscapeTracker(n_runs, dim, marks)
         self._fed_step, self._due = -1, None
 
     def request(self, buffer: RunBuffer, labeller: BasinLabeller) -> None:
@@ -53,32 +55,17 @@ class EscapeFinder(QObject):
         if self._tracker is None or buffer.step <= self._fed_step:
             return
         runs = np.array([r for r, status in enumerate(buffer.status) if status != "diverged"], dtype=int)
-        positions, steps, counts = buffer.padded("positions", runs, after=self._fed_step)
-        losses = buffer.padded("losses", runs, after=self._fed_step)[0]  # (copies: the rows may change)
-        tracker, step, status = self._tracker, buffer.step, buffer.status
-
-        def search(state) -> tuple:
-            args = (tracker, labeller, runs, positions, losses, counts, steps)
-            return (
-                call_in_child(
-                    feed_padded,
-                    *args,
-                    progress=state.progress,
-                    cancel=state.cancel,
-                    niceness=BACKGROUND_NICENESS,
-                ),
-                step,
-                status,
-            )
-
-        self._runner.start(search)
+        # Forked here, on the thread that appends to the buffer: the child reads the rows as they are now.
+        args = (self._tracker, labeller, buffer, runs, self._fed_step)
+        search = ForkedCall(fed_from_buffer, *args, niceness=BACKGROUND_NICENESS)
+        step, status = buffer.step, buffer.status
+        self._runner.start(lambda state: (search.result(state.progress, state.cancel), step, status))
 
     def _on_fed(self, outcome: tuple[EscapeTracker, int, tuple[str, ...]]) -> None:
         tracker, step, status = outcome
         self._tracker, self._fed_step = tracker, step
         events = [None if s == "diverged" else tracker.summary(r) for r, s in enumerate(status)]
-        marks = [tracker.event_points(r) for r, s in enumerate(status) if s != "diverged"]
-        points = np.concatenate(marks) if marks else np.empty((0, tracker.dim + 1))
+        points = tracker.event_points([r for r, s in enumerate(status) if s != "diverged"])
         xy = points[:, [0, 1]] if tracker.dim == 2 else points[:, [0, -1]]
         self.found.emit(events, xy)
         if self._due is not None:
@@ -91,3 +78,13 @@ class EscapeFinder(QObject):
     def stop(self) -> None:
         self._runner.drop()
         self._due = None
+
+
+def fed_from_buffer(
+    tracker: EscapeTracker, labeller: BasinLabeller, buffer: RunBuffer, runs: np.ndarray, after: int, progress
+) -> EscapeTracker:
+    """``tracker`` fed the rows of ``runs`` that ``buffer`` holds for steps later than ``after`` (in the
+    child: gathering the rows of thousands of runs costs the window's thread tens of milliseconds)."""
+    positions, steps, counts = buffer.padded("positions", runs, after=after)
+    losses = buffer.padded("losses", runs, after=after)[0]
+    return feed_padded(tracker, labeller, runs, positions, losses, counts, steps, progress)

@@ -6,6 +6,8 @@ of those costs about a millisecond of Python per frame (bounds and paint), and a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol, renderSymbol
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import QGraphicsItem
 HEAD_PEN = pg.mkPen("k", width=1)
 HEAD_SIZE = 12
 LIMIT = 2.0**30  # device coordinates beyond this crash Qt's painting
+Kind = tuple[str, str]  # a head's colour and symbol
 
 
 class HeadMarkers(QGraphicsItem):
@@ -34,37 +37,33 @@ class HeadMarkers(QGraphicsItem):
         self._bounds = QRectF()
         self._pad = (0.0, 0.0)  # HEAD_SIZE pixels in data units (x, y), as of the last paint
         self._fragments = internals.PrimitiveArray(QPainter.PixmapFragment, 10)
-        self._drawn: tuple[np.ndarray, np.ndarray] = (np.empty(0, dtype=int), np.empty(0, dtype=object))
+        self._drawn: tuple[np.ndarray, np.ndarray, list[Kind]] = (np.empty(0, dtype=int), np.empty(0), [])
 
-    def show(
-        self, runs: np.ndarray, x: np.ndarray, y: np.ndarray, colors: np.ndarray, symbols: np.ndarray
-    ) -> None:
-        """Head k of run ``runs[k]`` at (x[k], y[k]) in ``colors[k]`` with ``symbols[k]``."""
-        colors, symbols = np.asarray(colors, dtype=object), np.asarray(symbols, dtype=object)
-        points = np.column_stack([x, y]).astype(float)
+    def show(self, runs: np.ndarray, points: np.ndarray, kinds: np.ndarray, table: Sequence[Kind]) -> None:
+        """Head k of run ``runs[k]`` at ``points[k]``, drawn as ``table[kinds[k]]`` (a colour and a
+        symbol): runs are grouped by kind number, not by their texts (thousands of runs each frame)."""
+        points = np.asarray(points, dtype=float).reshape(-1, 2)
+        kinds = np.asarray(kinds, dtype=int)
         finite = np.isfinite(points).all(axis=1)
-        color_keys, color_of = np.unique(colors, return_inverse=True)
-        symbol_keys, symbol_of = np.unique(symbols, return_inverse=True)
-        n_symbols = len(symbol_keys)
-        kind_of = color_of * n_symbols + symbol_of
+        order = np.argsort(kinds, kind="stable")
         self._kinds = {}
-        for k in np.unique(kind_of).tolist():
-            kind = (color_keys[k // n_symbols], symbol_keys[k % n_symbols])
-            self._kinds[kind] = points[finite & (kind_of == k)]
+        for part in np.split(order, np.flatnonzero(np.diff(kinds[order])) + 1):
+            if len(part):
+                self._kinds[table[kinds[part[0]]]] = points[part[finite[part]]]
         self._set_bounds(points[finite])
-        self._drawn = (np.asarray(runs), symbols)
+        self._drawn = (np.asarray(runs), kinds, list(table))
 
     def clear(self) -> None:
         self._kinds = {}
         self._pad = (0.0, 0.0)  # measured again at the next paint (a new landscape, a new scale)
         self._set_bounds(np.empty((0, 2)))
-        self._drawn = (np.empty(0, dtype=int), np.empty(0, dtype=object))
+        self._drawn = (np.empty(0, dtype=int), np.empty(0), [])
 
     @property
     def symbols(self) -> list[str]:
         """The symbol of every drawn head, in run order."""
-        runs, symbols = self._drawn
-        return [str(symbols[k]) for k in np.argsort(runs, kind="stable")]
+        runs, kinds, table = self._drawn
+        return [table[kinds[k]][1] for k in np.argsort(runs, kind="stable")]
 
     def points(self) -> np.ndarray:
         """Every drawn head's (x, y) (for tests)."""

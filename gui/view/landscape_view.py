@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsView
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView
 
 from core.minima.grid import sample_curve
 from core.minima.surface import Line, surface_of
@@ -26,13 +26,12 @@ from gui.style import (
 from gui.view.batch_overlay import BatchOverlay
 from gui.view.heads import HeadMarkers
 from gui.view.legend_place import LegendPlace, drag_inside_only
-from gui.view.plot_parts import elided_title, free_width, minima_spots
+from gui.view.plot_parts import LinesItem, elided_title, free_width, minima_spots
 from gui.view.trail_item import TrailItem
 from gui.view.trails import Trails
 
 REMOVE_RADIUS_PX = 12
 TITLE_AXIS_PX = 30  # a title may reach over the left axis too
-CROSS = "x"  # a diverged run's head
 
 
 class LandscapeView(pg.PlotWidget):
@@ -198,10 +197,7 @@ class LandscapeView(pg.PlotWidget):
         if not lines:
             return
         x, y, connect = (np.concatenate(parts) for parts in zip(*lines, strict=True))
-        iso = QGraphicsPathItem(pg.arrayToQPath(x, y, connect=connect))
-        pen = pg.mkPen(*CONTOUR_RGBA)
-        pen.setCosmetic(True)
-        iso.setPen(pen)
+        iso = LinesItem(pg.arrayToQPath(x, y, connect=connect), pg.mkPen(*CONTOUR_RGBA))
         iso.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         iso.setParentItem(self.image)
         self.isocurves.append(iso)
@@ -294,9 +290,8 @@ class LandscapeView(pg.PlotWidget):
         self._show_heads(runs, tips[runs], diverged)
 
     def _show_heads(self, runs: np.ndarray, points: np.ndarray, diverged: np.ndarray) -> None:
-        colors, symbols = self.runs_drawn.colors, self.runs_drawn.symbols
-        shapes = np.where(diverged[runs], CROSS, symbols[runs])
-        self.heads.show(runs, points[:, 0], points[:, 1], colors[runs], shapes)
+        drawn = self.runs_drawn
+        self.heads.show(runs, points, drawn.head_kinds(runs, diverged), drawn.kinds)
 
     # ---- mouse --------------------------------------------------------------------------------------
     def _view_point(self, scene_pos) -> QPointF | None:

@@ -51,6 +51,8 @@ class RunBuffer:
         self.ends: dict[str, dict[int, np.ndarray]] = {}  # series -> run -> its value at its last step
         self.steps = np.zeros(n_runs, dtype=np.int64)
         self.status: tuple[str, ...] = ("running",) * n_runs
+        self.finished = np.zeros(n_runs, dtype=bool)  # whose status is not "running"
+        self.diverged = np.zeros(n_runs, dtype=bool)
 
     @property
     def rows(self) -> int:
@@ -82,13 +84,17 @@ class RunBuffer:
         }
         self.last = {name: values[-1].copy() for name, values in series.items()}
         # A run that ended inside this chunk: keep its end row (later rows carry no rate/extras).
-        ended = () if chunk.status == self.status else np.flatnonzero(np.array(chunk.status) != "running")
+        finished = self.finished if chunk.status == self.status else np.array(chunk.status) != "running"
+        ended = np.flatnonzero(finished & ~self.finished)  # (only a run that ended in this chunk)
         for run in ended:
             end = int(chunk.steps[run]) - chunk.first_step
             if 0 <= end < chunk.n:
                 for name, values in series.items():
                     self.ends.setdefault(name, {})[run] = values[end, run]
+        if chunk.status != self.status:
+            self.diverged = np.array(chunk.status) == "diverged"
         self.step, self.steps, self.status = int(steps[-1]), chunk.steps.copy(), chunk.status
+        self.finished = finished
         self.batches = chunk.batches
 
     def snapshot(self) -> RunBuffer:
@@ -112,8 +118,7 @@ class RunBuffer:
     def _row_counts(self, runs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For each of ``runs``: its last step, the stored rows up to it, and whether that last step
         needs the latest row (it is not a stored one)."""
-        finished = np.array([self.status[r] != "running" for r in runs], dtype=bool)
-        end = np.where(finished, self.steps[runs], self.step)
+        end = np.where(self.finished[runs], self.steps[runs], self.step)
         count = np.minimum(end // self.stride + 1, self.stored)
         return end, count, (count - 1) * self.stride != end
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import deque
 from collections.abc import Callable
 
 import numpy as np
@@ -60,6 +61,8 @@ class RunPresenter(QObject):
         self.escapes: list = []
         self._latest: Update | None = None
         self._painted_step = -1  # the last step whose rows are painted on the view's trails
+        self._panel_jobs: deque[Callable[[], None]] = deque()  # the side plots and table, to follow
+        self._fit_due = False  # the table's columns to fit their texts at its next refresh
         view.runs_drawn.source = self._whole_trails
         self._dirty = False
         self._frame_timer = QTimer(self)
@@ -126,19 +129,26 @@ class RunPresenter(QObject):
         )
         start_of_run = list(range(n_starts)) * len(specs)
         self.view.prepare_runs(colors, start_of_run, labels, self._land.dim)
-        land = self._land
-        self.side.prepare_runs(colors, land.lowest_value, loss_limit(land))
-        starts = [tuple(start) for start in exp.starts] * len(specs) if exp else []  # as start_of_run
-        texts, methods = per_run([s.to_text() for s in specs]), per_run([s.method for s in specs])
-        self.table.prepare_runs(labels, texts, methods, starts)
         self._latest = None
         self._painted_step = -1
-        if self.buffer is not None:
+        if self._buffer is not None:
             not_diverged = np.zeros(engine.n_runs, dtype=bool)
             self.view.show_runs(self.run_points(thinned=True), not_diverged)
             self._paint_new_rows(not_diverged)  # (the starts: where the trails' first segments begin)
-            self.side.refresh(self.buffer)
         self.show_status_line()
+        # The side plots and the table follow, each in a later turn of the event loop.
+        starts = [tuple(start) for start in exp.starts] * len(specs) if exp else []  # as start_of_run
+        texts, methods = per_run([s.to_text() for s in specs]), per_run([s.method for s in specs])
+        self._panel_jobs.clear()  # (those of the runs before: void)
+        self._fit_due = False
+        self._queue_panel(lambda: self._prepare_side_plots(colors))
+        self._queue_panel(lambda: self.table.prepare_runs(labels, texts, methods, starts))
+
+    def _prepare_side_plots(self, colors: list[str]) -> None:
+        land = self._land
+        self.side.prepare_runs(colors, land.lowest_value, loss_limit(land))
+        if self._buffer is not None:
+            self.side.refresh(self._buffer)
 
     def on_update(self, update: Update) -> None:
         """Store the new rows; while streaming, the frame timer draws them (at most FRAME_HZ)."""
@@ -167,7 +177,7 @@ class RunPresenter(QObject):
         if self.buffer is None or self._latest is None:
             return
         GUI_GATE.drawing()  # the view's next paint ends it
-        diverged = np.array([status == "diverged" for status in self.buffer.status])
+        diverged = self.buffer.diverged
         if full:
             self.view.show_runs(self.run_points(thinned=True), diverged)
         self._paint_new_rows(diverged)
@@ -177,9 +187,9 @@ class RunPresenter(QObject):
             heads = {r: tuple(tips[r]) for r in self.buffer.batches if np.isfinite(tips[r]).all()}
             self.view.overlay.update(self._land, self.buffer.batches, heads)
         self.frames_drawn += 1
-        if full:
-            self.side.refresh(self.buffer)
-            self._refresh_table()
+        if full:  # the side plots, then the table, each in a later turn: no event does all three
+            self._queue_panel(self._refresh_side_plots)
+            self._queue_panel(self._refresh_table)
             return
         # While streaming, the slower panels take turns, one per odd frame, so no frame does two.
         phase = self.frames_drawn % SLOW_PANEL_EVERY
@@ -187,6 +197,30 @@ class RunPresenter(QObject):
             self.side.refresh(self.buffer, (SIDE_PLOT_PHASES[phase],))
         elif phase == TABLE_PHASE:
             self._refresh_table()
+
+    def _queue_panel(self, job: Callable[[], None]) -> None:
+        """Run ``job`` in a later turn of the event loop, after the jobs queued before it (each job in
+        a turn of its own: a full frame's side plots and table never hold the window together)."""
+        if job in self._panel_jobs:
+            return  # (already due: once is enough)
+        self._panel_jobs.append(job)
+        if len(self._panel_jobs) == 1:
+            QTimer.singleShot(0, self, self._next_panel_job)
+
+    def _next_panel_job(self) -> None:
+        if self._panel_jobs:
+            self._panel_jobs.popleft()()
+        if self._panel_jobs:
+            QTimer.singleShot(0, self, self._next_panel_job)
+
+    def _refresh_side_plots(self) -> None:
+        if self._buffer is not None:
+            self.side.refresh(self._buffer)
+
+    @property
+    def settling(self) -> bool:
+        """Whether the side plots, the table or the escape events are still to follow the view."""
+        return bool(self._panel_jobs) or self.escapes_pending
 
     def _paint_new_rows(self, diverged: np.ndarray) -> None:
         """Paint the rows that arrived since the last frame on the view's trails, each run's thinned as
@@ -230,9 +264,14 @@ class RunPresenter(QObject):
             self.table.select_run(nearest)
 
     def _refresh_table(self) -> None:
+        if self._latest is None:
+            return
         self.table.update_statuses(self._latest.statuses)
         self._show_escapes()
         self.show_status_line()
+        if self._fit_due:  # the texts grew while running
+            self._fit_due = False
+            self.table.fit_columns()
 
     @property
     def labeller(self) -> BasinLabeller | None:
@@ -320,8 +359,8 @@ class RunPresenter(QObject):
     def on_state(self, state: str) -> None:
         self.flush()
         if state in ("paused", "finished") and self._latest is not None:
+            self._fit_due = True
             self.draw_frame(full=True)
-            self.table.fit_columns()  # the texts grew while running
         self.show_status_line()
 
 

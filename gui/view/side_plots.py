@@ -14,6 +14,9 @@ from gui.view.run_buffer import RunBuffer
 NOISE_SERIES = ("temperatures", "noise_scales")
 SIDE_POINTS = 600  # about the plots' width in pixels
 MAX_PLOT_POINTS = 60_000  # per plot: with thousands of runs, fewer points each
+# At most this many runs are plotted (each method's evenly spaced among its runs): thousands of curves
+# read as a smear, and each plot's items cost the window milliseconds per thousand points to lay out.
+MAX_PLOTTED_RUNS = 300
 PLOTS = ("loss", "lr", "noise")
 FIRST_STEPS = 10  # the step axis before the first step (one point would make it −0.5…0.5)
 NO_RUNS = "no runs yet: place a start and tick a method"
@@ -27,6 +30,15 @@ EMPTY_NOTES = {  # once the runs have taken a step
 def side_limit(runs: int) -> int:
     """Points per run in a plot of ``runs`` runs: ``SIDE_POINTS``, fewer with thousands of runs."""
     return max(16, min(SIDE_POINTS, MAX_PLOT_POINTS // max(runs, 1)))
+
+
+def plotted_runs(groups: list[list[int]], most: int) -> list[np.ndarray]:
+    """Each group's runs, or evenly spaced ones among them so that all groups hold at most ``most``."""
+    share = max(1, most // max(len(groups), 1))
+    return [
+        np.asarray(runs, dtype=int)[np.linspace(0, len(runs) - 1, min(share, len(runs))).round().astype(int)]
+        for runs in groups
+    ]
 
 
 class SidePlots(QWidget):
@@ -53,7 +65,7 @@ class SidePlots(QWidget):
             plot.getPlotItem().vb.sigResized.connect(self._centre_notes)
         self.curves: dict[str, list[pg.PlotDataItem]] = {"loss": [], "lr": [], "noise": []}
         self._buffer: RunBuffer | None = None
-        self._groups: list[list[int]] = []
+        self._groups: list[np.ndarray] = []
         self._colors: list[str] = []  # of the curves, one per method
         self._per_run = SIDE_POINTS  # points per run
         self._floor, self._limit = 0.0, np.inf
@@ -92,29 +104,33 @@ class SidePlots(QWidget):
         by_color: dict[str, list[int]] = {}
         for run, color in enumerate(colors):
             by_color.setdefault(color, []).append(run)
-        self._groups = list(by_color.values())
-        self._per_run = side_limit(len(colors))
+        self._groups = plotted_runs(list(by_color.values()), MAX_PLOTTED_RUNS)
+        plotted = sum(len(runs) for runs in self._groups)
+        self._per_run = side_limit(plotted)
+        shown = f" ({plotted:,} of {len(colors):,} runs)" if plotted < len(colors) else ""
+        self.loss_plot.setTitle(f"Loss{shown}")
         self._buffer = None
         for plot in self._plots.values():  # a new run's ranges, not the last run's
             plot.setRange(xRange=(0, FIRST_STEPS), yRange=(0, 1), padding=0)
             plot.enableAutoRange(y=True, x=False)  # x follows once the runs have stepped
-        if list(by_color) == self._colors:  # the same methods: keep the curves, empty them
-            for curve in (c for curves in self.curves.values() for c in curves):
-                curve.setData([], [])
-        else:
+        if list(by_color) != self._colors:
             self._new_curves(list(by_color))
+        for curve in (c for curves in self.curves.values() for c in curves):
+            curve.setData([], [])
         self._show_empty_states(PLOTS)
 
     def _new_curves(self, colors: list[str]) -> None:
+        """One curve per colour in each plot; those already made are kept and recoloured."""
         self._colors = colors
-        for plot in (self.loss_plot, self.lr_plot, self.noise_plot):
-            plot.clear()
-        self.curves = {"loss": [], "lr": [], "noise": []}
-        for color in colors:
-            for key, plot in (("loss", self.loss_plot), ("lr", self.lr_plot), ("noise", self.noise_plot)):
-                curve = pg.PlotDataItem(pen=pg.mkPen(color, width=1), antialias=False)
-                plot.addItem(curve)
-                self.curves[key].append(curve)
+        for key, plot in self._plots.items():
+            curves = self.curves[key]
+            while len(curves) > len(colors):
+                plot.removeItem(curves.pop())
+            while len(curves) < len(colors):
+                curves.append(pg.PlotDataItem(antialias=False))
+                plot.addItem(curves[-1])
+            for curve, color in zip(curves, colors, strict=True):
+                curve.setPen(pg.mkPen(color, width=1))
 
     def refresh(self, buffer: RunBuffer, plots: tuple[str, ...] = PLOTS) -> None:
         """Redraw ``plots`` (some of "loss", "lr", "noise"; all by default) from ``buffer``: all runs of
@@ -122,7 +138,6 @@ class SidePlots(QWidget):
         self._buffer = buffer
         limit = self._per_run
         for g, runs in enumerate(self._groups):
-            runs = np.asarray(runs, dtype=int)
             if "loss" in plots:
                 losses, steps, counts = buffer.padded("losses", runs, limit)
                 losses = plotted_losses(losses, self._limit)

@@ -29,6 +29,7 @@ from gui.view.trail_item import (
 )
 
 TRAIL_Z = 30
+CROSS = "x"  # a diverged run's head
 DOT_OFFSET = 1e-9  # a dot is a segment this long (× the landscape's scale): Qt draws none of length 0
 
 # Points of one run: (rows, 2) arrays; a group: (runs, rows, 2) points and each run's count of them.
@@ -52,6 +53,8 @@ class Trails:
         self._key: tuple | None = None  # what the items and the legend show
         self.dots = True
         self._tips = np.empty((0, 2))  # each run's point painted last (NaN: none yet)
+        self.kinds: list[tuple[str, str]] = []  # (colour, symbol) of a head, by number
+        self.kind_of = self.cross_of = np.empty(0, dtype=int)  # each run's kind number, and diverged
         self.source: Callable[[], list[Group] | None] | None = None  # every run's points now, thinned
         self._stale = False  # the items lack rows that ``extend`` painted
 
@@ -60,6 +63,7 @@ class Trails:
         legend) are made again only when the methods change."""
         self.colors = np.asarray(colors, dtype=object)
         self.symbols = np.array([start_symbol(i) for i in start_indices], dtype=object)
+        self._number_kinds(colors, list(self.symbols))
         by_label: dict[str, list[int]] = {}
         for run, label in enumerate(labels):
             by_label.setdefault(label, []).append(run)
@@ -78,18 +82,40 @@ class Trails:
         self.canvas.invalidate()
 
     def _make_items(self, labelled: list[tuple[str, str]]) -> None:
-        for item in self.items:
-            self.plot_item.removeItem(item)
-        self.plot_item.legend.clear()
-        self.items = []
-        for label, color in labelled:
-            item = TrailItem(trail_pen(color, self.dots))
+        """One item and one legend entry per (label, colour); those already made are kept and restyled
+        (each new pyqtgraph item costs about a millisecond)."""
+        while len(self.items) > len(labelled):
+            self.plot_item.removeItem(self.items.pop())
+        while len(self.items) < len(labelled):
+            item = TrailItem(trail_pen("#000000", self.dots))
             item.setZValue(TRAIL_Z)
             item.canvas, item.before_read = self.canvas, self.sync
             self.plot_item.addItem(item)
-            self.plot_item.legend.addItem(pg.PlotDataItem(pen=pg.mkPen(color, width=3)), label)
             self.items.append(item)
+        legend = self.plot_item.legend
+        if len(legend.items) != len(labelled):
+            legend.clear()
+            for label, color in labelled:
+                legend.addItem(pg.PlotDataItem(pen=pg.mkPen(color, width=3)), label)
+        else:
+            for (sample, text), (label, color) in zip(legend.items, labelled, strict=True):
+                sample.item.setPen(pg.mkPen(color, width=3))
+                sample.update()
+                text.setText(label)
         self._fit_legend()
+
+    def _number_kinds(self, colors: list[str], symbols: list[str]) -> None:
+        """Number every (colour, symbol) a head can show: its start's symbol, or a cross once diverged."""
+        numbers: dict[tuple[str, str], int] = {}
+        kinds = zip(colors, symbols, strict=True)
+        self.kind_of = np.array([numbers.setdefault(kind, len(numbers)) for kind in kinds], dtype=int)
+        crosses = [numbers.setdefault((color, CROSS), len(numbers)) for color in colors]
+        self.cross_of = np.array(crosses, dtype=int)
+        self.kinds = list(numbers)
+
+    def head_kinds(self, runs: np.ndarray, diverged: np.ndarray) -> np.ndarray:
+        """The kind number of each of ``runs``' heads (``diverged``: over all runs)."""
+        return np.where(diverged[runs], self.cross_of[runs], self.kind_of[runs])
 
     @property
     def groups(self) -> list[np.ndarray]:

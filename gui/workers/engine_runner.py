@@ -23,7 +23,7 @@ from core.runs.streaming import Update, merge_chunks
 # The other workers (basin maps, escape events, previews) still share this process's interpreter lock:
 # the window's thread waits for it at most this long each time a worker holds it (5 ms by default).
 GIL_SWITCH_INTERVAL = 0.001
-READ_SECONDS = 0.02  # the pipe is read this long at most in one go: the window draws in between
+READ_SECONDS = 0.01  # the pipe is read this long at most in one go: the window draws in between
 
 __all__ = ["GIL_SWITCH_INTERVAL", "RunController", "Update"]
 

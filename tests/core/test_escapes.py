@@ -91,6 +91,8 @@ def test_escapes_found_piece_by_piece_match_those_of_the_whole_trajectory():
         whole = escape_events(labeller, positions, losses, steps)
         assert tracker.summary(run) == whole
         at = np.searchsorted(steps, whole.steps[-5:])
-        np.testing.assert_array_equal(tracker.event_points(run), np.column_stack([positions[at], losses[at]]))
+        np.testing.assert_array_equal(
+            tracker.event_points([run]), np.column_stack([positions[at], losses[at]])
+        )
         escaped += len(whole.steps) > 0
     assert escaped >= 6  # the walks do cross basin boundaries

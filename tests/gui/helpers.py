@@ -42,7 +42,15 @@ def run_to_end(qtbot, window: MainWindow, timeout: int = 20_000) -> None:
     window.controller.set_speed(0)
     window.toggle_play()
     qtbot.waitUntil(lambda: window.controller.state == "finished", timeout=timeout)
-    qtbot.waitUntil(lambda: not window.presenter.escapes_pending, timeout=timeout)  # found in a worker
+    qtbot.waitUntil(
+        lambda: not window.presenter.settling, timeout=timeout
+    )  # panels follow; escapes: a worker
+
+
+def wait_settled(qtbot, window: MainWindow, timeout: int = 10_000) -> None:
+    """Wait until the side plots, the table and the escape events follow the view (a few turns of
+    the event loop after a step; escapes come from a worker)."""
+    qtbot.waitUntil(lambda: not window.presenter.settling, timeout=timeout)
 
 
 def wait_prepared(qtbot, window: MainWindow, timeout: int = 30_000) -> None:

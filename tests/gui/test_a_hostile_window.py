@@ -180,14 +180,41 @@ def test_deeply_nested_json_on_a_network_path_gets_a_message(qtbot, window, tmp_
     assert "nested too deeply" in problem
 
 
-def test_many_starts_and_rapid_changes_keep_memory_bounded(qtbot, window, tmp_path):
+def test_opening_and_playing_2000_starts_of_3_methods_stays_responsive_and_bounded(qtbot, window, tmp_path):
+    path = write_doc(tmp_path, starts_doc(2000, methods=3))
     before = rss_bytes()
-    assert open_file(qtbot, window, write_doc(tmp_path, starts_doc(2000, methods=3))) is None
+    with BlockProbe() as probe:
+        assert open_file(qtbot, window, path) is None
+        settle(0.3)
+    opening = probe.worst
     window.controller.set_speed(0)
-    window.toggle_play()
-    settle(2.0)
-    window.toggle_play()
-    open_file(qtbot, window, write_doc(tmp_path, starts_doc(500), "five-hundred.json"))
+    with BlockProbe() as probe:
+        window.toggle_play()
+        settle(2.0)
+        window.toggle_play()
+        settle(0.5)
+    assert window.controller.engine.n_runs == 6000 and window.controller.step_count > 50
+    assert rss_bytes() - before < GIB
+    assert opening < CONTENDED_BLOCK, f"opening: GUI thread blocked {opening * 1000:.0f} ms"
+    assert probe.worst < CONTENDED_BLOCK, f"playing: GUI thread blocked {probe.worst * 1000:.0f} ms"
+
+
+def test_rapid_changes_with_500_starts_keep_the_window_responsive_and_memory_bounded(qtbot, window, tmp_path):
+    assert open_file(qtbot, window, write_doc(tmp_path, starts_doc(500))) is None
+    before = rss_bytes()
+    with BlockProbe() as probe:  # one change at a time, as a person makes them
+        for k, landscape in enumerate(("rastrigin", "himmelblau", "ackley", "rastrigin")):
+            window.model.set_landscape(landscape)
+            settle(0.15)
+            window.model.set_seed(k)
+            settle(0.15)
+            window.model.set_max_steps(1000 + k)
+            settle(0.15)
+        settle(0.5)
+    assert window.model.max_steps == 1003 and window.model.seed == 3
+    assert rss_bytes() - before < GIB
+    assert probe.worst < CONTENDED_BLOCK, f"GUI thread blocked {probe.worst * 1000:.0f} ms"
+    # …and a burst of them (a file's worth of changes at once) is drawn once, memory still bounded.
     for k in range(12):
         window.model.set_landscape(("rastrigin", "himmelblau", "ackley")[k % 3])
         window.model.set_seed(k)

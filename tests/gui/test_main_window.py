@@ -12,7 +12,7 @@ from core.runs.engine import Engine
 from core.runs.results import collect_results
 from gui.style import thin_indices
 from gui.view.trail_item import MAX_DOTS
-from tests.gui.helpers import click_view, make_window, run_to_end, wait_prepared
+from tests.gui.helpers import click_view, make_window, run_to_end, wait_prepared, wait_settled
 
 
 @pytest.fixture
@@ -124,6 +124,7 @@ def test_closing_mid_run_ends_the_engine_process_quickly(qtbot, qtlog, window):
 def test_pause_step_and_reset(qtbot, window):
     window.model.set_starts([(1.0,)])
     window.controller.step(1)
+    wait_settled(qtbot, window)
     assert window.presenter.buffer.rows == 2 and window.table.column_texts("Steps") == ["1", "1"]
     window.step_action.trigger()
     assert window.presenter.buffer.rows == 3
@@ -191,6 +192,7 @@ def test_widening_the_domain_in_the_window_shows_the_new_minima(qtbot, window):
     assert any(abs(x + 8.7231) < 1e-3 for x, _ in stars) and len(stars) == 5
     window.model.set_starts([(-8.0,)])
     window.controller.step(300)
+    wait_settled(qtbot, window)
     reached, basin = window.table.column_texts("Reached"), window.table.column_texts("Basin")
     assert reached[0] == basin[0] == "global"  # GD from −8 settles at −8.72, now a listed global minimum
 

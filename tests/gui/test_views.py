@@ -11,7 +11,7 @@ from PySide6.QtGui import QImage
 
 from core.experiment.presets import PRESETS
 from gui.main_window import MainWindow
-from tests.gui.helpers import click_view, make_window, run_to_end, wait_prepared
+from tests.gui.helpers import click_view, make_window, run_to_end, wait_prepared, wait_settled
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -98,12 +98,14 @@ def test_presets_load_and_step(qtbot, window, preset_id):
     window.model.load_preset(PRESETS[preset_id])
     assert window.model.landscape.id == PRESETS[preset_id].landscape
     window.controller.step(20)
+    wait_settled(qtbot, window)
     assert window.presenter.buffer.rows == 21 and window.table.rowCount() == window.controller.engine.n_runs
 
 
 def test_sgdr_restarts_are_visible_in_the_learning_rate_plot(qtbot, window):
     window.model.load_preset(PRESETS["seed-lecture"])
     window.controller.step(250)
+    wait_settled(qtbot, window)
     sgd_curve = window.side.curves["lr"][2]  # gd, momentum, sgd (SGDR), annealing
     steps, rates = sgd_curve.getData()
     first_run = steps[: np.argmax(np.diff(steps) < 0) + 1] if np.any(np.diff(steps) < 0) else steps
