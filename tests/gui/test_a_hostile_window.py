@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -293,6 +294,20 @@ def test_a_failed_picture_export_on_the_command_line_exits_non_zero(
     err = capsys.readouterr().err
     assert REASONS[kind] in err and str(target) in err
     _check_kept(tmp_path / "out", previous)
+
+
+def test_an_animation_of_2000_frames_is_refused_before_any_work(tmp_path, capsys):
+    """Every frame is kept until the GIF is written: 2,000 frames once grew past 4 GB."""
+    target = tmp_path / "x.gif"
+    started = time.perf_counter()
+    assert (
+        cli_main(["export", "--preset", "seed-lecture", "-o", str(target), "--frames", "2000"], RENDERERS)
+        == 2
+    )
+    assert time.perf_counter() - started < 2.0
+    err = capsys.readouterr().err
+    assert "1,400,000,000 pixels: at most 400,000,000 (the GIF limit; at most 571 frames)" in err
+    assert not target.exists()
 
 
 def test_a_picture_of_1000_long_metropolis_runs_streams_in_bounded_memory(tmp_path):
