@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 from core.methods import METHODS
 from core.methods.schedules import SCHEDULE_PARAMS, SCHEDULES
 from core.params import ParamSpec
+from gui.windows.math_text import math_html, prose_html, statements
 
 SCHEDULE_NOTES = (
     "Momentum and Nesterov keep the classic form under a schedule: they equal PyTorch's SGD(momentum) / "
@@ -19,16 +20,29 @@ SCHEDULE_NOTES = (
 )
 
 
+# Serif like printed maths (Qt takes the first family installed); a hanging indent sets a wrapped
+# statement's continuation lines apart from the next statement.
+FORMULA_STYLE = (
+    "font-family:'STIX Two Text','Cambria','DejaVu Serif','Times New Roman',serif; font-size:large; "
+    "margin:2px 0 2px 36px; text-indent:-18px"
+)
+
+
+def rule_html(rule: str) -> str:
+    """``rule`` as formulas: one paragraph per statement (the parts between its ``;``)."""
+    return "".join(f'<p style="{FORMULA_STYLE}">{math_html(part)}</p>' for part in statements(rule))
+
+
 def _param_item(spec: ParamSpec) -> str:
     text = f"{spec.name} = {spec.default} ({spec.describe_range()}): {spec.description}"
-    return f"<li>{html.escape(text)}</li>"
+    return f"<li>{prose_html(text)}</li>"
 
 
 def _method_html(cls) -> str:
     specs = cls.own_params + ((cls.batch_param,) if cls.uses_schedule else ())
     return (
         f"<h3>{html.escape(cls.name)} <code>{cls.id}</code></h3>"
-        f"<p>{html.escape(cls.description)}</p><pre>{html.escape(cls.rule)}</pre>"
+        f"<p>{prose_html(cls.description)}</p>{rule_html(cls.rule)}"
         f"<p style='color:#555'>Parameters:</p><ul style='color:#555'>{''.join(map(_param_item, specs))}</ul>"
     )
 
