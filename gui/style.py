@@ -9,7 +9,6 @@ import numpy as np
 
 from core.experiment.spec import MethodSpec
 from core.methods import METHODS, get_method
-from core.studies.basins import DIVERGED, GLOBAL_ELSEWHERE, LOCAL_ELSEWHERE, NONE
 
 # In the order of core.methods.METHODS; relative luminance at most 0.11 (3:1 where a contour line
 # crosses the darkest surface colour). Methods the presets show together get clearly different hues
@@ -37,16 +36,8 @@ TRAIL_HALO_RGBA = (255, 255, 255, 210)  # the thin outline around each trail
 CURVE_COLOR = "#BDBDBD"  # a 1-D landscape's curve: light, so the dots of every method read on it
 ESCAPE_FILL = "#FFFFFF"  # escape events: white diamonds edged in black (no method's colour)
 METHOD_COLORS: dict[str, str] = {mid: PALETTE[i % len(PALETTE)] for i, mid in enumerate(METHODS)}
-START_SYMBOLS = ("o", "s", "t", "d", "p", "h", "star", "+", "x")
-# Colour-blind-safe colours for minima (global ones get the warm end), plus greys for the rest.
-MINIMUM_COLOURS = ("#EE7733", "#0077BB", "#33BBEE", "#009988", "#CC3311", "#EE3377", "#BBBBBB", "#44AA99")
-OTHER_COLOURS = {
-    NONE: "#FFFFFF",
-    DIVERGED: "#000000",
-    GLOBAL_ELSEWHERE: "#FFD27F",
-    LOCAL_ELSEWHERE: "#9ECAE1",
-}
-
+# (never the shapes that mean something else: ◆ an escape, ★ ▲ minima, × a diverged run)
+START_SYMBOLS = ("o", "s", "t", "p", "h", "t2", "t3", "+", "arrow_up")
 ERROR_COLOR = "#B00020"
 ERROR_STYLE = f"color: {ERROR_COLOR};"  # an error message
 ERROR_FIELD_STYLE = f"border: 2px solid {ERROR_COLOR};"  # a field holding a refused value
@@ -85,9 +76,3 @@ def method_color(method_id: str) -> str:
 def start_symbol(index: int) -> str:
     """The marker symbol of start point ``index`` (so starts differ by shape as well)."""
     return START_SYMBOLS[index % len(START_SYMBOLS)]
-
-
-def basin_colour(label: int) -> tuple[int, int, int]:
-    """The RGB colour of a basin label: a minimum's index (>= 0) or one of the other outcomes."""
-    hex_colour = MINIMUM_COLOURS[label % len(MINIMUM_COLOURS)] if label >= 0 else OTHER_COLOURS[label]
-    return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from core.studies.basins import DIVERGED, GLOBAL_ELSEWHERE, LOCAL_ELSEWHERE, NONE, BasinMap, success_row
 
 NO_VALUE = "—"  # shown for a median over no runs (e.g. none converged)
+NO_STEPS_WHY = "No run converged (each one stopped at the step limit or diverged), so there is no median"
+NO_LOSS_WHY = "No run ended with a finite loss, so there is no median"
 
 LABEL_NAMES = {
     NONE: "none",
@@ -19,11 +21,40 @@ LABEL_NAMES = {
 }
 
 
+KEY_NAMES = {
+    NONE: "no minimum",
+    DIVERGED: "diverged",
+    GLOBAL_ELSEWHERE: "global min outside the box",
+    LOCAL_ELSEWHERE: "local min outside the box",
+}
+
+
 def label_name(bmap: BasinMap, label: int) -> str:
+    """A basin label in full, for files: the minimum's kind and location, or the other outcome."""
     if label >= 0:
         m = bmap.minima[label]
         return f"{m.kind} ({', '.join(f'{v:.6g}' for v in m.location)})"
     return LABEL_NAMES[label]
+
+
+def key_name(bmap: BasinMap, label: int) -> str:
+    """A basin label for a colour key: "global min at (3, 2)", "local min at x = 1.57", "diverged"…"""
+    if label < 0:
+        return KEY_NAMES[label]
+    m = bmap.minima[label]
+    coords = [f"{v:.3g}" for v in m.location]
+    where = f"x = {coords[0]}" if len(coords) == 1 else f"({', '.join(coords)})"
+    return f"{m.kind} min at {where}"
+
+
+def is_global_label(bmap: BasinMap, label: int) -> bool:
+    """Whether runs with this label ended in a global minimum (inside the domain or outside it)."""
+    return label == GLOBAL_ELSEWHERE or (label >= 0 and bmap.minima[label].kind == "global")
+
+
+def loss_text(median_loss: float) -> str:
+    """A median final loss for a table: four significant digits, or "—" when no run's loss was finite."""
+    return NO_VALUE if math.isnan(median_loss) else f"{median_loss:.4g}"
 
 
 def steps_text(median_steps: float) -> str:

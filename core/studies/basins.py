@@ -9,6 +9,7 @@ column): they index ``BasinMap.minima``; ``NONE`` marks a run whose end flows to
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +22,7 @@ from core.minima.basins import GLOBAL_ELSEWHERE as GLOBAL_ELSEWHERE
 from core.minima.basins import LOCAL_ELSEWHERE as LOCAL_ELSEWHERE
 from core.minima.basins import NONE as NONE
 from core.minima.basins import labeller_for
-from core.progress import Progress, check_cancel
+from core.progress import Progress, check_cancel, checked_progress
 from core.runs.engine import DIVERGED as DIVERGED_STATUS
 from core.runs.engine import Engine
 
@@ -58,9 +59,18 @@ class BasinMap:
         return self.global_mask().mean(axis=1)
 
     def majority_label(self) -> np.ndarray:
-        """(S,): the most frequent label of each start over the seeds (ties: the lowest index)."""
+        """(S,): the most frequent label of each start over the seeds (ties: the lowest index); read-only."""
+        # Kept after the first call: drawing, the colour key and every hover over a map ask for it.
+        cached = self.__dict__.get("_majority")
+        if cached is None:
+            cached = self._count_majority()
+            cached.setflags(write=False)
+            object.__setattr__(self, "_majority", cached)  # a cache, not a field: the map stays frozen
+        return cached
+
+    def _count_majority(self) -> np.ndarray:
         if self.seeds == 1:
-            return self.labels[:, 0]
+            return self.labels[:, 0].copy()
         shifted = self.labels + 4  # LOCAL_ELSEWHERE → 0, …, NONE → 3, minima from 4
         counts = np.apply_along_axis(np.bincount, 1, shifted, minlength=len(self.minima) + 4)
         return counts.argmax(axis=1) - 4
@@ -94,8 +104,7 @@ def compute_basin_map(
     """
     if not 1 <= seeds <= MAX_SEEDS:
         raise ValueError(f"seeds must be 1..{MAX_SEEDS}")
-    if not get_method(spec.method).stochastic:
-        seeds = 1  # deterministic: every seed gives the same run
+    seeds = runs_per_start(spec, seeds)
     starts, shape = grid_starts(land, size)
     labeller = labeller_for(land)
     shape2 = (len(starts), seeds)
@@ -116,6 +125,35 @@ def compute_basin_map(
         progress(1.0)
     minima = tuple(labeller.minima)  # the landscape's, then any its flows found
     return BasinMap(land, spec, shape, starts, labels, steps, statuses, final_loss, minima)
+
+
+def runs_per_start(spec: MethodSpec, seeds: int) -> int:
+    """How many runs a map makes from each start: ``seeds`` for a stochastic method, else one (every
+    seed gives a deterministic method the same run)."""
+    return seeds if get_method(spec.method).stochastic else 1
+
+
+def compute_basin_maps(
+    land: Landscape,
+    specs: Sequence[MethodSpec],
+    size: int,
+    seeds: int = 1,
+    seed: int = 0,
+    max_steps: int = 1000,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> list[BasinMap]:
+    """``compute_basin_map`` for each spec, with one ``progress`` over all of them.
+
+    Each map's share of the progress is its share of the runs, so the time left estimated from the
+    fraction done does not jump when a one-run deterministic map is followed by a many-seed one."""
+    runs = np.array([runs_per_start(spec, seeds) for spec in specs], dtype=float)
+    bounds = np.concatenate([[0.0], np.cumsum(runs) / max(runs.sum(), 1.0)])
+    maps = []
+    for k, spec in enumerate(specs):
+        part = checked_progress(progress, cancel, float(bounds[k]), float(bounds[k + 1]))
+        maps.append(compute_basin_map(land, spec, size, seeds, seed, max_steps, part, cancel))
+    return maps
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """The Basins panel: compute basin-of-attraction maps for the selected methods (in a worker thread,
-with progress, time left and Cancel), show them, and tabulate the success rates."""
+with progress, time left and Cancel), show them with a key of their colours, and summarise the success
+rates in a bar chart and a table. Built for a narrow dock: it scrolls when it is taller than the dock.
+Maps of another landscape are never shown: changing the landscape clears them."""
 
 from __future__ import annotations
 
@@ -8,50 +10,56 @@ import io
 import math
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from core.files import atomic_write_text, write_problem
-from core.studies.basin_report import label_name, steps_text
-from core.studies.basins import MAX_GRID_1D, MAX_GRID_2D, MAX_SEEDS, BasinMap, compute_basin_map, success_row
+from core.studies.basin_report import key_name
+from core.studies.basins import MAX_GRID_1D, MAX_GRID_2D, MAX_SEEDS, BasinMap, compute_basin_maps, success_row
 from gui.file_dialogs import save_path
 from gui.model import AppModel
-from gui.style import method_color
-from gui.view.basin_maps import BasinMapsView, basin_rgb
+from gui.panels.basin_key import BasinKey
+from gui.panels.basin_summary import COLUMNS as COLUMNS
+from gui.panels.basin_summary import SuccessBars, SuccessTable
+from gui.style import display_label, method_color
+from gui.view.basin_maps import BasinMapsView, basin_rgb, key_entries, map_titles
 from gui.workers.base import TaskRunner
 
-COLUMNS = ("Method", "Global %", "Median steps", "Median loss", "Diverged %", "Runs")
+HOVER_HINT = "Hover over a map: the start, where it leads and the share of seeds reaching a global minimum."
+FIRST_ESTIMATE = 0.1  # no time left is shown before this fraction: the first maps are often the quick ones
 
 
-class _NumberItem(QTableWidgetItem):
-    """Sorts by its number, not its text; a missing number (NaN, shown "—") sorts after every number."""
+def steady_time_left(shown: float, estimate: float, fraction: float) -> float:
+    """The time left to show (-1: not yet): the estimate, but never more than the one shown before
+    unless it is far above it (then that one was wrong)."""
+    if fraction < FIRST_ESTIMATE or estimate < 0:
+        return -1.0
+    if shown < 0 or estimate > 2 * shown + 5:
+        return estimate
+    return min(shown, estimate)
 
-    def __init__(self, value: float, text: str):
-        super().__init__(text)
-        self.value = value
 
-    def sort_key(self) -> tuple[bool, float]:
-        return (math.isnan(self.value), 0.0 if math.isnan(self.value) else self.value)
-
-    def __lt__(self, other) -> bool:
-        other_key = other.sort_key() if isinstance(other, _NumberItem) else (False, 0.0)
-        return self.sort_key() < other_key
+def time_left_text(seconds: float) -> str:
+    """ "about 12 s left", "about 3 min left", or that it is still being estimated."""
+    if seconds < 0:
+        return "estimating time left…"
+    if seconds < 1:
+        return "almost done"
+    return f"about {seconds:.0f} s left" if seconds < 90 else f"about {seconds / 60:.0f} min left"
 
 
 class BasinPanel(QWidget):
-    """See the module docstring. ``mapsChanged`` fires when new maps are shown."""
+    """See the module docstring. ``mapsChanged`` fires when the maps shown change (new or cleared)."""
 
     message = Signal(str)
     mapsChanged = Signal()
@@ -61,6 +69,21 @@ class BasinPanel(QWidget):
         self.model = model
         self.maps: list[BasinMap] = []
         self.runner = TaskRunner(self)
+        self._left = -1.0
+        self._build_widgets()
+        self._build_layout()
+        self.compute.clicked.connect(self.start)
+        self.cancel.clicked.connect(self.runner.cancel)
+        self.export.clicked.connect(self._export_dialog)
+        self.runner.progressed.connect(self._on_progress)
+        self.runner.succeeded.connect(self._on_done)
+        self.runner.cancelled.connect(lambda: self._finish("Cancelled; the previous maps are kept."))
+        self.runner.failed.connect(lambda text: self._finish(f"Failed: {text}"))
+        self.maps_view.scene().sigMouseMoved.connect(self._on_hover)
+        model.landscapeChanged.connect(self._on_landscape)
+        self._on_landscape()
+
+    def _build_widgets(self) -> None:
         self.grid = QSpinBox()
         self.grid.setToolTip("Starts: N evenly spaced in 1-D (up to 5000), an N × N grid in 2-D (up to 256)")
         self.seeds = QSpinBox()
@@ -73,19 +96,21 @@ class BasinPanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.status = QLabel("Maps show which minimum each start leads to, for each ticked method.")
-        self.status.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setSortingEnabled(True)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.export = QPushButton("Export table…")
-        self.bars = pg.PlotWidget(title="Share of runs reaching a global minimum")
-        self.bars.setYRange(0, 1)
-        self.bars.setMaximumHeight(160)
+        self.hover = QLabel(HOVER_HINT)
+        self.bars_title = QLabel("Share of runs reaching a global minimum")
+        for label in (self.status, self.hover, self.bars_title):
+            label.setWordWrap(True)
         self.maps_view = BasinMapsView()
-        self.hover = QLabel()
-        layout = QVBoxLayout(self)
+        self.key = BasinKey()
+        self.bars = SuccessBars()
+        self.table = SuccessTable()
+        self.export = QPushButton("Export table…")
+        self.export.setToolTip("Save the success table as CSV")
+
+    def _build_layout(self) -> None:
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
         rows = ((QLabel("Grid"), self.grid, QLabel("Seeds"), self.seeds), (self.compute, self.cancel))
         for widgets in rows:
             row = QHBoxLayout()  # two short rows keep the dock narrow
@@ -95,56 +120,58 @@ class BasinPanel(QWidget):
             layout.addLayout(row)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
-        layout.addWidget(self.maps_view, 2)
-        layout.addWidget(self.hover)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.bars)
-        layout.addWidget(self.export)
-        self.compute.clicked.connect(self.start)
-        self.cancel.clicked.connect(self.runner.cancel)
-        self.export.clicked.connect(self._export_dialog)
-        self.runner.progressed.connect(self._on_progress)
-        self.runner.succeeded.connect(self._on_done)
-        self.runner.cancelled.connect(lambda: self._finish("Cancelled; the previous maps are kept."))
-        self.runner.failed.connect(lambda text: self._finish(f"Failed: {text}"))
-        self.maps_view.scene().sigMouseMoved.connect(self._on_hover)
-        model.landscapeChanged.connect(self._on_landscape)
-        self._on_landscape()
+        self.results = QWidget()  # everything about the maps shown: hidden while there are none
+        inner = QVBoxLayout(self.results)
+        inner.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.maps_view, self.key, self.hover, self.bars_title, self.bars, self.table):
+            inner.addWidget(widget)
+        inner.addWidget(self.export, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.results)
+        layout.addStretch(1)
+        self.results.setVisible(False)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
     # ---- computing ----------------------------------------------------------------------------------
     def start(self) -> None:
-        specs = self.model.enabled_specs()
-        if not specs:
+        if not self.model.enabled_specs():
             self.status.setText("Tick at least one method first.")
             return
         land, size, seeds, seed = self.model.landscape, self.grid.value(), self.seeds.value(), self.model.seed
-        steps = self.model.max_steps
-        specs = self.model.state.fitted_methods()
+        steps, specs = self.model.max_steps, self.model.state.fitted_methods()
 
         def task(state):
-            maps = []
-            for k, spec in enumerate(specs):
-
-                def part(fraction, k=k):
-                    state.progress((k + fraction) / len(specs))
-
-                maps.append(compute_basin_map(land, spec, size, seeds, seed, steps, part, state.cancel))
-            return maps
+            return compute_basin_maps(land, specs, size, seeds, seed, steps, state.progress, state.cancel)
 
         self.compute.setEnabled(False)
         self.cancel.setEnabled(True)
         self.progress.setValue(0)
+        self._left = -1.0
         self.status.setText("Computing…")
         self.runner.start(task)
 
     def _on_progress(self, fraction: float, left: float) -> None:
         self.progress.setValue(int(fraction * 1000))
-        eta = f"about {left:.0f} s left" if left >= 0 else "estimating time left…"
-        self.status.setText(f"Computing… {fraction:.0%}, {eta}")
+        self._left = steady_time_left(self._left, left, fraction)
+        self.status.setText(f"Computing… {fraction:.0%}, {time_left_text(self._left)}")
 
     def _on_done(self, maps: list[BasinMap]) -> None:
         self.show_maps(maps)
-        self._finish(f"Done: {len(maps)} map(s).")
+        diverged = [
+            t for m, t in zip(maps, map_titles(maps), strict=True) if success_row(m).diverged_share == 1
+        ]
+        note = (
+            f" Every run diverged for {', '.join(diverged)}: try a smaller step size (lr)."
+            if diverged
+            else ""
+        )
+        self._finish(f"Done: {len(maps)} map(s).{note}")
 
     def _finish(self, text: str) -> None:
         self.compute.setEnabled(True)
@@ -153,45 +180,47 @@ class BasinPanel(QWidget):
         self.message.emit(text)
 
     def _on_landscape(self) -> None:
-        dim = self.model.landscape.dim
-        self.grid.setRange(2, MAX_GRID_1D if dim == 1 else MAX_GRID_2D)
-        self.grid.setValue(1000 if dim == 1 else 64)
+        land = self.model.landscape
+        self.grid.setRange(2, MAX_GRID_1D if land.dim == 1 else MAX_GRID_2D)
+        self.grid.setValue(1000 if land.dim == 1 else 64)
+        notes = []
+        if self.runner.busy:  # its maps would be of the landscape before
+            self.runner.drop()
+            self.compute.setEnabled(True)
+            self.cancel.setEnabled(False)
+            self.progress.setValue(0)
+            notes.append("Stopped computing: the landscape changed.")
+        if self.maps and self.maps[0].landscape is not land:
+            notes.append(
+                f"The maps computed for {self.maps[0].landscape.name} were cleared: Compute maps again."
+            )
+            self.show_maps([])
+        if notes:
+            self.status.setText(" ".join(notes))
 
     # ---- showing ------------------------------------------------------------------------------------
     def show_maps(self, maps: list[BasinMap]) -> None:
-        self.maps = maps
-        self.maps_view.show_maps(maps)
-        self._fill_table(maps)
+        """Show these maps, their key and their summaries (none: all of it is hidden)."""
+        self.maps = list(maps)
+        if not self.maps:
+            self.progress.setValue(0)
+        self.results.setVisible(bool(self.maps))
+        self.maps_view.show_maps(self.maps, columns=None)
+        self.key.show_entries(key_entries(self.maps))
+        self.hover.setText(HOVER_HINT)
+        self.table.show_maps(self.maps)
+        shares = [success_row(bmap).global_share for bmap in self.maps]
+        self.bars.show_bars(
+            map_titles(self.maps), shares, [method_color(bmap.spec.method) for bmap in self.maps]
+        )
         self.mapsChanged.emit()
 
     def band_images(self) -> list[tuple[str, np.ndarray]]:
         """(label, RGB row) per 1-D map, for the bands under the landscape's curve."""
-        return [(bmap.spec.method, basin_rgb(bmap)) for bmap in self.maps if bmap.landscape.dim == 1]
-
-    def _fill_table(self, maps: list[BasinMap]) -> None:
-        self.table.setSortingEnabled(False)
-        self.table.setRowCount(len(maps))
-        self.bars.clear()
-        for row, bmap in enumerate(maps):
-            s = success_row(bmap)
-            cells = [
-                QTableWidgetItem(s.method),
-                _NumberItem(s.global_share, f"{s.global_share:.1%}"),
-                _NumberItem(s.median_steps, steps_text(s.median_steps)),
-                _NumberItem(s.median_final_loss, f"{s.median_final_loss:.6g}"),
-                _NumberItem(s.diverged_share, f"{s.diverged_share:.1%}"),
-                _NumberItem(s.runs, str(s.runs)),
-            ]
-            for col, cell in enumerate(cells):
-                self.table.setItem(row, col, cell)
-            bar = pg.BarGraphItem(
-                x=[row], height=[s.global_share], width=0.7, brush=method_color(bmap.spec.method)
-            )
-            self.bars.addItem(bar)
-        self.table.setSortingEnabled(True)
+        return [(display_label(bmap.spec), basin_rgb(bmap)) for bmap in self.maps if bmap.landscape.dim == 1]
 
     def table_csv(self) -> str:
-        """The success table as CSV; a median over no converged runs is an empty cell."""
+        """The success table as CSV; a median over no runs (none converged, all diverged) is an empty cell."""
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(
@@ -199,8 +228,8 @@ class BasinPanel(QWidget):
         )
         for bmap in self.maps:
             s = success_row(bmap)
-            steps = "" if math.isnan(s.median_steps) else s.median_steps
-            writer.writerow([s.method, s.global_share, steps, s.median_final_loss, s.diverged_share, s.runs])
+            steps, loss = ("" if math.isnan(v) else v for v in (s.median_steps, s.median_final_loss))
+            writer.writerow([s.method, s.global_share, steps, loss, s.diverged_share, s.runs])
         return out.getvalue()
 
     def _export_dialog(self) -> None:
@@ -225,7 +254,7 @@ class BasinPanel(QWidget):
         point = np.array([x] if bmap.landscape.dim == 1 else [x, y])
         i = int(np.argmin(np.linalg.norm(bmap.starts - point, axis=1)))
         start = ", ".join(f"{v:.4g}" for v in bmap.starts[i])
-        reached = label_name(bmap, int(bmap.majority_label()[i]))
+        reached = key_name(bmap, int(bmap.majority_label()[i]))
         share = bmap.global_fraction()[i]
         seeds = f"global in {share:.0%} of {bmap.seeds} seed(s)"
-        return f"{bmap.spec.to_text()}: start ({start}) → {reached}; {seeds}"
+        return f"{display_label(bmap.spec)}: start ({start}) → {reached}; {seeds}"
