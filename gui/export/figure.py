@@ -1,27 +1,33 @@
 """Figures for export: the landscape view (optionally with the side plots) and a caption line.
 
 One painting routine serves PNG (any scale: the views are painted as vectors into a larger
-image) and SVG (a ``QSvgGenerator``: pyqtgraph 0.14's own SVG exporter crashes with recent Qt,
-pyqtgraph issue #3485). Animated GIFs are frames of the view encoded with Pillow.
+image) and SVG (a ``QSvgGenerator``: pyqtgraph 0.14's own SVG exporter crashes with recent Qt).
+Animated GIFs are frames of the view encoded with Pillow.
+
+An SVG shows what the PNG shows, in vectors: while it is drawn the views' items paint as for an
+export (``vector_items``: no cached bitmaps, markers as paths), and ``render.svg_bytes`` corrects what
+Qt's SVG generator gets wrong (resolution, clipping, pixel-wide lines).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
-from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QGraphicsView
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 
 from core.experiment.spec import Experiment
 from core.files import atomic_write, atomic_write_bytes
+from gui.export.render import encoded_png, svg_bytes
 
 CAPTION_FONT_PT = 9
 SCALES = (1, 2, 4)
+NO_CACHE = QGraphicsItem.CacheMode.NoCache
 
 
 def caption_text(exp: Experiment, step: int | None = None) -> str:
@@ -101,34 +107,35 @@ def save_png(layout: FigureLayout, path: str | Path, scale: int = 1) -> QSize:
     return image.size()
 
 
-def encoded_png(image: QImage) -> bytes:
-    """The PNG bytes of ``image`` (encoded in memory: Qt reports a failed file write only as False,
-    without the reason, so the file is written by Python, which says why)."""
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
-        raise ValueError("Qt could not encode the image as PNG")
-    return bytes(buffer.data())
-
-
 def save_svg(layout: FigureLayout, path: str | Path, title: str = "Minima Lab figure") -> None:
-    """Write the figure as SVG through a QSvgGenerator (atomically): drawn into memory, checked, then
-    written by Python (a QSvgGenerator writing a file reports no error, and a full disk left it empty)."""
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    generator = QSvgGenerator()
-    generator.setOutputDevice(buffer)
-    generator.setSize(layout.size)
-    generator.setViewBox(QRectF(0, 0, layout.width, layout.height))
-    generator.setTitle(title)
-    generator.setDescription(layout.caption)
-    painter = QPainter()
-    if not painter.begin(generator):
-        raise ValueError("Qt could not start drawing the SVG")
-    layout.paint(painter)
-    if not painter.end() or buffer.size() == 0:
-        raise ValueError("Qt could not finish drawing the SVG")
-    atomic_write_bytes(path, bytes(buffer.data()))
+    """Write the figure as SVG (atomically), in vectors, as the PNG shows it."""
+    with vector_items([layout.view, *layout.side]):
+        svg = svg_bytes(layout.size, layout.view.logicalDpiX(), layout.paint, title, layout.caption)
+    atomic_write_bytes(path, svg)
+
+
+@contextmanager
+def vector_items(views: Sequence[QGraphicsView]) -> Iterator[None]:
+    """While in the block, the views' items paint as vectors (restored afterwards).
+
+    Two things put bitmaps in an SVG: an item cache (Qt then draws the item's cached pixmap, e.g. the
+    landscape's curve) and pyqtgraph's scatter plots, which stamp their symbols from a pixmap atlas.
+    pyqtgraph's own exporters tell each item it is being exported (``setExportMode``), and a scatter
+    plot then draws every symbol as a path (``drawSymbol``), at the same size in pixels."""
+    items = [item for view in views for item in view.scene().items()]
+    cached = [(item, item.cacheMode()) for item in items if item.cacheMode() != NO_CACHE]
+    exported = [item for item in items if hasattr(item, "setExportMode")]
+    for item, _ in cached:
+        item.setCacheMode(NO_CACHE)
+    for item in exported:
+        item.setExportMode(True, {"antialias": True})
+    try:
+        yield
+    finally:
+        for item in exported:
+            item.setExportMode(False)
+        for item, mode in cached:
+            item.setCacheMode(mode)
 
 
 def qimage_to_pil(image: QImage) -> Image.Image:
