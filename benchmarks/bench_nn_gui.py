@@ -63,7 +63,7 @@ def main() -> None:
     window.show()
     app.processEvents()
     panel = window.landscape_panel
-    panel.tree.setCurrentItem(panel.items["nn-plain"])
+    panel.choose("nn-plain")
     seconds, late = watch(app, lambda: window.model.landscape.id == "nn-plain")
     report("prepare nn-plain from the landscape list", seconds, late)
     t0 = time.perf_counter()

@@ -66,6 +66,17 @@ class Landscape:
     def upper(self) -> np.ndarray:
         return np.array([hi for _, hi in self.domain], dtype=float)
 
+    @property
+    def axis_names(self) -> tuple[str, ...]:
+        """What each coordinate is called on the view's axes (a model's parameters on a data
+        landscape)."""
+        return ("x", "y")[: self.dim]
+
+    @property
+    def value_name(self) -> str:
+        """What the value is called (``f``; ``L`` for a model's loss)."""
+        return "f"
+
     @cached_property
     def scale(self) -> float:
         """The largest side of the domain box: the natural length unit of this landscape (asked for in

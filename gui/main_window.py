@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import sys
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -11,6 +12,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from core.experiment.presets import PRESETS
+from core.landscapes.registry import LANDSCAPES
+from core.minima.surface import warm_surfaces
 from gui.export.export_actions import ExportActions
 from gui.export.figure import FigureLayout, caption_text
 from gui.file_actions import FileActions
@@ -32,6 +35,7 @@ from gui.workers.engine_runner import GIL_SWITCH_INTERVAL, RunController
 from gui.workers.preparer import Preparer
 
 CHUNK_STEP = 50  # Shift+→
+WARM_AFTER_MS = 1500  # the built-in surfaces are computed this long after the window opens
 COLOUR_SCALES = {
     "auto": "&Automatic (log where f spans decades)",
     "linear": "&Linear in f",
@@ -79,6 +83,8 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_settings()
         self.reload()
+        self._stop_warming = threading.Event()
+        QTimer.singleShot(WARM_AFTER_MS, self, self._warm_surfaces)
         # Everything built so far lives as long as the window: keep it out of the collector's
         # full scans, which otherwise pause the event loop for tens of milliseconds mid-stream.
         gc.freeze()
@@ -112,8 +118,9 @@ class MainWindow(QMainWindow):
         self.docks["Plots"].raise_()
         # The view gets the room: side columns at their working widths (a saved layout overrides this).
         docks = self.docks
-        self.resizeDocks([docks["Landscape"], docks["Plots"]], [290, 380], Qt.Orientation.Horizontal)
-        self.resizeDocks([docks["Landscape"], docks["Methods"]], [380, 300], Qt.Orientation.Vertical)
+        self.resizeDocks([docks["Landscape"], docks["Plots"]], [300, 340], Qt.Orientation.Horizontal)
+        self.resizeDocks([docks["Results"]], [170], Qt.Orientation.Vertical)  # five rows; the view first
+
         self.statusBar().addPermanentWidget(self.preparer.progress)
         self.statusBar().addPermanentWidget(self.preparer.progress.label)
         self.statusBar().addPermanentWidget(self.state_label)
@@ -179,6 +186,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.model.changed.connect(self.reload_soon)
+        self.model.landscapeChanged.connect(lambda: QTimer.singleShot(0, self, self.fit_left_column))
         self.model.viewChanged.connect(self._apply_view_options)
         bind_view_option(self.model, "log_loss", self.side.log_loss)
         self._apply_view_options()
@@ -290,7 +298,38 @@ class MainWindow(QMainWindow):
             self.settings, self.model, self.preparer, lambda text: self.show_message(text, 15000)
         )
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        if event.size().height() != event.oldSize().height():
+            QTimer.singleShot(0, self, self.fit_left_column)
+
+    def fit_left_column(self) -> None:
+        """The Landscape dock as tall as its contents (at most what leaves Methods its own), the Methods
+        dock the rest: at 1280×720 both show every control without scrolling."""
+        landscape, methods = self.docks["Landscape"], self.docks["Methods"]
+        landscape.widget().updateGeometry()  # (its boxes may have changed: its width follows them)
+        if not all(d.isVisible() and not d.isFloating() for d in (landscape, methods)):
+            return
+        if self.dockWidgetArea(landscape) != self.dockWidgetArea(methods):
+            return
+        total = landscape.height() + methods.height()
+        title = landscape.height() - landscape.widget().height()
+        need = self.landscape_panel.heightForWidth(landscape.widget().viewport().width()) + title
+        methods_need = self.methods_panel.heightForWidth(methods.widget().width())
+        room = total - max(methods_need, self.methods_panel.minimumSizeHint().height()) - title
+        need = max(min(need, room), total // 4)
+        if abs(need - landscape.height()) > 2:  # (a resize lays the whole window out again)
+            self.resizeDocks([landscape, methods], [need, total - need], Qt.Orientation.Vertical)
+
+    def _warm_surfaces(self) -> None:
+        """The built-in surfaces computed in the background: choosing one then draws it at once."""
+        lands = [land for land in LANDSCAPES.values() if land.dim == 2]
+        threading.Thread(
+            target=warm_surfaces, args=(lands, 0.02, self._stop_warming), name="warm-surfaces", daemon=True
+        ).start()
+
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self._stop_warming.set()
         self.presenter.discard_pending()
         self.controller.stop()  # the engine's process ends and is joined
         stop_workers(self)  # basin maps, network slices and the analysis windows' studies

@@ -52,6 +52,7 @@ class AppModel(QObject):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self._state = ExperimentState(get_landscape(DEFAULT_LANDSCAPE), (), view=DEFAULT_VIEW)
+        self._marks: tuple[int, ...] = ()  # each start's marker number (see ``start_marks``)
 
     # ---- reading ------------------------------------------------------------------------------------
     @property
@@ -66,6 +67,14 @@ class AppModel(QObject):
     @property
     def starts(self) -> list[tuple[float, ...]]:
         return list(self._state.starts)
+
+    @property
+    def start_marks(self) -> list[int]:
+        """Each start's marker number (its shape): kept when another start is added or removed, so a
+        start keeps its shape; numbered afresh when the starts are replaced."""
+        if len(self._marks) != len(self._state.starts):
+            return list(range(len(self._state.starts)))
+        return list(self._marks)
 
     @property
     def seed(self) -> int:
@@ -103,10 +112,20 @@ class AppModel(QObject):
 
     def set_landscape_object(self, land: Landscape) -> None:
         """Use an already built landscape (a typed formula, or a data landscape with new data)."""
-        starts = _kept_starts(land, self._state.starts)
-        self._commit(self._state.replace(landscape=land, starts=starts), self.landscapeChanged)
+        starts, marks = self._starts_kept_on(land)
+        self._commit(self._state.replace(landscape=land, starts=starts))
+        self._marks = marks
+        self.landscapeChanged.emit()
         self.startsChanged.emit()
         self.changed.emit()
+
+    def _starts_kept_on(self, land: Landscape) -> tuple[tuple[tuple[float, ...], ...], tuple[int, ...]]:
+        """The starts that still make sense on ``land`` (right dimension, not far outside its domain),
+        and their marks."""
+        starts, marks = self._state.starts, self.start_marks
+        refused = refused_starts(land, starts)
+        kept = [k for k, out in enumerate(refused) if not out]
+        return tuple(starts[k] for k in kept), tuple(marks[k] for k in kept)
 
     def set_domain(self, domain: tuple[tuple[float, float], ...]) -> None:
         land = self.landscape
@@ -114,8 +133,11 @@ class AppModel(QObject):
             new = get_landscape(land.id, land.with_domain(domain).domain)
         else:
             new = land.with_domain(domain)
-        self._commit(self._state.replace(landscape=new, starts=_kept_starts(new, self._state.starts)))
+        starts, marks = self._starts_kept_on(new)
+        self._commit(self._state.replace(landscape=new, starts=starts))
+        self._marks = marks
         self.landscapeChanged.emit()
+        self.startsChanged.emit()
         self.changed.emit()
 
     # ---- methods ------------------------------------------------------------------------------------
@@ -148,17 +170,24 @@ class AppModel(QObject):
         self.changed.emit()
 
     # ---- starts -------------------------------------------------------------------------------------
-    def set_starts(self, starts: list[tuple[float, ...]]) -> None:
+    def set_starts(self, starts: list[tuple[float, ...]], marks: list[int] | None = None) -> None:
+        """Replace the starts (numbered afresh, or with ``marks``: see ``start_marks``)."""
         points = tuple(tuple(float(v) for v in p) for p in starts)
-        self._commit(self._state.replace(starts=points), self.startsChanged)
+        self._commit(self._state.replace(starts=points))
+        self._marks = tuple(range(len(points)) if marks is None else marks)
+        self.startsChanged.emit()
         self.changed.emit()
 
     def add_start(self, point: tuple[float, ...]) -> None:
-        self.set_starts([*self.starts, point])
+        marks = self.start_marks
+        free = min(set(range(len(marks) + 1)) - set(marks))  # the lowest number no start has
+        self.set_starts([*self.starts, point], [*marks, free])
 
     def remove_start(self, index: int) -> None:
         if 0 <= index < len(self.starts):
-            self.set_starts(self.starts[:index] + self.starts[index + 1 :])
+            starts, marks = self.starts, self.start_marks
+            del starts[index], marks[index]
+            self.set_starts(starts, marks)
 
     # ---- run settings -------------------------------------------------------------------------------
     def set_seed(self, seed: int) -> None:
@@ -187,6 +216,7 @@ class AppModel(QObject):
         parked = tuple(s for s in state.parked if s.method not in seen)
         view = ViewOptions({**DEFAULT_VIEW, **state.view})
         self._commit(state.replace(methods=methods, parked=parked, view=view))
+        self._marks = ()  # (numbered afresh)
         for signal in (
             self.stateLoaded,
             self.landscapeChanged,
@@ -211,9 +241,3 @@ class AppModel(QObject):
         self._state = state.check()
         if signal is not None:
             signal.emit()
-
-
-def _kept_starts(land: Landscape, starts: tuple[tuple[float, ...], ...]) -> tuple[tuple[float, ...], ...]:
-    """The starts that still make sense on ``land`` (right dimension, not far outside its domain)."""
-    refused = refused_starts(land, starts)
-    return tuple(point for point, out in zip(starts, refused, strict=True) if not out)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -39,14 +39,22 @@ def make_action(
     return action
 
 
+class _Scrolling(QScrollArea):
+    """At least as wide as its widget needs (which changes: a panel's boxes come and go), with room for
+    the scroll bar; it scrolls only up and down."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        width = self.widget().minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+        return QSize(width, super().minimumSizeHint().height())
+
+
 def scrolling(widget: QWidget) -> QScrollArea:
     """``widget`` in a scroll area: on a short screen it scrolls instead of squashing its boxes."""
-    area = QScrollArea()
+    area = _Scrolling()
     area.setWidget(widget)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    area.setMinimumWidth(widget.minimumSizeHint().width() + area.verticalScrollBar().sizeHint().width())
     return area
 
 
@@ -105,9 +113,20 @@ def close_on_escape(window: QWidget) -> None:
     window.installEventFilter(_EscapeCloses(window))
 
 
+class _ErrorLabel(QLabel):
+    """Shown only while it has text (an empty one would still take a row of its panel)."""
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        super().setText(text)
+        self.setVisible(bool(text))
+
+    def clear(self) -> None:
+        self.setText("")
+
+
 def error_label() -> QLabel:
     """A red, word-wrapped label for input errors; hidden while it has no text."""
-    label = QLabel()
+    label = _ErrorLabel()
     label.setStyleSheet(ERROR_STYLE)
     label.setWordWrap(True)
     label.setVisible(False)

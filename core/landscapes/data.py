@@ -2,7 +2,7 @@
 
 ``L(θ) = mean_i ½ (model(θ, xᵢ) − yᵢ)²`` over the samples ``(xᵢ, yᵢ)`` of a :class:`Dataset`. The
 full-data loss is the landscape's ``value_fn``/``grad_fn``; ``batch_value``/``batch_grad`` give the
-loss of each point over its own minibatch, drawn by :class:`MinibatchSampler` (stochastic gradients).
+loss of each point over its own minibatch, drawn by ``core.methods.batching.MinibatchSampler``.
 
 Models (``DataLandscape.model``):
 
@@ -60,6 +60,8 @@ def _rbf(theta: np.ndarray, x: np.ndarray, jac: bool) -> tuple[np.ndarray, list[
     return pred, ([2.0 * d * pred, bump] if jac else None)
 
 
+# id -> the names of its parameters (the view's axes)
+PARAMETER_NAMES = {"sine": ("w",), "sine-phase": ("w", "b"), "rbf": ("a", "c")}
 # id -> (number of parameters, model function)
 MODELS: dict[str, tuple[int, ModelFn]] = {
     "sine": (1, _sine),
@@ -155,6 +157,20 @@ class DataLandscape(SearchedLandscape):
         object.__setattr__(self, "grid_cache", {})  # a copy with other data must not see the old grids
         object.__setattr__(self, "value_fn", _FullLoss(self.model, x, y, grad=False))
         object.__setattr__(self, "grad_fn", _FullLoss(self.model, x, y, grad=True))
+
+    @property
+    def axis_names(self) -> tuple[str, ...]:
+        return PARAMETER_NAMES[self.model]
+
+    @property
+    def value_name(self) -> str:
+        return "L"
+
+    def predict(self, theta: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """The model's prediction at inputs ``x`` (B,) for parameters ``theta`` (dim,): (B,)."""
+        theta = np.asarray(theta, dtype=float).reshape(1, self.dim)
+        with np.errstate(all="ignore"):
+            return MODELS[self.model][1](theta, np.asarray(x, dtype=float)[None, :], False)[0][0]
 
     @property
     def n_samples(self) -> int:
@@ -371,55 +387,3 @@ def _row(number: int, fields: list[str], values: list[float | None]) -> tuple[fl
         if np.isinf(value):
             raise DataFileError(f"line {number}: {text!r} is infinite; only finite numbers are allowed")
     return values[0], values[1]
-
-
-# --- minibatches -----------------------------------------------------------------------------------
-
-
-class MinibatchSampler:
-    """Minibatches drawn without replacement within each epoch, independently for each run.
-
-    Every run walks through its own random permutation of the samples, ``batch_size`` at a time;
-    each epoch is ``n_samples // batch_size`` batches and starts with fresh permutations, so the
-    ``n_samples % batch_size`` samples left over at the end are dropped for that epoch (different
-    ones each epoch) and no sample repeats within a run's epoch. All runs advance in lockstep.
-    """
-
-    def __init__(self, n_samples: int, batch_size: int, n_runs: int, rng: np.random.Generator):
-        if n_samples < 1:
-            raise ValueError(f"n_samples={n_samples} must be at least 1")
-        if not 1 <= batch_size <= n_samples:
-            raise ValueError(f"batch_size={batch_size} must be between 1 and the sample count ({n_samples})")
-        if n_runs < 0:
-            raise ValueError(f"n_runs={n_runs} must not be negative")
-        self.n_samples, self.batch_size, self.rng = int(n_samples), int(batch_size), rng
-        self.batches_per_epoch = self.n_samples // self.batch_size
-        self.epoch = 0  # epochs started so far
-        self._n_runs = int(n_runs)
-        self._perm: np.ndarray | None = None  # (runs, n) permutations of the current epoch
-        self._next = self.batches_per_epoch  # index of the next batch in the epoch: full, so shuffle first
-
-    @property
-    def n_runs(self) -> int:
-        """The number of runs still drawing batches."""
-        return self._n_runs
-
-    def next_batches(self) -> np.ndarray:
-        """The next batch of sample indices for every run: an int array (n_runs, batch_size)."""
-        if self._next >= self.batches_per_epoch:
-            order = np.broadcast_to(np.arange(self.n_samples), (self._n_runs, self.n_samples))
-            self._perm = self.rng.permuted(order, axis=1)
-            self._next = 0
-            self.epoch += 1
-        start = self._next * self.batch_size
-        self._next += 1
-        return self._perm[:, start : start + self.batch_size].copy()
-
-    def keep(self, mask: np.ndarray) -> None:
-        """Keep only the runs where ``mask`` (bool, one per run) is true, in order."""
-        mask = np.asarray(mask, dtype=bool)
-        if mask.shape != (self._n_runs,):
-            raise ValueError(f"mask must have shape ({self._n_runs},), got {mask.shape}")
-        self._n_runs = int(mask.sum())
-        if self._perm is not None:
-            self._perm = self._perm[mask]

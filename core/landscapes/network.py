@@ -231,6 +231,14 @@ class NNSliceLandscape(SearchedLandscape):
     seed: int | None = field(default=None, compare=False, repr=False)
     expensive: ClassVar[bool] = True
 
+    @property
+    def axis_names(self) -> tuple[str, ...]:
+        return ("α (direction d₁)", "β (direction d₂)")
+
+    @property
+    def value_name(self) -> str:
+        return "loss"
+
     def __post_init__(self) -> None:
         if not isinstance(self.mlp, MLP) or any(
             v is None for v in (self.center, self.d1, self.d2, self.X, self.y)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.landscape import Landscape
-from core.landscapes.data import DataLandscape, MinibatchSampler
+from core.landscapes.data import DataLandscape
 
 
 def check_batch_size(land: Landscape, batch_size: int, method: str) -> None:
@@ -61,3 +61,52 @@ def gradient_pair(land: DataLandscape, point: np.ndarray, idx: np.ndarray) -> tu
     """The full-data gradient and the minibatch gradient at ``point``."""
     p = np.asarray(point, dtype=float).reshape(1, land.dim)
     return land.grad_fn(p)[0], land.batch_grad(p, np.asarray(idx)[None, :])[0]
+
+
+class MinibatchSampler:
+    """Minibatches drawn without replacement within each epoch, independently for each run.
+
+    Every run walks through its own random permutation of the samples, ``batch_size`` at a time;
+    each epoch is ``n_samples // batch_size`` batches and starts with fresh permutations, so the
+    ``n_samples % batch_size`` samples left over at the end are dropped for that epoch (different
+    ones each epoch) and no sample repeats within a run's epoch. All runs advance in lockstep.
+    """
+
+    def __init__(self, n_samples: int, batch_size: int, n_runs: int, rng: np.random.Generator):
+        if n_samples < 1:
+            raise ValueError(f"n_samples={n_samples} must be at least 1")
+        if not 1 <= batch_size <= n_samples:
+            raise ValueError(f"batch_size={batch_size} must be between 1 and the sample count ({n_samples})")
+        if n_runs < 0:
+            raise ValueError(f"n_runs={n_runs} must not be negative")
+        self.n_samples, self.batch_size, self.rng = int(n_samples), int(batch_size), rng
+        self.batches_per_epoch = self.n_samples // self.batch_size
+        self.epoch = 0  # epochs started so far
+        self._n_runs = int(n_runs)
+        self._perm: np.ndarray | None = None  # (runs, n) permutations of the current epoch
+        self._next = self.batches_per_epoch  # index of the next batch in the epoch: full, so shuffle first
+
+    @property
+    def n_runs(self) -> int:
+        """The number of runs still drawing batches."""
+        return self._n_runs
+
+    def next_batches(self) -> np.ndarray:
+        """The next batch of sample indices for every run: an int array (n_runs, batch_size)."""
+        if self._next >= self.batches_per_epoch:
+            order = np.broadcast_to(np.arange(self.n_samples), (self._n_runs, self.n_samples))
+            self._perm = self.rng.permuted(order, axis=1)
+            self._next = 0
+            self.epoch += 1
+        start = self._next * self.batch_size
+        self._next += 1
+        return self._perm[:, start : start + self.batch_size].copy()
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Keep only the runs where ``mask`` (bool, one per run) is true, in order."""
+        mask = np.asarray(mask, dtype=bool)
+        if mask.shape != (self._n_runs,):
+            raise ValueError(f"mask must have shape ({self._n_runs},), got {mask.shape}")
+        self._n_runs = int(mask.sum())
+        if self._perm is not None:
+            self._perm = self._perm[mask]

@@ -21,7 +21,7 @@ from core.minima.grid import contour_levels, display_grid, display_values, needs
 # Points of all contour lines together: Ackley's ripples trace 168,000, which cost 45 ms to build and
 # 80 ms to paint; past this budget the shortest lines (the smallest rings) are left out first.
 MAX_CONTOUR_POINTS = 40_000
-_CACHE_SIZE = 8
+_CACHE_SIZE = 16  # every built-in 2-D landscape (see ``warm_surfaces``) and a few more
 _CACHE: OrderedDict[tuple[int, str], tuple[Landscape, Surface]] = OrderedDict()
 SCALES = ("auto", "linear", "log")
 _GUARD = threading.Lock()
@@ -67,6 +67,16 @@ def surface_of(land: Landscape, scale: str = "auto") -> Surface:
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return surface
+
+
+def warm_surfaces(lands: list[Landscape], pause: float = 0.02, stop: threading.Event | None = None) -> None:
+    """Compute the (default-scale) surfaces of ``lands`` ahead of time, pausing ``pause`` seconds
+    between two (a background thread's work: the window's thread then finds them remembered when one is
+    chosen, instead of spending 5–20 ms on it). Stops early once ``stop`` is set."""
+    for land in lands:
+        if stop is not None and stop.wait(pause):
+            return
+        surface_of(land)
 
 
 def _surface(land: Landscape, scale: str) -> Surface:

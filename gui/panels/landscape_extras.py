@@ -6,14 +6,15 @@ import importlib
 import sys
 import threading
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -27,7 +28,7 @@ from core.limits import MAX_SEED
 from gui.file_dialogs import open_path
 from gui.model import AppModel
 from gui.panels.nn_box import NNBox
-from gui.style import ERROR_STYLE
+from gui.qt_helpers import error_label
 from gui.workers.preparer import Preparer
 
 ALLOWED_HELP = (
@@ -58,9 +59,7 @@ class FormulaBox(QGroupBox):
         self.help = QLabel(ALLOWED_HELP)
         self.help.setWordWrap(True)
         self.help.setStyleSheet("color: #555;")
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
+        self.error = error_label()
         row = QHBoxLayout()
         row.addWidget(self.edit, 1)
         row.addWidget(self.apply)
@@ -131,23 +130,26 @@ class DatasetBox(QGroupBox):
         self.seed.setRange(0, MAX_SEED)
         self.seed.setToolTip("Seed of the generated data")
         self.generate = QPushButton("Generate")
-        self.load = QPushButton("Load CSV…")
-        self.load.setToolTip("x,y pairs, one per line (a header line is allowed)")
+        self.load = QPushButton("CSV…")
+        self.load.setToolTip("Load the data from a CSV file: x,y pairs, one a line (a header line allowed)")
         self.source = QLabel()
         self.source.setWordWrap(True)
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        form = QFormLayout(self)
-        form.addRow("Samples", self.size)
-        form.addRow("Noise", self.noise)
-        form.addRow("Data seed", self.seed)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.generate)
-        buttons.addWidget(self.load)
-        form.addRow(buttons)
-        form.addRow(self.source)
-        form.addRow(self.error)
+        self.error = error_label()
+        grid = QGridLayout(self)  # compact: the Landscape dock fits 1280×720 with it
+        grid.setContentsMargins(6, 4, 6, 4)
+        grid.setVerticalSpacing(3)
+        for row, pairs in enumerate(
+            ((("Samples", self.size), ("Noise", self.noise)), (("Seed", self.seed),))
+        ):
+            for k, (name, field) in enumerate(pairs):
+                grid.addWidget(QLabel(name), row, 2 * k)
+                grid.addWidget(field, row, 2 * k + 1)
+        grid.addWidget(self.generate, 1, 2)
+        grid.addWidget(self.load, 1, 3)
+        grid.addWidget(self.source, 2, 0, 1, 4)
+        grid.addWidget(self.error, 3, 0, 1, 4)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
         self.generate.clicked.connect(self.regenerate)
         self.load.clicked.connect(self._load_dialog)
 
@@ -170,11 +172,21 @@ class DatasetBox(QGroupBox):
             return land.with_dataset(load_csv_dataset_apart(path, state.cancel))
 
         self.error.clear()
-        self.preparer.prepare("Reading the data file…", build, self.model.set_landscape_object, self._refuse)
+        self.preparer.prepare(
+            "Reading the data file…", build, self.model.set_landscape_object, self._refuse_file
+        )
 
     def _refuse(self, problem: str) -> None:
         self.error.setText(problem)
-        self.message.emit(f"Data file refused: {problem}")
+        self.message.emit(f"Data refused: {problem}")
+
+    def _refuse_file(self, problem: str) -> None:
+        """A file the user chose is refused where they will see it: a message box (not modal: nothing
+        waits on it) as well as the box's own note."""
+        self._refuse(problem)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Data file refused", problem, parent=self.window())
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     def _load_dialog(self) -> None:
         path = open_path(self, "Load x,y data", "CSV files (*.csv *.txt);;All files (*)")

@@ -2,42 +2,32 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QGridLayout,
-    QLabel,
-    QLineEdit,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from core.landscape import Landscape
 from core.landscapes.registry import FORMULA_PREFIX, LANDSCAPES, data_landscape_ids, get_landscape, is_nn_id
 from gui.model import AppModel
+from gui.panels.landscape_chooser import LandscapeChooser
 from gui.panels.landscape_extras import LandscapeExtras
 from gui.panels.nn_box import nn_items
-from gui.qt_helpers import bind_view_option
-from gui.style import ERROR_STYLE
+from gui.qt_helpers import bind_view_option, error_label
 from gui.workers.preparer import Preparer
 
 CUSTOM = "__custom__"
 
 
 class LandscapePanel(QWidget):
-    """Landscapes grouped 1-D / 2-D, a description, the domain fields and the minima toggle."""
+    """The landscape chooser (grouped 1-D / 2-D / data / networks / formula), a description, the
+    domain fields and the minima toggle."""
 
     message = Signal(str)
 
     def __init__(self, model: AppModel, preparer: Preparer, parent=None):
         super().__init__(parent)
         self.model, self.preparer = model, preparer
-        self.tree = QTreeWidget()
-        self.tree.setHeaderHidden(True)
-        self.tree.setMinimumHeight(110)  # scrolls: the domain and options below stay in view
-        self.items: dict[str, QTreeWidgetItem] = {}
+        self.chooser = LandscapeChooser()
+        self.chooser.setToolTip("The loss landscape the runs descend")
         data = [get_landscape(i) for i in data_landscape_ids()]
         groups = (
             ("1-D curves", [la for la in LANDSCAPES.values() if la.dim == 1]),
@@ -45,40 +35,34 @@ class LandscapePanel(QWidget):
             ("Data: a model's loss (minibatches)", data),
         )
         for title, lands in groups:
-            group = QTreeWidgetItem(self.tree, [title])
-            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.chooser.add_heading(title)
             for land in lands:
-                item = QTreeWidgetItem(group, [land.name])
-                item.setData(0, Qt.ItemDataRole.UserRole, land.id)
-                item.setToolTip(0, f"{land.description}\n{land.formula}")
-                self.items[land.id] = item
-        group = QTreeWidgetItem(self.tree, ["Neural-network slices (two moons)"])
-        group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                self.chooser.add_entry(land.id, land.name, f"{land.description}\n{land.formula}")
+        self.chooser.add_heading("Neural-network slices (two moons)")
         for land_id, label, tooltip in nn_items():
-            item = QTreeWidgetItem(group, [label])
-            item.setData(0, Qt.ItemDataRole.UserRole, land_id)
-            item.setToolTip(0, tooltip)
-            self.items[land_id] = item
-        custom = QTreeWidgetItem(self.tree, ["Custom formula…"])
-        custom.setData(0, Qt.ItemDataRole.UserRole, CUSTOM)
-        custom.setToolTip(0, "Type f(x) or f(x, y)")
-        self.items[CUSTOM] = custom
-        self.tree.expandAll()
+            self.chooser.add_entry(land_id, label, tooltip)
+        self.chooser.add_heading("Your own")
+        self.chooser.add_entry(CUSTOM, "Custom formula…", "Type f(x) or f(x, y)")
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.domain_edits = [QLineEdit() for _ in range(4)]
-        domain = QGridLayout()
+        domain = QHBoxLayout()  # x [min] [max]  y [min] [max]: one row
+        self.axis_labels = [QLabel("x"), QLabel("y")]
         for i, (edit, name) in enumerate(
             zip(self.domain_edits, ("x min", "x max", "y min", "y max"), strict=True)
         ):
+            if i % 2 == 0:
+                domain.addWidget(self.axis_labels[i // 2])
             edit.setToolTip(f"Domain: {name} (press Enter to apply)")
             edit.setPlaceholderText(name)
+            edit.setMinimumWidth(36)
             edit.editingFinished.connect(self._apply_domain)
-            domain.addWidget(edit, i // 2, i % 2)
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.show_minima = QCheckBox("Show known minima (★ global, ▲ local, ☆ lowest on the edge)")
+            domain.addWidget(edit, 1)
+        self.error = error_label()
+        self.show_minima = QCheckBox("Show known minima")
+        self.show_minima.setToolTip(
+            "★ global minima, ▲ local ones, ☆ the box's lowest point when it is on the edge"
+        )
         bind_view_option(model, "show_minima", self.show_minima)
         self.extras = LandscapeExtras(model, preparer)
         self.extras.formula.message.connect(self.message)
@@ -86,18 +70,24 @@ class LandscapePanel(QWidget):
         self.extras.nn.message.connect(self.message)
         self.extras.nn.finished.connect(self._on_nn_finished)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.tree, 1)
+        layout.setContentsMargins(6, 4, 6, 4)  # (compact: the left column fits 1280×720)
+        layout.setSpacing(4)
+        layout.addWidget(self.chooser)
         layout.addWidget(self.extras)
         layout.addWidget(self.description)
         layout.addLayout(domain)
         layout.addWidget(self.error)
         layout.addWidget(self.show_minima)
-        self.tree.currentItemChanged.connect(self._on_select)
+        layout.addStretch(1)
+        self.chooser.chosen.connect(self._on_select)
         model.landscapeChanged.connect(self._sync)
         self._sync()
 
-    def _on_select(self, item: QTreeWidgetItem | None, _previous=None) -> None:
-        landscape_id = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+    def choose(self, landscape_id: str) -> None:
+        """Pick ``landscape_id`` in the chooser, as a person does."""
+        self.chooser.choose(landscape_id)
+
+    def _on_select(self, landscape_id: str) -> None:
         if landscape_id and self.extras.nn.busy:
             self.extras.nn.cancel(superseded=True)  # the latest choice wins
         if landscape_id and landscape_id != CUSTOM:
@@ -115,7 +105,8 @@ class LandscapePanel(QWidget):
                 self.model.set_landscape(landscape_id)
             else:  # a data landscape searches its minima: in the worker
                 build = lambda state: get_landscape(landscape_id)  # noqa: E731
-                self.preparer.prepare(f"Preparing {item.text(0)}…", build, self.model.set_landscape_object)
+                text = self.chooser.entry_text(landscape_id)
+                self.preparer.prepare(f"Preparing {text}…", build, self.model.set_landscape_object)
 
     def _on_nn_finished(self) -> None:
         if not self.extras.nn.superseded:  # back to the landscape shown, unless the user moved on
@@ -158,12 +149,8 @@ class LandscapePanel(QWidget):
 
     def _sync(self) -> None:
         land = self.model.landscape
-        item = self.items[_list_id(land.id)]
-        if self.tree.currentItem() is not item and not self.extras.nn.busy:
-            self.tree.blockSignals(True)
-            self.tree.setCurrentItem(item)
-            self.tree.blockSignals(False)
-        self.tree.scrollToItem(item)
+        if not self.extras.nn.busy:
+            self.chooser.show_choice(_list_id(land.id))
         text = f"<b>{land.name}</b>: {land.description}<br><code>{land.formula}</code>"
         if land.lowest_edge is not None:
             edge = land.lowest_edge
@@ -178,6 +165,7 @@ class LandscapePanel(QWidget):
     def _sync_domain(self) -> None:
         land = self.model.landscape
         values = [v for pair in land.domain for v in pair]
+        self.axis_labels[1].setVisible(land.dim == 2)
         for i, edit in enumerate(self.domain_edits):
             edit.setVisible(i < 2 * land.dim)
             if i < len(values):

@@ -1,60 +1,75 @@
-"""The Methods panel: every method, checkable, with its colour, and the selected one's parameters."""
+"""The Methods panel: every method, a check box in its colour, and one method's parameters below."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core.methods import METHODS
 from gui.model import AppModel
 from gui.panels.param_editor import ParamEditor
 from gui.style import method_color
 
-
-def _swatch(color: str) -> QIcon:
-    pixmap = QPixmap(14, 14)
-    pixmap.fill(QColor(color))
-    return QIcon(pixmap)
+ROWS = 7  # the check boxes fill two columns top to bottom, each as wide as its longest name
 
 
 class MethodsPanel(QWidget):
-    """Every method, checkable, with its colour; the selected one's parameters below."""
+    """Every method's check box, in two columns (all in view in a 300-pixel dock); "Parameters of"
+    chooses whose parameters the editor shows (ticking a method shows its own)."""
 
     def __init__(self, model: AppModel, parent=None):
         super().__init__(parent)
         self.model = model
-        self.list = QListWidget()
-        self.items: dict[str, QListWidgetItem] = {}
+        self.boxes: dict[str, QCheckBox] = {}
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(2)
+        for k, (mid, cls) in enumerate(METHODS.items()):
+            box = QCheckBox(cls.name)
+            palette = box.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, QColor(method_color(mid)))
+            box.setPalette(palette)
+            box.setToolTip(cls.description)
+            box.toggled.connect(lambda checked, m=mid: self._on_toggled(m, checked))
+            grid.addWidget(box, k % ROWS, k // ROWS)
+            self.boxes[mid] = box
+        self.chooser = QComboBox()
         for mid, cls in METHODS.items():
-            item = QListWidgetItem(_swatch(method_color(mid)), cls.name)
-            item.setData(Qt.ItemDataRole.UserRole, mid)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            item.setToolTip(cls.description)
-            self.list.addItem(item)
-            self.items[mid] = item
+            self.chooser.addItem(cls.name, mid)
+        self.chooser.setToolTip("The method whose parameters are shown below")
+        self.chooser.currentIndexChanged.connect(
+            lambda _: self.editor.show_method(self.chooser.currentData())
+        )
         self.editor = ParamEditor(model)
+        chooser_row = QHBoxLayout()
+        chooser_row.addWidget(QLabel("Parameters of"))
+        chooser_row.addWidget(self.chooser, 1)
+        chooser_row.addWidget(self.editor.reset_button)  # (on this row: the dock fits 1280×720)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.list, 1)
+        layout.setContentsMargins(6, 4, 6, 4)  # (compact: the left column fits 1280×720)
+        layout.setSpacing(4)
+        layout.addLayout(grid)
+        layout.addLayout(chooser_row)
         layout.addWidget(self.editor)
-        self.list.itemChanged.connect(self._on_item_changed)
-        self.list.currentItemChanged.connect(self._on_current)
+        layout.addStretch(1)
         model.methodsChanged.connect(self._sync)
         self._sync()
-        self.list.setCurrentRow(0)
+        self.editor.show_method(self.chooser.currentData())
 
-    def _on_item_changed(self, item: QListWidgetItem) -> None:
-        mid = item.data(Qt.ItemDataRole.UserRole)
-        self.model.set_method_enabled(mid, item.checkState() == Qt.CheckState.Checked)
+    def show_parameters(self, method_id: str) -> None:
+        """Show ``method_id``'s parameters in the editor."""
+        self.chooser.setCurrentIndex(self.chooser.findData(method_id))
 
-    def _on_current(self, item: QListWidgetItem | None, _previous=None) -> None:
-        if item is not None:
-            self.editor.show_method(item.data(Qt.ItemDataRole.UserRole))
+    def _on_chosen(self, _index: int) -> None:
+        self.editor.show_method(self.chooser.currentData())
+
+    def _on_toggled(self, method_id: str, checked: bool) -> None:
+        self.model.set_method_enabled(method_id, checked)
+        if checked:
+            self.show_parameters(method_id)
 
     def _sync(self) -> None:
-        self.list.blockSignals(True)
-        for mid, item in self.items.items():
-            checked = self.model.methods[mid].enabled
-            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-        self.list.blockSignals(False)
+        for mid, box in self.boxes.items():
+            box.blockSignals(True)
+            box.setChecked(self.model.methods[mid].enabled)
+            box.blockSignals(False)

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from core.landscapes.data import DataLandscape
 from core.methods import get_method
 from core.params import ParamSpec
 from gui.model import AppModel
-from gui.style import ERROR_FIELD_STYLE, ERROR_STYLE
+from gui.qt_helpers import error_label
+from gui.style import ERROR_FIELD_STYLE
+
+PAIRS_PER_ROW = 2  # parameters side by side: a method with a schedule has nine
+
+
+def first_sentence(text: str) -> str:
+    """``text`` up to its first full stop followed by a space (all of it if it has none)."""
+    head, stop, _ = text.partition(". ")
+    return head + "." if stop else text
 
 
 def _text(value) -> str:
@@ -27,11 +36,11 @@ class ParamEditor(QWidget):
         self.method_id: str | None = None
         self.title = QLabel()
         self.title.setWordWrap(True)
-        self.form = QFormLayout()
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.reset_button = QPushButton("Reset to defaults")
+        self.form = QGridLayout()
+        self.form.setHorizontalSpacing(6)
+        self.form.setVerticalSpacing(4)
+        self.error = error_label()
+        self.reset_button = QPushButton("Reset")
         self.reset_button.setToolTip("Restore every parameter of this method to its default")
         self.reset_button.clicked.connect(self._reset)
         layout = QVBoxLayout(self)
@@ -39,9 +48,9 @@ class ParamEditor(QWidget):
         layout.addWidget(self.title)
         layout.addLayout(self.form)
         layout.addWidget(self.error)
-        layout.addWidget(self.reset_button)
         self.fields: dict[str, QWidget] = {}
         self._rows: dict[str, tuple[QLabel, QWidget]] = {}
+        self._shown: list[str] | None = None  # the parameters laid out, in order
         model.stateLoaded.connect(self._forget_refused)
         model.methodsChanged.connect(self._sync_values)
         model.landscapeChanged.connect(self._sync_values)
@@ -49,9 +58,13 @@ class ParamEditor(QWidget):
     def show_method(self, method_id: str) -> None:
         self.method_id = method_id
         cls = get_method(method_id)
-        self.title.setText(f"<b>{cls.name}</b><br><span style='color:#555'>{cls.description}</span>")
-        while self.form.rowCount():
-            self.form.removeRow(0)
+        # (the method's name is in the "Parameters of" box above; its whole description in the tooltip)
+        self.title.setText(f"<span style='color:#555'>{first_sentence(cls.description)}</span>")
+        self.title.setToolTip(cls.description)
+        for widget in (w for row in self._rows.values() for w in row):
+            self.form.removeWidget(widget)
+            widget.hide()
+            widget.deleteLater()
         self.fields, self._rows = {}, {}
         for spec in cls.params():
             field = self._make_field(spec)
@@ -59,10 +72,10 @@ class ParamEditor(QWidget):
             tip = f"{spec.description}\nValid: {spec.describe_range()}; default {_text(spec.default)}"
             label.setToolTip(tip)
             field.setToolTip(tip)
-            self.form.addRow(label, field)
             self.fields[spec.name] = field
             self._rows[spec.name] = (label, field)
         self.error.clear()
+        self._shown: list[str] | None = None
         self._sync_values()
 
     def _make_field(self, spec: ParamSpec) -> QWidget:
@@ -115,8 +128,30 @@ class ParamEditor(QWidget):
             elif field.styleSheet() != ERROR_FIELD_STYLE:
                 field.setText(_text(value))
             field.blockSignals(False)
-            visible = spec.shown_when is None or params[spec.shown_when[0]] in spec.shown_when[1]
-            if spec.name == "batch_size":  # minibatches exist only on data landscapes
-                visible = isinstance(self.model.landscape, DataLandscape)
-            for widget in self._rows[spec.name]:
-                widget.setVisible(visible)
+        self._place(
+            [spec.name for spec in get_method(self.method_id).params() if self._applies(spec, params)]
+        )
+
+    def _applies(self, spec: ParamSpec, params: dict) -> bool:
+        """Whether ``spec`` matters now (a schedule's own parameter; minibatches on data landscapes)."""
+        if spec.name == "batch_size":
+            return isinstance(self.model.landscape, DataLandscape)
+        return spec.shown_when is None or params[spec.shown_when[0]] in spec.shown_when[1]
+
+    def _place(self, names: list[str]) -> None:
+        """The rows of ``names`` (the others hidden), ``PAIRS_PER_ROW`` label–field pairs a row."""
+        if names == self._shown:
+            return
+        self._shown = names
+        for label, field in self._rows.values():
+            self.form.removeWidget(label)
+            self.form.removeWidget(field)
+            label.hide()
+            field.hide()
+        for k, name in enumerate(names):
+            row, pair = divmod(k, PAIRS_PER_ROW)
+            for offset, widget in enumerate(self._rows[name]):
+                self.form.addWidget(widget, row, 2 * pair + offset)
+                widget.show()
+        for pair in range(PAIRS_PER_ROW):
+            self.form.setColumnStretch(2 * pair + 1, 1)

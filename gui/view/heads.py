@@ -13,7 +13,7 @@ import pyqtgraph as pg
 from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol, renderSymbol
 from pyqtgraph.Qt import internals
 from PySide6.QtCore import QRectF, QTimer
-from PySide6.QtGui import QPaintEngine, QPainter, QPixmap
+from PySide6.QtGui import QPaintEngine, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem
 
 HEAD_PEN = pg.mkPen("k", width=1)
@@ -30,12 +30,13 @@ class HeadMarkers(QGraphicsItem):
     The symbols' margin around the points, in data units, is the one seen at the last paint (grown,
     and the bounds updated, when zoomed out)."""
 
-    def __init__(self):
+    def __init__(self, size: float = HEAD_SIZE, pen: QPen = HEAD_PEN):
         super().__init__()
+        self.size, self.pen = size, pen
         self._kinds: dict[tuple[str, str], np.ndarray] = {}  # (colour, symbol) -> (n, 2) points
         self._pixmaps: dict[tuple[str, str, float], QPixmap] = {}
         self._bounds = QRectF()
-        self._pad = (0.0, 0.0)  # HEAD_SIZE pixels in data units (x, y), as of the last paint
+        self._pad = (0.0, 0.0)  # the symbols' size in data units (x, y), as of the last paint
         self._fragments = internals.PrimitiveArray(QPainter.PixmapFragment, 10)
         self._drawn: tuple[np.ndarray, np.ndarray, list[Kind]] = (np.empty(0, dtype=int), np.empty(0), [])
 
@@ -90,7 +91,7 @@ class HeadMarkers(QGraphicsItem):
         sx, sy = abs(transform.m11()) + abs(transform.m21()), abs(transform.m12()) + abs(transform.m22())
         if sx <= 0 or sy <= 0:
             return
-        needed = (HEAD_SIZE / sx, HEAD_SIZE / sy)
+        needed = (self.size / sx, self.size / sy)
         if needed[0] > self._pad[0] or needed[1] > self._pad[1]:
             self._pad = (max(needed[0], self._pad[0]), max(needed[1], self._pad[1]))
             QTimer.singleShot(0, self._refit)
@@ -113,7 +114,7 @@ class HeadMarkers(QGraphicsItem):
         for (color, symbol), points in self._kinds.items():
             device = _mapped(transform, points)
             if vector:
-                _draw_paths(painter, device, symbol, pg.mkBrush(color))
+                _draw_paths(painter, device, symbol, pg.mkBrush(color), self.size, self.pen)
             else:
                 self._stamp(painter, device, self._pixmap(color, symbol, dpr), dpr)
 
@@ -128,7 +129,7 @@ class HeadMarkers(QGraphicsItem):
     def _pixmap(self, color: str, symbol: str, dpr: float) -> QPixmap:
         key = (color, symbol, dpr)
         if key not in self._pixmaps:
-            image = renderSymbol(symbol, HEAD_SIZE, HEAD_PEN, pg.mkBrush(color), dpr=dpr)
+            image = renderSymbol(symbol, self.size, self.pen, pg.mkBrush(color), dpr=dpr)
             self._pixmaps[key] = QPixmap.fromImage(image)
         return self._pixmaps[key]
 
@@ -145,8 +146,8 @@ def _mapped(transform, points: np.ndarray) -> np.ndarray:
     return np.clip(device, -LIMIT, LIMIT)
 
 
-def _draw_paths(painter: QPainter, device: np.ndarray, symbol: str, brush) -> None:
+def _draw_paths(painter: QPainter, device: np.ndarray, symbol: str, brush, size: float, pen: QPen) -> None:
     for px, py in device.tolist():
         painter.resetTransform()
         painter.translate(px, py)
-        drawSymbol(painter, symbol, HEAD_SIZE, HEAD_PEN, brush)
+        drawSymbol(painter, symbol, size, pen, brush)

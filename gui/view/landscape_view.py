@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView
 
 from core.minima.grid import sample_curve
@@ -26,12 +26,14 @@ from gui.style import (
 from gui.view.batch_overlay import BatchOverlay
 from gui.view.heads import HeadMarkers
 from gui.view.legend_place import LegendPlace, drag_inside_only
-from gui.view.plot_parts import LinesItem, elided_title, free_width, minima_spots
+from gui.view.plot_parts import LinesItem, contour_path, elided_title, free_width, minima_spots
+from gui.view.symbol_key import SymbolKey, symbols_on_screen
 from gui.view.trail_item import TrailItem
 from gui.view.trails import Trails
+from gui.view.view_mouse import ViewMouse
 
-REMOVE_RADIUS_PX = 12
 TITLE_AXIS_PX = 30  # a title may reach over the left axis too
+START_FILL = "#FFFFFFC8"  # start markers: white, a little see-through
 
 
 class LandscapeView(pg.PlotWidget):
@@ -71,9 +73,7 @@ class LandscapeView(pg.PlotWidget):
         self._shown_dim = 0  # which of the curve and the heat map is in the plot
         self.isocurves: list[pg.IsocurveItem] = []
         self.minima = pg.ScatterPlotItem(size=14, pxMode=True)
-        self.start_markers = pg.ScatterPlotItem(
-            size=13, pxMode=True, pen=pg.mkPen("k", width=1.5), brush=pg.mkBrush(255, 255, 255, 200)
-        )
+        self.start_markers = HeadMarkers(size=13, pen=pg.mkPen("k", width=1.5))  # (one shape a start)
         self.heads = HeadMarkers()
         self.escapes = pg.ScatterPlotItem(
             size=9, pxMode=True, symbol="d", pen=pg.mkPen("#000000", width=1.5), brush=pg.mkBrush(ESCAPE_FILL)
@@ -86,21 +86,26 @@ class LandscapeView(pg.PlotWidget):
         for item in (self.minima, self.start_markers, self.heads, self.escapes):
             item.setZValue(50)
         self.minima.setZValue(40)
-        for item in (self.minima, self.start_markers, self.escapes):
+        for item in (self.minima, self.escapes):
             self.plot_item.addItem(item)
+        self.plot_item.addItem(self.start_markers, ignoreBounds=True)
         for item in (self.heads, self.hover_label):  # the view's range is the landscape's, not theirs
             self.plot_item.addItem(item, ignoreBounds=True)
         self.show_minima = True
         self.overlay = BatchOverlay(self.plot_item)
         self._band_items: list = []
-        self.runs_drawn = Trails(self.plot_item, self.legend_place.fit, lambda: self.model.landscape.scale)
-        self.scene().sigMouseClicked.connect(self._on_click)
-        self.scene().sigMouseMoved.connect(self._on_move)
+        self.symbol_key = SymbolKey(legend)
+        self.legend_place.least_width = self.symbol_key.widest()
+        self._key_timer = QTimer(self, singleShot=True, interval=0, timeout=self._show_symbol_key)
+        self.heads_shown = (False, False)  # whether heads are drawn, and whether a diverged one is
+        self.runs_drawn = Trails(self.plot_item, self._legend_changed, lambda: self.model.landscape.scale)
+        self.mouse = ViewMouse(self)
         model.landscapeChanged.connect(self.redraw_landscape)
         model.startsChanged.connect(self.redraw_starts)
         model.viewChanged.connect(self._apply_view_options)
         self._shown_options: tuple = ()
         self.redraw_landscape()
+        self.redraw_starts()
         self._apply_view_options()
 
     def _apply_view_options(self) -> None:
@@ -116,6 +121,20 @@ class LandscapeView(pg.PlotWidget):
         if scale_changed and self.model.landscape.dim == 2:
             self._draw_surface()
 
+    def _legend_changed(self, cleared: bool) -> None:
+        if cleared:  # the methods' entries were made again: the key follows them
+            self.symbol_key.show(self.symbol_key.shown, force=True)
+        self.legend_place.fit()
+
+    def update_symbol_key(self) -> None:
+        """List in the legend the symbols on screen (see ``symbol_key``), once the changes of this turn
+        of the event loop are done (a landscape change redraws its minima, starts and runs)."""
+        self._key_timer.start()
+
+    def _show_symbol_key(self) -> None:
+        if self.symbol_key.show(symbols_on_screen(self)):
+            self.legend_place.fit()
+
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().paintEvent(event)
         self.painted.emit()
@@ -129,16 +148,18 @@ class LandscapeView(pg.PlotWidget):
         self._show_kind(land.dim)
         if land.dim == 1:
             self.curve.setData(*sample_curve(land))
-            self.plot_item.setLabels(left="f(x)", bottom="x")
+            self.plot_item.setLabels(
+                left=f"{land.value_name}({land.axis_names[0]})", bottom=land.axis_names[0]
+            )
         else:
             self._draw_surface()
-            self.plot_item.setLabels(left="y", bottom="x")
+            self.plot_item.setLabels(left=land.axis_names[1], bottom=land.axis_names[0])
         self._lock_aspect()
         self.hover_label.hide()
         self._show_title()
         self._draw_minima()
-        self.redraw_starts()
-        self.fit_view()
+        self.fit_view()  # (the starts follow: every landscape change signals them too)
+        self.update_symbol_key()
 
     def _lock_aspect(self) -> None:
         self.vb.setAspectLocked(self.model.view.equal_aspect and self.model.landscape.dim == 2, ratio=1.0)
@@ -181,7 +202,8 @@ class LandscapeView(pg.PlotWidget):
         (x0, x1), (y0, y1) = land.domain
         self.image.setRect(x0, y0, x1 - x0, y1 - y0)
         self.colorbar.setLevels((surface.low, surface.high))
-        self.colorbar.getAxis("left").setLabel("log10(1 + f − min f)" if surface.log else "f")
+        f = land.value_name
+        self.colorbar.getAxis("left").setLabel(f"log10(1 + {f} − min {f})" if surface.log else f)
         self._show_contours(surface.contours)
 
     def _clear_contours(self) -> None:
@@ -196,8 +218,7 @@ class LandscapeView(pg.PlotWidget):
         coordinates (it maps them)."""
         if not lines:
             return
-        x, y, connect = (np.concatenate(parts) for parts in zip(*lines, strict=True))
-        iso = LinesItem(pg.arrayToQPath(x, y, connect=connect), pg.mkPen(*CONTOUR_RGBA))
+        iso = LinesItem(contour_path(lines), pg.mkPen(*CONTOUR_RGBA))
         iso.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         iso.setParentItem(self.image)
         self.isocurves.append(iso)
@@ -209,9 +230,10 @@ class LandscapeView(pg.PlotWidget):
     def set_minima_visible(self, visible: bool) -> None:
         self.show_minima = visible
         self.minima.setVisible(visible)
+        self.update_symbol_key()
 
     # ---- starts and runs ----------------------------------------------------------------------------
-    def _start_xy(self, point: tuple[float, ...]) -> tuple[float, float]:
+    def start_xy(self, point: tuple[float, ...]) -> tuple[float, float]:
         if self.model.landscape.dim == 1:
             return point[0], float(self.model.landscape.value([point])[0])
         return point[0], point[1]
@@ -220,14 +242,20 @@ class LandscapeView(pg.PlotWidget):
         starts = np.array(self.model.starts, dtype=float).reshape(-1, self.model.landscape.dim)
         x = starts[:, 0]
         y = self.model.landscape.value(starts) if self.model.landscape.dim == 1 else starts[:, 1]
-        self.start_markers.setData(x=x, y=y, symbol=[start_symbol(i) for i in range(len(starts))])
+        marks = np.asarray(self.model.start_marks, dtype=int)
+        kinds = [(START_FILL, start_symbol(mark)) for mark in range(marks.max(initial=-1) + 1)]
+        self.start_markers.show(np.arange(len(marks)), np.column_stack([x, y]), marks, kinds)
+        self.update_symbol_key()
 
     def prepare_runs(self, colors: list[str], start_indices: list[int], labels: list[str], dim: int) -> None:
         """Fresh trails and heads for runs of these colours, start markers and method labels (see
         ``Trails.prepare``)."""
         self.runs_drawn.prepare(colors, start_indices, labels, dim)
         self.heads.clear()
+        self.heads_shown = (False, False)
         self.escapes.setData([])
+        self.overlay.clear()  # (the last runs' minibatches)
+        self.update_symbol_key()
 
     @property
     def trails(self) -> list[TrailItem]:
@@ -249,10 +277,10 @@ class LandscapeView(pg.PlotWidget):
         height = 0.06 * span
         for k, (label, rgb) in enumerate(bands):
             top = low - 0.03 * span - k * (height * 1.25)
-            image = pg.ImageItem(rgb[:, None, :])
+            image = pg.ImageItem(rgb[:, None, :], levels=(0, 255))  # (the key's colours, not stretched)
             image.setRect(x0, top - height, x1 - x0, height)
-            text = pg.TextItem(label, color="#333333", anchor=(1, 0.5))
-            text.setPos(x0, top - height / 2)
+            text = pg.TextItem(label, color="#222222", anchor=(0, 0.5), fill=pg.mkBrush(255, 255, 255, 200))
+            text.setPos(x0, top - height / 2)  # inside the band, left: the axis would clip it outside
             for item in (image, text):
                 self.plot_item.addItem(item)
                 self._band_items.append(item)
@@ -262,6 +290,7 @@ class LandscapeView(pg.PlotWidget):
     def show_escapes(self, x: np.ndarray, y: np.ndarray) -> None:
         """Mark the points where runs entered a new basin."""
         self.escapes.setData(x, y)
+        self.update_symbol_key()
 
     def run_color(self, run: int) -> str:
         return str(self.runs_drawn.colors[run])
@@ -291,13 +320,18 @@ class LandscapeView(pg.PlotWidget):
 
     def _show_heads(self, runs: np.ndarray, points: np.ndarray, diverged: np.ndarray) -> None:
         drawn = self.runs_drawn
+        shown = drawn.runs_shown[runs]
+        runs, points = runs[shown], points[shown]
         self.heads.show(runs, points, drawn.head_kinds(runs, diverged), drawn.kinds)
+        shown = (len(runs) > 0, bool(diverged[runs].any()))
+        if shown != self.heads_shown:
+            self.heads_shown = shown
+            self.update_symbol_key()
 
-    # ---- mouse --------------------------------------------------------------------------------------
-    def _view_point(self, scene_pos) -> QPointF | None:
-        if not self.vb.sceneBoundingRect().contains(scene_pos):
-            return None
-        return self.vb.mapSceneToView(scene_pos)
+    def show_batches(self, land, batches: dict[int, np.ndarray], heads: dict[int, tuple]) -> None:
+        """Each run's latest minibatch over the landscape (``BatchOverlay.update``)."""
+        self.overlay.update(land, batches, heads)
+        self.update_symbol_key()
 
     def show_selected(self, x: np.ndarray, y: np.ndarray, color: str | None) -> None:
         """Draw one run's trail on top of the others, wider and outlined (``color`` None: none)."""
@@ -307,73 +341,6 @@ class LandscapeView(pg.PlotWidget):
         self.selected.set_style(pg.mkPen(color, width=4, cap=Qt.PenCapStyle.RoundCap), outlined=True)
         connect = np.zeros(len(x), dtype=bool) if self.runs_drawn.dots else np.ones(len(x), dtype=bool)
         self.selected.set_data(x, y, connect)
-
-    def _on_click(self, event) -> None:
-        p = self._view_point(event.scenePos())
-        if p is None:
-            return
-        if (
-            event.button() == Qt.MouseButton.LeftButton
-            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
-        ):
-            self.picked.emit(p.x(), p.y())
-            event.accept()
-            return
-        land = self.model.landscape
-        point = (p.x(),) if land.dim == 1 else (p.x(), p.y())
-        if event.button() == Qt.MouseButton.LeftButton and not self._inside(point):
-            box = " × ".join(f"[{lo:g}, {hi:g}]" for lo, hi in land.domain)
-            where = ", ".join(f"{v:.4g}" for v in point)
-            self.message.emit(f"({where}) is outside the domain {box}: starts go inside it (or widen it)")
-            event.accept()
-            return
-        try:
-            if event.button() == Qt.MouseButton.RightButton:
-                self._remove_start_near(event.scenePos())
-            elif event.button() == Qt.MouseButton.LeftButton:
-                if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-                    self.model.add_start(point)
-                else:
-                    self.model.set_starts([point])
-            event.accept()
-        except ValueError as exc:
-            self.message.emit(str(exc))
-
-    def _inside(self, point: tuple[float, ...]) -> bool:
-        return all(lo <= v <= hi for v, (lo, hi) in zip(point, self.model.landscape.domain, strict=True))
-
-    def _remove_start_near(self, scene_pos) -> None:
-        best, best_d = None, REMOVE_RADIUS_PX
-        for i, start in enumerate(self.model.starts):
-            sp = self.vb.mapViewToScene(QPointF(*self._start_xy(start)))
-            d = ((sp.x() - scene_pos.x()) ** 2 + (sp.y() - scene_pos.y()) ** 2) ** 0.5
-            if d <= best_d:
-                best, best_d = i, d
-        if best is not None:
-            self.model.remove_start(best)
-
-    def _on_move(self, scene_pos) -> None:
-        p = self._view_point(scene_pos)
-        if p is None:
-            self.hover_label.hide()
-            return
-        land = self.model.landscape
-        point = (p.x(),) if land.dim == 1 else (p.x(), p.y())
-        with np.errstate(all="ignore"):
-            f = float(land.value([point])[0])
-        text = (
-            f"x = {p.x():.4g}, f = {f:.6g}"
-            if land.dim == 1
-            else f"x = {p.x():.4g}, y = {p.y():.4g}, f = {f:.6g}"
-        )
-        self.hover_label.setText(text)
-        (x0, x1), (y0, y1) = self.vb.viewRange()
-        # Towards the right or the top, the read-out sits left of or below the cursor: never clipped.
-        right, top = p.x() > (x0 + x1) / 2, p.y() > (y0 + y1) / 2
-        self.hover_label.setAnchor((1.0 if right else 0.0, 0.0 if top else 1.0))
-        self.hover_label.setPos(p)
-        self.hover_label.show()
-        self.hovered.emit(text)
 
     def _show_title(self, *_) -> None:
         """The landscape's name and id, elided to the data's width: the layout never depends on them."""

@@ -30,6 +30,7 @@ class LegendPlace:
         self.slot = pg.GraphicsWidget()
         plot_item.layout.addItem(self.slot, 2, LEGEND_COLUMN)
         self.where = "top-right"
+        self.least_width = 0.0
 
     def place(self, where: str) -> None:
         """``"right"``, a corner of ``CORNERS``, or ``"hidden"``."""
@@ -44,9 +45,10 @@ class LegendPlace:
         self.fit()
 
     def fit(self) -> None:
-        """Size the slot to the legend (call after its entries change)."""
+        """Size the slot to the legend (call after its entries change): at least ``least_width``
+        wide, so the plot keeps its size while a run adds entries to the legend's symbol key."""
         shown = self.where == "right" and len(self.legend.items) > 0
-        width = self.legend.boundingRect().width() + GAP_PX if shown else 0
+        width = max(self.legend.boundingRect().width(), self.least_width) + GAP_PX if shown else 0
         self.plot_item.layout.setColumnFixedWidth(LEGEND_COLUMN, width)
         self.slot.setVisible(shown)
 

@@ -4,6 +4,7 @@ layout, and thin lines (contours) that are cheap to lay out."""
 from __future__ import annotations
 
 import html
+from collections import OrderedDict
 
 import numpy as np
 import pyqtgraph as pg
@@ -99,3 +100,21 @@ class LinesItem(QGraphicsPathItem):
         shape = QPainterPath()
         shape.addRect(self._bounds)
         return shape
+
+
+_PATHS: OrderedDict[int, tuple[tuple, QPainterPath]] = OrderedDict()  # id(lines) -> (lines, path)
+_PATHS_KEPT = 16
+
+
+def contour_path(lines: tuple) -> QPainterPath:
+    """Every contour line of a surface (``core.minima.surface.Surface.contours``) as one path, built once
+    per surface (building one of 40,000 points costs milliseconds at each landscape change)."""
+    hit = _PATHS.get(id(lines))
+    if hit is not None and hit[0] is lines:
+        return hit[1]
+    x, y, connect = (np.concatenate(parts) for parts in zip(*lines, strict=True))
+    path = pg.arrayToQPath(x, y, connect=connect)
+    _PATHS[id(lines)] = (lines, path)  # the lines are kept, so their id is not reused meanwhile
+    while len(_PATHS) > _PATHS_KEPT:
+        _PATHS.popitem(last=False)
+    return path

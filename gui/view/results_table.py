@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from core.runs.status import RunStatus, RunStatuses
 from gui.style import method_color
@@ -155,10 +155,15 @@ class ResultsTable(QTableView):
     ``runSelected(run)`` tells which run's row is current (-1: none); row r is run r."""
 
     runSelected = Signal(int)
+    methodsShown = Signal(object)  # the method labels to show (a set): right-click Hide / Show alone / all
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.results = ResultsModel(self)
+        self.hidden: set[str] = set()  # method labels whose rows (and trails) are hidden
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._method_menu)
+        self.setToolTip("Click a row to draw its run on top; right-click to hide a method or show it alone")
         self.setModel(self.results)
         self.selectionModel().currentRowChanged.connect(lambda index, _: self.runSelected.emit(index.row()))
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -206,6 +211,28 @@ class ResultsTable(QTableView):
     def update_escapes(self, escapes: list) -> None:
         """Escape counts, first step in a global basin and the highest barrier, per run (None: "—")."""
         self.results.set_escapes(escapes)
+
+    def show_methods(self, shown: set[str]) -> None:
+        """Show only the rows of methods labelled in ``shown``."""
+        labels = self.results.labels
+        self.hidden = set(labels) - set(shown)
+        for row, label in enumerate(labels):
+            self.setRowHidden(row, label in self.hidden)
+
+    def _method_menu(self, pos) -> None:
+        row = self.indexAt(pos).row()
+        labels = list(dict.fromkeys(self.results.labels))
+        if not labels:
+            return
+        label = self.results.labels[row] if row >= 0 else None
+        menu = QMenu(self)
+        if label is not None:
+            menu.addAction(
+                f"Hide {label}", lambda: self.methodsShown.emit(set(labels) - self.hidden - {label})
+            )
+            menu.addAction(f"Show {label} alone", lambda: self.methodsShown.emit({label}))
+        menu.addAction("Show every method", lambda: self.methodsShown.emit(set(labels)))
+        menu.popup(self.viewport().mapToGlobal(pos))
 
     def rowCount(self) -> int:  # noqa: N802 (as QTableWidget's)
         return self.results.rowCount()

@@ -23,7 +23,7 @@ from gui.model import AppModel
 from gui.style import display_label, method_color
 from gui.view.escape_finder import EscapeFinder
 from gui.view.landscape_view import LandscapeView
-from gui.view.results_table import ResultsTable
+from gui.view.results_table import METHOD_COL, ResultsTable
 from gui.view.run_arrays import group_points, split_runs
 from gui.view.run_buffer import RunBuffer
 from gui.view.side_plots import SidePlots
@@ -72,6 +72,10 @@ class RunPresenter(QObject):
         controller.updated.connect(self.on_update)
         self.selected_run = -1  # the run whose row is current in the table (-1: none)
         table.runSelected.connect(self.select_run)
+        table.methodsShown.connect(self.show_methods)
+        self._shown: set[str] | None = None  # the method labels shown (None: all)
+        self._run_labels: list[str] = []  # each run's method label and colour
+        self._run_colors: list[str] = []
         view.picked.connect(self.pick_run)
         self._labeller: BasinLabeller | None = None
         self._labelling = TaskRunner(self)  # a 2-D map of basins takes seconds on data landscapes
@@ -127,8 +131,10 @@ class RunPresenter(QObject):
             per_run([method_color(s.method) for s in specs]),
             per_run([display_label(s) for s in specs]),
         )
-        start_of_run = list(range(n_starts)) * len(specs)
+        marks = self.model.start_marks  # (the engine's starts are the model's, unless a load is under way)
+        start_of_run = (marks if len(marks) == n_starts else list(range(n_starts))) * len(specs)
         self.view.prepare_runs(colors, start_of_run, labels, self._land.dim)
+        self._run_labels, self._run_colors = labels, colors
         self._latest = None
         self._painted_step = -1
         if self._buffer is not None:
@@ -143,12 +149,13 @@ class RunPresenter(QObject):
         self._fit_due = False
         self._queue_panel(lambda: self._prepare_side_plots(colors))
         self._queue_panel(lambda: self.table.prepare_runs(labels, texts, methods, starts))
+        self._queue_panel(lambda: self.show_methods(self._shown))  # (hidden methods stay hidden)
 
     def _prepare_side_plots(self, colors: list[str]) -> None:
         land = self._land
         self.side.prepare_runs(colors, land.lowest_value, loss_limit(land))
-        if self._buffer is not None:
-            self.side.refresh(self._buffer)
+        self.side.fit.show_data(land)
+        self._refresh_side_plots()
 
     def on_update(self, update: Update) -> None:
         """Store the new rows; while streaming, the frame timer draws them (at most FRAME_HZ)."""
@@ -185,7 +192,7 @@ class RunPresenter(QObject):
         if self.buffer.batches:
             tips = self.view.runs_drawn.tips
             heads = {r: tuple(tips[r]) for r in self.buffer.batches if np.isfinite(tips[r]).all()}
-            self.view.overlay.update(self._land, self.buffer.batches, heads)
+            self.view.show_batches(self._land, self.buffer.batches, heads)
         self.frames_drawn += 1
         if full:  # the side plots, then the table, each in a later turn: no event does all three
             self._queue_panel(self._refresh_side_plots)
@@ -194,7 +201,7 @@ class RunPresenter(QObject):
         # While streaming, the slower panels take turns, one per odd frame, so no frame does two.
         phase = self.frames_drawn % SLOW_PANEL_EVERY
         if phase in SIDE_PLOT_PHASES:
-            self.side.refresh(self.buffer, (SIDE_PLOT_PHASES[phase],))
+            self._refresh_side_plots((SIDE_PLOT_PHASES[phase],))
         elif phase == TABLE_PHASE:
             self._refresh_table()
 
@@ -213,9 +220,32 @@ class RunPresenter(QObject):
         if self._panel_jobs:
             QTimer.singleShot(0, self, self._next_panel_job)
 
-    def _refresh_side_plots(self) -> None:
+    def _refresh_side_plots(self, plots: tuple[str, ...] = ("loss", "lr", "noise")) -> None:
         if self._buffer is not None:
-            self.side.refresh(self._buffer)
+            self.side.refresh(self._buffer, plots)
+            self._show_fit()
+
+    def show_methods(self, shown: set[str] | None) -> None:
+        """Draw only the runs of methods labelled in ``shown`` (None: every method): their trails,
+        heads, side-plot curves and table rows."""
+        labels = set(self._run_labels)
+        shown = labels if shown is None or not (labels & set(shown)) else labels & set(shown)
+        self._shown = None if shown == labels else shown
+        self.view.runs_drawn.show_methods(shown)
+        colors = {c for label, c in zip(self._run_labels, self._run_colors, strict=True) if label in shown}
+        self.side.show_colours(colors)
+        self.table.show_methods(shown)
+        if self._buffer is not None and self._latest is not None:
+            self.draw_frame(full=True)
+
+    def _show_fit(self) -> None:
+        """The model's fit at the chosen run's latest parameters (the first run's if none is chosen)."""
+        buffer = self._buffer
+        if buffer is None or not self.side.fit.isVisible() or not len(buffer.status):
+            return
+        run = self.selected_run if 0 <= self.selected_run < len(buffer.status) else 0
+        label = self.table.results.text(run, METHOD_COL) if run < self.table.results.rowCount() else ""
+        self.side.fit.show_fit(buffer.trajectory(run)[-1], self.view.run_color(run), label)
 
     @property
     def settling(self) -> bool:
@@ -238,6 +268,7 @@ class RunPresenter(QObject):
         """Draw run ``run``'s trail on top of the others (-1: none)."""
         self.selected_run = run
         self._show_selected()
+        self._show_fit()
 
     def _show_selected(self) -> None:
         buffer, run = self._buffer, self.selected_run

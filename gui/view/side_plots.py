@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 from core.minima.grid import loss_gap, plotted_losses
 from core.minima.surface import connect_within
 from gui.qt_helpers import plain_axes
+from gui.view.fit_plot import FitPlot
 from gui.view.run_buffer import RunBuffer
 
 NOISE_SERIES = ("temperatures", "noise_scales")
@@ -48,6 +49,7 @@ class SidePlots(QWidget):
         super().__init__(parent)
         self.log_loss = QCheckBox("Log scale (f − f*)")
         self.log_loss.setToolTip("Plot the gap to the global minimum value f* on a log scale")
+        self.fit = FitPlot()  # (data landscapes only)
         self.loss_plot = self._plot("Loss", "f")
         self.lr_plot = self._plot("Learning rate", "η")
         self.noise_plot = self._plot("Temperature / noise scale", "T, σ")
@@ -57,6 +59,7 @@ class SidePlots(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.log_loss)
+        layout.addWidget(self.fit)
         for plot in (self.loss_plot, self.lr_plot, self.noise_plot):
             layout.addWidget(plot)
         self.log_loss.toggled.connect(self._on_log_toggled)
@@ -118,6 +121,12 @@ class SidePlots(QWidget):
         for curve in (c for curves in self.curves.values() for c in curves):
             curve.setData([], [])
         self._show_empty_states(PLOTS)
+
+    def show_colours(self, shown: set[str]) -> None:
+        """Draw only the curves of methods whose colour is in ``shown``."""
+        for color, *curves in zip(self._colors, *self.curves.values(), strict=True):
+            for curve in curves:
+                curve.setVisible(color in shown)
 
     def _new_curves(self, colors: list[str]) -> None:
         """One curve per colour in each plot; those already made are kept and recoloured."""

@@ -17,7 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from core.minima.surface import connect_within
-from gui.style import start_symbol, thin_matrix
+from gui.style import START_SYMBOLS, thin_matrix
 from gui.view.trail_canvas import TrailCanvas
 from gui.view.trail_item import (
     MAX_DOTS,
@@ -37,23 +37,27 @@ Group = tuple[np.ndarray, np.ndarray]
 
 
 class Trails:
-    """See the module docstring. ``scale()`` is the landscape's scale (for the dots' length)."""
+    """See the module docstring. ``scale()`` is the landscape's scale (for the dots' length);
+    ``fit_legend(cleared)`` is called after the legend's entries change (``cleared``: all were removed)."""
 
-    def __init__(self, plot_item: pg.PlotItem, fit_legend: Callable[[], None], scale: Callable[[], float]):
+    def __init__(
+        self, plot_item: pg.PlotItem, fit_legend: Callable[[bool], None], scale: Callable[[], float]
+    ):
         self.plot_item, self._fit_legend, self._scale = plot_item, fit_legend, scale
         self.items: list[TrailItem] = []
+        self._legend_lines: list[pg.PlotDataItem] = []  # the legend's samples of the methods
         self.canvas = TrailCanvas(lambda: self.items, self.sync)
         self.canvas.setZValue(TRAIL_Z)
         plot_item.addItem(self.canvas, ignoreBounds=True)
         vb = plot_item.getViewBox()
         vb.sigRangeChanged.connect(lambda *_: self.canvas.set_bounds(vb.viewRect()))
         self.colors = np.empty(0, dtype=object)  # each run's colour and start symbol
-        self.symbols = np.empty(0, dtype=object)
         self._groups: list[np.ndarray] = []
         self._key: tuple | None = None  # what the items and the legend show
         self.dots = True
         self._tips = np.empty((0, 2))  # each run's point painted last (NaN: none yet)
         self.kinds: list[tuple[str, str]] = []  # (colour, symbol) of a head, by number
+        self.runs_shown = np.empty(0, dtype=bool)  # whose method is shown (see ``show_methods``)
         self.kind_of = self.cross_of = np.empty(0, dtype=int)  # each run's kind number, and diverged
         self.source: Callable[[], list[Group] | None] | None = None  # every run's points now, thinned
         self._stale = False  # the items lack rows that ``extend`` painted
@@ -62,13 +66,12 @@ class Trails:
         """Fresh trails for runs of these colours, start markers and method labels; the items (and the
         legend) are made again only when the methods change."""
         self.colors = np.asarray(colors, dtype=object)
-        self.symbols = np.array([start_symbol(i) for i in start_indices], dtype=object)
-        self._number_kinds(colors, list(self.symbols))
         by_label: dict[str, list[int]] = {}
         for run, label in enumerate(labels):
             by_label.setdefault(label, []).append(run)
         self._groups = [np.asarray(runs, dtype=int) for runs in by_label.values()]
         key = (dim == 1, [(label, colors[runs[0]]) for label, runs in by_label.items()])
+        self._number_kinds([color for _, color in key[1]], np.asarray(start_indices, dtype=int))
         if key != self._key:
             self._key, self.dots = key, dim == 1
             self._make_items(key[1])
@@ -78,6 +81,7 @@ class Trails:
             item.set_style(trail_pen(color, self.dots, outlined), outlined)
             item.set_data(empty, empty, np.empty(0, dtype=bool))
         self._tips = np.full((len(colors), 2), np.nan)
+        self.runs_shown = np.ones(len(colors), dtype=bool)
         self._stale = False
         self.canvas.invalidate()
 
@@ -93,25 +97,39 @@ class Trails:
             self.plot_item.addItem(item)
             self.items.append(item)
         legend = self.plot_item.legend
-        if len(legend.items) != len(labelled):
-            legend.clear()
-            for label, color in labelled:
-                legend.addItem(pg.PlotDataItem(pen=pg.mkPen(color, width=3)), label)
+        entries = [(sample, text) for sample, text in legend.items if sample.item in self._legend_lines]
+        if len(entries) != len(labelled):
+            legend.clear()  # (the view's symbol key is added again after these)
+            self._legend_lines = [pg.PlotDataItem(pen=pg.mkPen(color, width=3)) for _, color in labelled]
+            for line, (label, _) in zip(self._legend_lines, labelled, strict=True):
+                legend.addItem(line, label)
         else:
-            for (sample, text), (label, color) in zip(legend.items, labelled, strict=True):
+            for (sample, text), (label, color) in zip(entries, labelled, strict=True):
                 sample.item.setPen(pg.mkPen(color, width=3))
                 sample.update()
                 text.setText(label)
-        self._fit_legend()
+        self._fit_legend(len(entries) != len(labelled))
 
-    def _number_kinds(self, colors: list[str], symbols: list[str]) -> None:
-        """Number every (colour, symbol) a head can show: its start's symbol, or a cross once diverged."""
-        numbers: dict[tuple[str, str], int] = {}
-        kinds = zip(colors, symbols, strict=True)
-        self.kind_of = np.array([numbers.setdefault(kind, len(numbers)) for kind in kinds], dtype=int)
-        crosses = [numbers.setdefault((color, CROSS), len(numbers)) for color in colors]
-        self.cross_of = np.array(crosses, dtype=int)
-        self.kinds = list(numbers)
+    def show_methods(self, shown: set[str]) -> np.ndarray:
+        """Draw only the trails of the methods labelled in ``shown``; which runs those are (a mask)."""
+        labelled = self._key[1] if self._key else []
+        runs_shown = np.zeros(len(self.colors), dtype=bool)
+        for item, runs, (label, _) in zip(self.items, self._groups, labelled, strict=True):
+            item.setVisible(label in shown)
+            runs_shown[runs] = label in shown
+        self.runs_shown = runs_shown
+        return runs_shown
+
+    def _number_kinds(self, group_colors: list[str], marks: np.ndarray) -> None:
+        """Number every (colour, symbol) a head can show: its start's symbol in its method's colour, or
+        a cross once diverged (without a loop over runs: thousands of runs are prepared at once)."""
+        shapes = [*START_SYMBOLS, CROSS]
+        self.kinds = [(color, shape) for color in group_colors for shape in shapes]
+        color_of = np.zeros(len(marks), dtype=int)
+        for k, runs in enumerate(self._groups):
+            color_of[runs] = k
+        self.kind_of = color_of * len(shapes) + marks % len(START_SYMBOLS)
+        self.cross_of = color_of * len(shapes) + len(START_SYMBOLS)
 
     def head_kinds(self, runs: np.ndarray, diverged: np.ndarray) -> np.ndarray:
         """The kind number of each of ``runs``' heads (``diverged``: over all runs)."""

@@ -12,11 +12,11 @@ from core.landscapes.data import (
     DataFileError,
     DataLandscape,
     Dataset,
-    MinibatchSampler,
     generate_dataset,
     load_csv_dataset,
     make_data_landscape,
 )
+from core.methods.batching import MinibatchSampler
 
 each_data_landscape = pytest.mark.parametrize("land_id", DATA_LANDSCAPE_IDS)
 

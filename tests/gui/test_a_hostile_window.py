@@ -110,7 +110,7 @@ def test_a_long_formula_is_built_in_the_worker(qtbot, window):
     terms = [f"{0.1 * k:.1f}*sin({k}*x + {k}*y)" for k in range(1, 40)]
     formula = " + ".join(terms)[:470].rsplit(" + ", 1)[0] + " + 0.1*(x**2 + y**2)"
     panel = window.landscape_panel
-    panel.tree.setCurrentItem(panel.items[CUSTOM])  # the parser loads while the user types
+    panel.choose(CUSTOM)  # the parser loads while the user types
     warming = panel.extras.formula.warm_up()
     qtbot.waitUntil(lambda: warming is None or not warming.is_alive(), timeout=30_000)
     with BlockProbe() as probe:
@@ -131,7 +131,7 @@ window = MainWindow()
 window.show()
 settle(0.5)
 with BlockProbe() as probe:
-    window.landscape_panel.tree.setCurrentItem(window.landscape_panel.items[CUSTOM])
+    window.landscape_panel.choose(CUSTOM)
     warming = window.landscape_panel.extras.formula.warm_up()
     while warming.is_alive():
         settle(0.01)
@@ -155,7 +155,7 @@ def test_choosing_a_2d_data_landscape_labels_its_basins_in_the_worker(qtbot, win
     window.model.load_preset(get_preset("seed-lecture"))
     with BlockProbe() as probe:
         panel = window.landscape_panel
-        panel.tree.setCurrentItem(panel.items["fit-frequency-phase"])
+        panel.choose("fit-frequency-phase")
         wait_prepared(qtbot, window, timeout=60_000)
         window.model.set_starts([(1.0, 0.5)])
         qtbot.waitUntil(lambda: window.presenter.labeller is not None, timeout=120_000)

@@ -30,7 +30,7 @@ def test_data_landscape_shows_the_full_loss_and_the_minibatch_loss(qtbot, window
 
 
 def test_batch_size_is_shown_only_on_data_landscapes(qtbot, window):
-    window.methods_panel.list.setCurrentRow(0)
+    window.methods_panel.show_parameters("gd")
     editor = window.methods_panel.editor
     assert editor.fields["batch_size"].isHidden()
     window.model.set_landscape("fit-frequency")
@@ -68,7 +68,7 @@ def test_bad_csv_keeps_the_data_and_says_which_line(qtbot, window, tmp_path):
 def test_invalid_formula_is_refused_inline_and_the_landscape_kept(qtbot, window):
     window.model.set_landscape("himmelblau")
     panel = window.landscape_panel
-    panel.tree.setCurrentItem(panel.items["__custom__"])
+    panel.choose("__custom__")
     box = panel.extras.formula
     assert box.isVisibleTo(window)
     box.edit.setText("sin(x) + z")

@@ -32,8 +32,8 @@ def test_window_launches_with_panels_and_menus(window):
     assert window.isVisible()
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["&File", "&Run", "&Presets", "&View", "&Analysis", "&Help"]
-    assert window.landscape_panel.items["rastrigin"].parent().text(0) == "2-D surfaces"
-    assert window.methods_panel.list.count() == 13
+    assert window.landscape_panel.chooser.group_of("rastrigin") == "2-D surfaces"
+    assert len(window.methods_panel.boxes) == 13
 
 
 def test_click_places_a_start_on_the_curve_and_shift_click_adds_one(qtbot, window):
@@ -43,7 +43,7 @@ def test_click_places_a_start_on_the_curve_and_shift_click_adds_one(qtbot, windo
     click_view(qtbot, window, 0.5, 0.0, modifier=Qt.KeyboardModifier.ShiftModifier)
     assert [round(s[0], 1) for s in window.model.starts] == [1.0, 0.5]
     # The markers sit on the curve: y = f(x).
-    xs, ys = window.view.start_markers.getData()
+    xs, ys = window.view.start_markers.points().T
     land = get_landscape("sine-mix")
     np.testing.assert_allclose(ys, land.value(np.column_stack([xs]))[:], rtol=1e-12)
     # A plain click replaces both.
@@ -56,6 +56,18 @@ def test_right_click_on_a_start_removes_it(qtbot, window):
     land = get_landscape("sine-mix")
     click_view(qtbot, window, 3.0, float(land.value([[3.0]])[0]), button=Qt.MouseButton.RightButton)
     assert window.model.starts == [(1.0,)]
+
+
+def test_a_start_keeps_its_shape_when_another_is_removed_or_added(qtbot, window):
+    window.model.set_starts([(1.0,), (2.0,), (3.0,)])
+    shapes = window.view.start_markers.symbols
+    window.model.remove_start(0)
+    assert window.view.start_markers.symbols == shapes[1:]
+    window.presenter.flush()
+    window.controller.step(2)
+    assert window.view.heads.symbols == shapes[1:] * 2  # each run's head: its start's shape (2 methods)
+    window.model.add_start((4.0,))  # takes the shape no start has now: the first one's
+    assert window.view.start_markers.symbols == [*shapes[1:], shapes[0]]
 
 
 def test_runs_to_completion_match_the_core(qtbot, window):

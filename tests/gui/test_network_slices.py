@@ -26,7 +26,7 @@ def window(qtbot):
 
 def select(window, landscape_id: str) -> None:
     panel = window.landscape_panel
-    panel.tree.setCurrentItem(panel.items[landscape_id])
+    panel.choose(landscape_id)
 
 
 def test_choosing_a_slice_in_the_list_trains_it_in_the_background(qtbot, window):
@@ -39,7 +39,7 @@ def test_choosing_a_slice_in_the_list_trains_it_in_the_background(qtbot, window)
     land = window.model.landscape
     assert (land.mlp.depth, land.mlp.width, land.seed, len(land.X)) == (2, 4, 5, 40)
     assert not box.busy and not box.progress.bar.isVisible() and "Ready" in box.status.text()
-    assert window.landscape_panel.tree.currentItem() is window.landscape_panel.items["nn-plain"]
+    assert window.landscape_panel.chooser.current_id() == "nn-plain"
     assert window.view.image.image.shape == (161, 161)  # the minima search's grid, reused
     # every method runs on it: a gradient-descent run from a clicked start ends lower than it began
     window.model.set_method_enabled("gd", True)
@@ -59,11 +59,11 @@ def test_cancel_keeps_the_current_landscape(qtbot, window):
     box.spins["samples"].setValue(2000)
     select(window, "nn-skip")
     assert box.busy and box.progress.cancel.isVisible()
-    qtbot.keyClick(window.landscape_panel.tree, Qt.Key.Key_Escape)  # Esc is the Cancel button's key
+    qtbot.keyClick(window.landscape_panel.chooser, Qt.Key.Key_Escape)  # Esc is the Cancel button's key
     qtbot.waitUntil(lambda: not box.busy, timeout=10_000)
     assert window.model.landscape.id == "himmelblau"
     assert "Cancelled" in box.status.text()
-    assert window.landscape_panel.tree.currentItem() is window.landscape_panel.items["himmelblau"]
+    assert window.landscape_panel.chooser.current_id() == "himmelblau"
 
 
 def test_settings_box_follows_the_landscape_and_retrains_on_apply(qtbot, window):
@@ -159,7 +159,7 @@ def test_the_latest_choice_in_the_list_wins(qtbot, window):
     qtbot.waitUntil(lambda: not box.busy, timeout=10_000)
     qtbot.wait(200)
     assert window.model.landscape.id == "rastrigin" and not box.isVisible()
-    assert panel.tree.currentItem() is panel.items["rastrigin"]
+    assert panel.chooser.current_id() == "rastrigin"
 
 
 def test_a_session_that_ended_on_a_slice_reopens_at_once_and_trains_it_in_the_worker(qtbot):

@@ -8,9 +8,10 @@ import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
+from core.experiment.presets import PRESETS
 from core.methods import METHODS
 from gui.style import method_color
-from tests.gui.helpers import make_window, settle
+from tests.gui.helpers import make_window, settle, wait_prepared
 
 STARTS = {
     "rosenbrock": [(-1.5, 2.5), (1.8, -0.5), (-0.5, -0.8)],
@@ -170,7 +171,7 @@ def test_the_hover_read_out_stays_inside_and_hides_on_leave(qtbot, window):
     settle(0.2)
     view = window.view
     for (x, y), anchor in (((4.5, -4.5), (1.0, 1.0)), ((-4.5, 4.5), (0.0, 0.0)), ((-4.5, -4.5), (0.0, 1.0))):
-        view._on_move(view.vb.mapViewToScene(QPointF(x, y)))
+        view.mouse._on_move(view.vb.mapViewToScene(QPointF(x, y)))
         assert view.hover_label.isVisible() and tuple(view.hover_label.anchor) == anchor
         settle(0.05)
         label = view.hover_label.sceneBoundingRect()
@@ -238,9 +239,66 @@ def test_table_columns_fit_their_texts_and_rows_select_trails_both_ways(qtbot, w
         x, y = window.view.selected.getData()
         assert window.presenter.selected_run == run
         assert (x[-1], y[-1]) == pytest.approx((trails[run][0][-1], trails[run][1][-1]))
-    end = (trails[3][0][-1], trails[3][1][-1])
-    click_view(qtbot, window, *end, modifier=Qt.KeyboardModifier.ControlModifier)
-    assert table.currentIndex().row() == 3 and window.model.starts == [(0.5, -1.0), (-3.0, 3.5)]
+    (x0, x1), (y0, y1) = window.view.vb.viewRange()
+    spot, run, room = None, -1, 0.0
+    for k, (x, y) in enumerate(trails):  # a point of one trail, in view and far from every other trail
+        others = np.concatenate([np.column_stack(t) for j, t in enumerate(trails) if j != k])
+        for point in np.column_stack([x, y])[:: max(1, len(x) // 20)]:
+            inside = x0 < point[0] < x1 and y0 < point[1] < y1
+            gap = np.linalg.norm(others - point, axis=1).min()
+            if inside and gap > room:
+                spot, run, room = point, k, gap
+    click_view(qtbot, window, *spot, modifier=Qt.KeyboardModifier.ControlModifier)
+    assert table.currentIndex().row() == run and window.model.starts == [(0.5, -1.0), (-3.0, 3.5)]
     window.reload()  # a fresh run: nothing selected
     settle(0.1)
     assert window.presenter.selected_run == -1 and len(window.view.selected.getData()[0]) == 0
+
+
+def test_a_method_can_be_hidden_or_shown_alone(qtbot, window):
+    window.model.set_landscape("himmelblau")
+    for mid in ("gd", "momentum", "adam"):
+        window.model.set_method_enabled(mid, True)
+    window.model.set_starts([(0.5, -1.0), (-3.0, 3.5)])
+    window.controller.step(30)
+    settle(0.2)
+    labels = window.table.column_texts("Method")
+    gd, adam = labels[0], labels[-1]
+    window.table.methodsShown.emit(set(labels) - {gd})  # right-click ▸ Hide Gradient descent
+    settle(0.2)
+    assert [window.table.isRowHidden(r) for r in range(6)] == [True, True, False, False, False, False]
+    assert [item.isVisible() for item in window.view.trails] == [False, True, True]
+    assert len(window.view.heads.points()) == 4  # the heads of the runs shown
+    window.table.methodsShown.emit({adam})  # ▸ Show Adam alone
+    settle(0.2)
+    assert [item.isVisible() for item in window.view.trails] == [False, False, True]
+    assert [curve.isVisible() for curve in window.side.curves["loss"]] == [False, False, True]
+    window.model.set_max_steps(900)  # new runs of the same methods: Adam still shown alone
+    window.controller.step(5)
+    settle(0.3)
+    assert [item.isVisible() for item in window.view.trails] == [False, False, True]
+    assert len(window.view.heads.points()) == 2
+    window.table.methodsShown.emit(set(labels))  # ▸ Show every method
+    settle(0.2)
+    assert all(item.isVisible() for item in window.view.trails) and len(window.view.heads.points()) == 6
+
+
+def legend_texts(window) -> list[str]:
+    return [label.text for _, label in window.view.plot_item.legend.items]
+
+
+def test_the_symbol_key_explains_what_is_on_screen(qtbot, window):
+    window.open_preset(PRESETS["minibatch-noise"])
+    wait_prepared(qtbot, window)
+    window.controller.step(20)
+    settle(0.3)
+    texts = legend_texts(window)
+    assert texts[:2] == ["Gradient descent", "Stochastic GD (cosine)"]  # the methods, then the key
+    for entry in ("start (a shape each)", "latest point", "global minimum", "local minimum"):
+        assert entry in texts, entry
+    assert {"this minibatch's loss", "−∇f, all the data", "−∇f, the minibatch"} <= set(texts)
+    window.model.set_starts([])
+    settle(0.3)
+    texts = legend_texts(window)
+    assert "start (a shape each)" not in texts and "latest point" not in texts
+    assert "this minibatch's loss" not in texts and "global minimum" in texts

@@ -42,7 +42,7 @@ def test_two_d_click_places_the_start_and_a_run_draws_a_path(qtbot, window):
 
 
 def test_invalid_parameter_is_refused_inline_and_changes_nothing(qtbot, window):
-    window.methods_panel.list.setCurrentRow(0)  # gd
+    window.methods_panel.show_parameters("gd")  # gd
     editor = window.methods_panel.editor
     before = dict(window.model.methods["gd"].params)
     field = editor.fields["lr"]
@@ -61,7 +61,7 @@ def test_invalid_parameter_is_refused_inline_and_changes_nothing(qtbot, window):
 def test_a_refused_text_gives_way_to_a_loaded_preset(qtbot, window):
     from core.experiment.presets import PRESETS
 
-    window.methods_panel.list.setCurrentRow(0)  # gd
+    window.methods_panel.show_parameters("gd")  # gd
     editor = window.methods_panel.editor
     field = editor.fields["lr"]
     field.setText("-3")
@@ -73,7 +73,7 @@ def test_a_refused_text_gives_way_to_a_loaded_preset(qtbot, window):
 
 
 def test_schedule_parameters_appear_only_for_their_schedule(qtbot, window):
-    window.methods_panel.list.setCurrentRow(0)
+    window.methods_panel.show_parameters("gd")
     editor = window.methods_panel.editor
     assert editor.fields["t0"].isHidden()
     editor.fields["schedule"].setCurrentText("sgdr")
@@ -141,7 +141,7 @@ def test_corrupt_saved_state_is_ignored_with_a_message(qtbot):
 def test_about_the_methods_lists_every_update_rule(qtbot, window):
     dialog = window.show_about_methods()
     text = dialog.browser.toPlainText()
-    assert "v_t = β v_{t-1} - η ∇f(x_{t-1})" in text and "Basin hopping" in text
+    assert "vt = β vt−1 − η ∇f(xt−1)" in text and "Basin hopping" in text  # (as formulas: plain text)
     dialog.close()
 
 
