@@ -165,6 +165,8 @@ class LandscapePanel(QWidget):
     def _sync_domain(self) -> None:
         land = self.model.landscape
         values = [v for pair in land.domain for v in pair]
+        for label, name in zip(self.axis_labels, land.axis_names, strict=False):
+            label.setText(name.split()[0])  # (a network's "α (direction d₁)": α)
         self.axis_labels[1].setVisible(land.dim == 2)
         for i, edit in enumerate(self.domain_edits):
             edit.setVisible(i < 2 * land.dim)

@@ -6,8 +6,10 @@ done. The events are those of the rows the window keeps (every step until its hi
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from core.forked import BACKGROUND_NICENESS, ForkedCall
 from core.minima.basins import BasinLabeller
@@ -17,6 +19,7 @@ from gui.workers.base import TaskRunner
 
 MAX_ESCAPE_MARKERS = 20  # per run: the latest ones (no clutter)…
 ALL_ESCAPE_MARKERS = 4_000  # …and fewer a run when there are thousands of runs
+STREAMING_INTERVAL = 1.0  # seconds between two searches while the runs stream
 
 
 class EscapeFinder(QObject):
@@ -33,7 +36,9 @@ class EscapeFinder(QObject):
         self._runner.failed.connect(self._on_failed)
         self._tracker: EscapeTracker | None = None
         self._fed_step = -1  # rows up to this step are in the tracker
-        self._due: tuple[RunBuffer, BasinLabeller] | None = None
+        self._due: tuple[RunBuffer, BasinLabeller, bool] | None = None
+        self._last_start = -float("inf")  # when the last search began
+        self._later = QTimer(self, singleShot=True, timeout=self._request_due)
 
     @property
     def busy(self) -> bool:
@@ -42,19 +47,26 @@ class EscapeFinder(QObject):
     def reset(self, n_runs: int, dim: int) -> None:
         """Forget every event (new runs); a search under way never reports."""
         self._runner.drop()
+        self._later.stop()
         marks = max(1, min(MAX_ESCAPE_MARKERS, ALL_ESCAPE_MARKERS // max(n_runs, 1)))
         self._tracker = EscapeTracker(n_runs, dim, marks)
         self._fed_step, self._due = -1, None
 
-    def request(self, buffer: RunBuffer, labeller: BasinLabeller) -> None:
-        """Label the rows of ``buffer`` that arrived since the last search (after it, if one runs)."""
-        if self._runner.busy:
-            self._due = (buffer, labeller)
+    def request(self, buffer: RunBuffer, labeller: BasinLabeller, streaming: bool = False) -> None:
+        """Label the rows of ``buffer`` that arrived since the last search (after it, if one runs;
+        while ``streaming``, at most every ``STREAMING_INTERVAL``: each search forks the window's
+        process, which costs its thread milliseconds per hundred megabytes)."""
+        wait = self._last_start + STREAMING_INTERVAL - time.perf_counter() if streaming else 0.0
+        if self._runner.busy or wait > 0:
+            self._due = (buffer, labeller, streaming)
+            if not self._runner.busy:
+                self._later.start(int(wait * 1000) + 1)
             return
         self._due = None
         if self._tracker is None or buffer.step <= self._fed_step:
             return
-        runs = np.array([r for r, status in enumerate(buffer.status) if status != "diverged"], dtype=int)
+        self._last_start = time.perf_counter()
+        runs = np.flatnonzero(~buffer.diverged)
         # Forked here, on the thread that appends to the buffer: the child reads the rows as they are now.
         args = (self._tracker, labeller, buffer, runs, self._fed_step)
         search = ForkedCall(fed_from_buffer, *args, niceness=BACKGROUND_NICENESS)
@@ -71,12 +83,17 @@ class EscapeFinder(QObject):
         if self._due is not None:
             self.request(*self._due)
 
+    def _request_due(self) -> None:
+        if self._due is not None:
+            self.request(*self._due)
+
     def _on_failed(self, _text: str) -> None:
         """(A search that failed is tried again, from the same rows, at the next request.)"""
         self._due = None
 
     def stop(self) -> None:
         self._runner.drop()
+        self._later.stop()
         self._due = None
 
 

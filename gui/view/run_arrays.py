@@ -50,3 +50,22 @@ def near_the_domain(land, points: np.ndarray) -> np.ndarray:
 def split_runs(xy: np.ndarray, counts: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """Each run's (x, y) arrays (for tests and one-off uses)."""
     return [(xy[k, :n, 0], xy[k, :n, 1]) for k, n in enumerate(counts)]
+
+
+def nearest_run(
+    run_groups: list[np.ndarray],
+    groups: list[tuple[np.ndarray, np.ndarray]],
+    point: tuple[float, float],
+    scale: np.ndarray,
+    shown: np.ndarray,
+) -> tuple[int, float]:
+    """The run (of ``shown`` ones) whose drawn points (``groups``, as ``group_points`` gives them for
+    each of ``run_groups``) come nearest to ``point``, and that distance in units of ``scale``."""
+    nearest, best = -1, np.inf
+    for runs, (points, counts) in zip(run_groups, groups, strict=True):
+        drawn = (np.arange(points.shape[1])[None, :] < counts[:, None]) & shown[runs][:, None]
+        distance = np.where(drawn, np.linalg.norm((points - point) / scale, axis=2), np.inf).min(axis=1)
+        k = int(np.argmin(distance)) if len(runs) else 0
+        if len(runs) and distance[k] < best:
+            nearest, best = int(runs[k]), float(distance[k])
+    return nearest, best

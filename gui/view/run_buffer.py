@@ -19,6 +19,8 @@ from gui.style import thin_matrix
 
 MAX_ROWS = 20_000
 MIN_ROWS = 64  # rows kept per run however many runs there are (the history is thinned to fit)
+# Rows reserved past ``max_rows``: appends go on there while the thinning waits for its own turn.
+HEADROOM = 0.25
 
 
 class RunBuffer:
@@ -32,7 +34,7 @@ class RunBuffer:
         per_row = n_runs * (dim + 2 + len(engine._extra_names))
         self.max_rows = max(MIN_ROWS, min(max_rows, values // max(per_row, 1)))
         self.stride = 1
-        rows = self.max_rows
+        rows = self.max_rows + int(self.max_rows * HEADROOM)
         self.positions = np.empty((rows, n_runs, dim))
         self.losses = np.empty((rows, n_runs))
         self.learning_rates = np.empty((rows, n_runs))
@@ -62,7 +64,7 @@ class RunBuffer:
     def append(self, chunk: Chunk) -> None:
         steps = np.arange(chunk.first_step, chunk.first_step + chunk.n)
         keep = np.flatnonzero(steps % self.stride == 0)
-        while self.stored + keep.size > self.max_rows:
+        while self.stored + keep.size > len(self.losses):  # (no room even in the headroom: thin now)
             self._thin()
             keep = np.flatnonzero(steps % self.stride == 0)
         rows = slice(self.stored, self.stored + keep.size)
@@ -107,6 +109,17 @@ class RunBuffer:
         copy.extras = {name: values[rows].copy() for name, values in self.extras.items()}
         copy.ends = {name: dict(ends) for name, ends in self.ends.items()}
         return copy
+
+    @property
+    def thin_due(self) -> bool:
+        """Whether the stored rows reach into the headroom (``thin`` them soon)."""
+        return self.stored > self.max_rows
+
+    def thin(self) -> None:
+        """Thin the stored rows until they fit ``max_rows`` (a separate step: with thousands of runs
+        a thinning copies tens of megabytes)."""
+        while self.stored > self.max_rows:
+            self._thin()
 
     def _thin(self) -> None:
         """Keep every other stored row and double the stride."""

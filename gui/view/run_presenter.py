@@ -24,14 +24,15 @@ from gui.style import display_label, method_color
 from gui.view.escape_finder import EscapeFinder
 from gui.view.landscape_view import LandscapeView
 from gui.view.results_table import METHOD_COL, ResultsTable
-from gui.view.run_arrays import group_points, split_runs
+from gui.view.run_arrays import group_points, nearest_run, split_runs
 from gui.view.run_buffer import RunBuffer
 from gui.view.side_plots import SidePlots
 from gui.workers.base import GUI_GATE, TaskRunner
 from gui.workers.engine_runner import RunController, Update
 
 FRAME_HZ = 60  # the view redraws at most this often while streaming
-FRAME_POINTS = 16  # new points painted per run and frame at most (the first frames get hundreds of rows)
+FRAME_POINTS = 16  # new points painted per run and frame at most (the first frames get hundreds of rows)…
+FRAME_POINTS_ALL = 12_000  # …and over all runs (thousands of runs: fewer each)
 SLOW_PANEL_EVERY = 8  # each side plot and the table refresh once per 8 frames (~4 Hz)
 SIDE_PLOT_PHASES = {1: "loss", 3: "lr", 5: "noise"}
 TABLE_PHASE = 7
@@ -153,7 +154,7 @@ class RunPresenter(QObject):
 
     def _prepare_side_plots(self, colors: list[str]) -> None:
         land = self._land
-        self.side.prepare_runs(colors, land.lowest_value, loss_limit(land))
+        self.side.prepare_runs(colors, land.lowest_value, loss_limit(land), land.value_name)
         self.side.fit.show_data(land)
         self._refresh_side_plots()
 
@@ -164,6 +165,8 @@ class RunPresenter(QObject):
             return
         if update.chunk is not None:
             self.buffer.append(update.chunk)
+            if self.buffer.thin_due:
+                QTimer.singleShot(0, self, self._thin_buffer)  # (in a turn of its own)
         self._latest = update
         if update.streamed:
             self._dirty = True
@@ -171,6 +174,10 @@ class RunPresenter(QObject):
                 self._frame_timer.start()
         else:
             self.draw_frame(full=True)
+
+    def _thin_buffer(self) -> None:
+        if self._buffer is not None and self._buffer.thin_due:
+            self._buffer.thin()
 
     def redraw(self) -> None:
         """Draw everything again (after a view option changed)."""
@@ -257,7 +264,8 @@ class RunPresenter(QObject):
         its whole trail is (about ``points_limit`` points over all its rows)."""
         buffer, after = self.buffer, self._painted_step
         share = (buffer.step - max(after, 0)) / max(buffer.step, 1)
-        limit = max(1, min(FRAME_POINTS, math.ceil(self.view.points_limit() * share)))
+        most = min(FRAME_POINTS, FRAME_POINTS_ALL // max(len(buffer.status), 1))
+        limit = max(1, min(most, math.ceil(self.view.points_limit() * share)))
         groups = [
             group_points(buffer, self._land, runs, limit=limit, after=after) for runs in self.view.run_groups
         ]
@@ -284,15 +292,10 @@ class RunPresenter(QObject):
         if self._buffer is None:
             return
         scale = np.array([max(hi - lo, 1e-12) for lo, hi in self.view.vb.viewRange()])
-        nearest, best = -1, np.inf
-        for runs, (points, counts) in zip(self.view.run_groups, self.run_points(thinned=True), strict=True):
-            shown = np.arange(points.shape[1])[None, :] < counts[:, None]
-            distance = np.where(shown, np.linalg.norm((points - [x, y]) / scale, axis=2), np.inf)
-            k = int(np.argmin(distance.min(axis=1))) if len(runs) else 0
-            if len(runs) and distance[k].min() < best:
-                nearest, best = int(runs[k]), float(distance[k].min())
-        if nearest >= 0 and best < PICK_DISTANCE:
-            self.table.select_run(nearest)
+        shown = self.view.runs_drawn.runs_shown
+        run, distance = nearest_run(self.view.run_groups, self.run_points(thinned=True), (x, y), scale, shown)
+        if run >= 0 and distance < PICK_DISTANCE:
+            self.table.select_run(run)
 
     def _refresh_table(self) -> None:
         if self._latest is None:
@@ -330,7 +333,7 @@ class RunPresenter(QObject):
         """Escape events of the rows that arrived since the last search (``EscapeFinder``), then counted
         in the table and marked on the paths. None until the basins are known."""
         if self._labeller is not None and self.buffer is not None:
-            self.escape_finder.request(self.buffer, self._labeller)
+            self.escape_finder.request(self.buffer, self._labeller, self.controller.is_running)
 
     def _on_escapes(self, escapes: list, xy: np.ndarray) -> None:
         if self.buffer is None or len(escapes) != len(self.buffer.status):

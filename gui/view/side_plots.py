@@ -14,10 +14,10 @@ from gui.view.run_buffer import RunBuffer
 
 NOISE_SERIES = ("temperatures", "noise_scales")
 SIDE_POINTS = 600  # about the plots' width in pixels
-MAX_PLOT_POINTS = 60_000  # per plot: with thousands of runs, fewer points each
+MAX_PLOT_POINTS = 30_000  # per plot: with hundreds of runs, fewer points each
 # At most this many runs are plotted (each method's evenly spaced among its runs): thousands of curves
 # read as a smear, and each plot's items cost the window milliseconds per thousand points to lay out.
-MAX_PLOTTED_RUNS = 300
+MAX_PLOTTED_RUNS = 120
 PLOTS = ("loss", "lr", "noise")
 FIRST_STEPS = 10  # the step axis before the first step (one point would make it −0.5…0.5)
 NO_RUNS = "no runs yet: place a start and tick a method"
@@ -72,6 +72,7 @@ class SidePlots(QWidget):
         self._colors: list[str] = []  # of the curves, one per method
         self._per_run = SIDE_POINTS  # points per run
         self._floor, self._limit = 0.0, np.inf
+        self._value_name = "f"  # what the loss is called (L for a model's loss)
 
     @staticmethod
     def _plot(title: str, left: str) -> pg.PlotWidget:
@@ -99,10 +100,15 @@ class SidePlots(QWidget):
             plot.empty_label.setText(note)
         self._centre_notes()
 
-    def prepare_runs(self, colors: list[str], floor: float | None, limit: float = np.inf) -> None:
+    def prepare_runs(
+        self, colors: list[str], floor: float | None, limit: float = np.inf, value_name: str = "f"
+    ) -> None:
         """One curve per method (runs of the same colour) in each plot; ``floor`` is f* if known;
-        losses above ``limit`` (a diverging run) are not plotted."""
+        losses above ``limit`` (a diverging run) are not plotted; the loss is called ``value_name``."""
         self._limit = limit
+        self._value_name = value_name
+        if not self.log_loss.isChecked():
+            self.loss_plot.setLabel("left", value_name)
         self._floor = floor if floor is not None else 0.0
         by_color: dict[str, list[int]] = {}
         for run, color in enumerate(colors):
@@ -195,6 +201,7 @@ class SidePlots(QWidget):
         self.loss_plot.setYRange(0, 1, padding=0)
         self.loss_plot.setLogMode(y=log)
         self.loss_plot.enableAutoRange(axis="y")
-        self.loss_plot.setLabel("left", "f − f*" if log else "f")
+        name = self._value_name
+        self.loss_plot.setLabel("left", f"{name} − {name}*" if log else name)
         if self._buffer is not None:
             self.refresh(self._buffer)
