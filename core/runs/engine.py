@@ -66,6 +66,7 @@ class _Group:
         self.rng = np.random.default_rng([exp.seed, zlib.crc32(spec.to_text().encode())])
         n_starts = len(exp.starts)
         self.runs = np.arange(index * n_starts, (index + 1) * n_starts)
+        self._find_where()
         self.x = np.array(exp.starts, dtype=float)
         batch_size = self.params.get("batch_size", 0)
         # With minibatches the method sees a view whose gradient is each run's next batch gradient.
@@ -89,9 +90,21 @@ class _Group:
     def size(self) -> int:
         return self.runs.size
 
+    @property
+    def where(self) -> slice | np.ndarray:
+        """The runs' columns in a chunk's rows: a slice while they are consecutive (writing through a
+        slice costs a third of writing through an index array, at every step of every group)."""
+        return self._where
+
+    def _find_where(self) -> None:
+        runs = self.runs
+        consecutive = runs.size and runs[-1] - runs[0] + 1 == runs.size
+        self._where = slice(int(runs[0]), int(runs[-1]) + 1) if consecutive else runs
+
     def drop(self, keep: np.ndarray) -> None:
         """Keep only the runs where ``keep`` is true."""
         self.runs, self.x, self.x_ref = self.runs[keep], self.x[keep], self.x_ref[keep]
+        self._find_where()
         self.calm, self.since_best, self.best_f = self.calm[keep], self.since_best[keep], self.best_f[keep]
         compact_state(self.state, keep)
         if isinstance(self.land, MinibatchView):
@@ -201,12 +214,13 @@ class Engine:
             t = self.t + 1
             for g in self.groups:
                 if g.size:
-                    self._step_group(g, t)
-                    idx = g.runs
-                    pos[i, idx] = g.x
-                    lrs[i, idx] = g.lrs[t - 1]
-                    for name, values in g.state.get("extras", {}).items():
-                        extras[name][i, idx] = values
+                    g.x = g.method.step(g.x, g.state, t, g.lrs[t - 1], g.land, g.params, g.rng)
+                    where = g.where
+                    pos[i, where] = g.x
+                    lrs[i, where] = g.lrs[t - 1]
+                    if "extras" in g.state:
+                        for name, values in g.state["extras"].items():
+                            extras[name][i, where] = values
             losses[i] = fx = self.land.value_fn(pos[i])
             self.t = t
             self._rows = (pos, losses, i)

@@ -15,7 +15,7 @@ import numpy as np
 from core.runs.engine import Chunk, Engine
 from core.runs.status import RunStatuses, StatusTracker
 
-EMIT_INTERVAL = 1 / 60  # at most this often an update is handed on (a frame's worth of rows)
+EMIT_INTERVAL = 1 / 90  # at most this often an update is handed on: more than one a frame at 60 Hz
 MAX_BATCH = 20  # steps per engine call: short calls let a waiting command in often
 BATCH_SECONDS = 0.015  # …and fewer steps per call when there are thousands of runs (Pause waits for one)
 # Every run's status is rebuilt at most this often while streaming, and then with the loop spending

@@ -98,9 +98,12 @@ class RunPresenter(QObject):
             self.prepare()
 
     def discard_pending(self) -> None:
-        """Forget a due preparation (the window is closing: no worker may start now)."""
+        """Forget a due preparation and escape search (the window is closing: no worker or child
+        process may start now)."""
         self._prepare_due = False
         self._prepare_timer.stop()
+        self.escape_finder.stop()
+        self._panel_jobs.clear()
 
     @property
     def buffer(self) -> RunBuffer | None:
