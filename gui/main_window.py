@@ -6,6 +6,7 @@ import gc
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -15,7 +16,6 @@ from core.experiment.presets import PRESETS
 from core.landscapes.registry import LANDSCAPES
 from core.minima.surface import warm_surfaces
 from gui.export.export_actions import ExportActions
-from gui.export.figure import FigureLayout, caption_text
 from gui.file_actions import FileActions
 from gui.model import AppModel
 from gui.panels.basin_panel import BasinPanel
@@ -33,6 +33,9 @@ from gui.windows.analysis import AnalysisWindows
 from gui.workers.base import GUI_GATE, stop_workers
 from gui.workers.engine_runner import GIL_SWITCH_INTERVAL, RunController
 from gui.workers.preparer import Preparer
+
+if TYPE_CHECKING:  # (the exporters load when first used: Pillow and the SVG module cost start-up time)
+    from gui.export.figure import FigureLayout
 
 CHUNK_STEP = 50  # Shift+→
 WARM_AFTER_MS = 1500  # the built-in surfaces are computed this long after the window opens
@@ -256,6 +259,8 @@ class MainWindow(QMainWindow):
 
     def figure_layout(self, side_plots: bool = False) -> FigureLayout:
         """The window's current view (and side plots) with a caption, for an image export."""
+        from gui.export.figure import FigureLayout, caption_text  # (loaded when first used)
+
         self.presenter.flush()  # the latest change's runs, drawn
         self.view.runs_drawn.sync()  # every row painted on screen, in the trails an export paints
         exp = self.model.experiment()

@@ -299,6 +299,12 @@ def make_data_landscape(
     return land.searched()
 
 
+def data_landscape_info(landscape_id: str) -> tuple[str, str, str]:
+    """A data landscape's name, description and formula, without building it (no data, no search)."""
+    spec = _spec(landscape_id)
+    return spec.name, spec.description, spec.formula
+
+
 def _spec(landscape_id: str) -> _Spec:
     try:
         return _SPECS[landscape_id]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
@@ -28,12 +29,13 @@ from PySide6.QtWidgets import (
 
 from core.files import failure_text
 from core.runs.results import write_run_data
-from gui.export.exporters import check_animation, export_animation, figure_runs, max_frames
-from gui.export.figure import FigureLayout, save_png, save_svg
 from gui.file_dialogs import save_path
 from gui.model import AppModel
 from gui.qt_helpers import MenuActions, make_action
 from gui.workers.base import Task, TaskRunner
+
+if TYPE_CHECKING:  # (the exporters load when first used: Pillow and the SVG module cost start-up time)
+    from gui.export.figure import FigureLayout
 
 SHOW_AFTER_MS = 300  # a quick export shows no progress dialog
 CANCELLED = "Export cancelled; nothing was written."
@@ -72,6 +74,8 @@ class ExportActions(MenuActions):
             return f"Could not export {path}: the file name must end in .png or .svg"
         layout = self.figure(side_plots)
         try:
+            from gui.export.figure import save_png, save_svg
+
             save_svg(layout, path) if suffix == ".svg" else save_png(layout, path, scale)
         except (OSError, ValueError) as exc:
             return f"Could not export {path}: {failure_text(exc)}"
@@ -88,6 +92,8 @@ class ExportActions(MenuActions):
             return "Nothing to animate: choose at least one method and one start point."
         if Path(path).suffix.lower() != ".gif":
             return f"Could not export {path}: the file name must end in .gif"
+        from gui.export.exporters import check_animation, figure_runs
+
         try:
             check_animation(frames, fps)
         except ValueError as exc:
@@ -142,6 +148,8 @@ class ExportActions(MenuActions):
             dialog.setValue(int(1000 * done / total))
             return not dialog.wasCanceled()
 
+        from gui.export.exporters import export_animation
+
         if not export_animation(exp, self._path, frames, fps, progress, runs=buffer):
             self._cancelled = True
         return None
@@ -173,6 +181,8 @@ class ExportActions(MenuActions):
     def export_animation_dialog(self) -> None:
         dialog = _OptionsDialog(self.host, "Export animation")
         frames = dialog.add(QSpinBox(), "Frames")
+        from gui.export.exporters import max_frames
+
         frames.setRange(2, max_frames())
         frames.setValue(60)
         fps = dialog.add(QDoubleSpinBox(), "Frames per second")

@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from core.landscape import Landscape
+from core.landscapes.data import data_landscape_info
 from core.landscapes.registry import FORMULA_PREFIX, LANDSCAPES, data_landscape_ids, get_landscape, is_nn_id
 from gui.model import AppModel
 from gui.panels.landscape_chooser import LandscapeChooser
@@ -28,16 +29,17 @@ class LandscapePanel(QWidget):
         self.model, self.preparer = model, preparer
         self.chooser = LandscapeChooser()
         self.chooser.setToolTip("The loss landscape the runs descend")
-        data = [get_landscape(i) for i in data_landscape_ids()]
-        groups = (
+        for title, lands in (
             ("1-D curves", [la for la in LANDSCAPES.values() if la.dim == 1]),
             ("2-D surfaces", [la for la in LANDSCAPES.values() if la.dim == 2]),
-            ("Data: a model's loss (minibatches)", data),
-        )
-        for title, lands in groups:
+        ):
             self.chooser.add_heading(title)
             for land in lands:
                 self.chooser.add_entry(land.id, land.name, f"{land.description}\n{land.formula}")
+        self.chooser.add_heading("Data: a model's loss (minibatches)")
+        for land_id in data_landscape_ids():  # (named without building them: each searches its minima)
+            name, description, formula = data_landscape_info(land_id)
+            self.chooser.add_entry(land_id, name, f"{description}\n{formula}")
         self.chooser.add_heading("Neural-network slices (two moons)")
         for land_id, label, tooltip in nn_items():
             self.chooser.add_entry(land_id, label, tooltip)

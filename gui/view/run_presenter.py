@@ -158,7 +158,7 @@ class RunPresenter(QObject):
     def _prepare_side_plots(self, colors: list[str]) -> None:
         land = self._land
         self.side.prepare_runs(colors, land.lowest_value, loss_limit(land), land.value_name)
-        self.side.fit.show_data(land)
+        self.side.show_fit_data(land)
         self._refresh_side_plots()
 
     def on_update(self, update: Update) -> None:
@@ -251,7 +251,7 @@ class RunPresenter(QObject):
     def _show_fit(self) -> None:
         """The model's fit at the chosen run's latest parameters (the first run's if none is chosen)."""
         buffer = self._buffer
-        if buffer is None or not self.side.fit.isVisible() or not len(buffer.status):
+        if buffer is None or not self.side.fit_shown or not len(buffer.status):
             return
         run = self.selected_run if 0 <= self.selected_run < len(buffer.status) else 0
         label = self.table.results.text(run, METHOD_COL) if run < self.table.results.rowCount() else ""
@@ -259,8 +259,8 @@ class RunPresenter(QObject):
 
     @property
     def settling(self) -> bool:
-        """Whether the side plots, the table or the escape events are still to follow the view."""
-        return bool(self._panel_jobs) or self.escapes_pending
+        """Whether fresh runs, the side plots, the table or the escape events are still to follow."""
+        return self._prepare_due or bool(self._panel_jobs) or self.escapes_pending
 
     def _paint_new_rows(self, diverged: np.ndarray) -> None:
         """Paint the rows that arrived since the last frame on the view's trails, each run's thinned as

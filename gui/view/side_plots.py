@@ -6,6 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
+from core.landscapes.data import DataLandscape
 from core.minima.grid import loss_gap, plotted_losses
 from core.minima.surface import connect_within
 from gui.qt_helpers import plain_axes
@@ -49,7 +50,7 @@ class SidePlots(QWidget):
         super().__init__(parent)
         self.log_loss = QCheckBox("Log scale (f − f*)")
         self.log_loss.setToolTip("Plot the gap to the global minimum value f* on a log scale")
-        self.fit = FitPlot()  # (data landscapes only)
+        self.fit: FitPlot | None = None  # made for the first data landscape (start-up time)
         self.loss_plot = self._plot("Loss", "f")
         self.lr_plot = self._plot("Learning rate", "η")
         self.noise_plot = self._plot("Temperature / noise scale", "T, σ")
@@ -59,7 +60,6 @@ class SidePlots(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.log_loss)
-        layout.addWidget(self.fit)
         for plot in (self.loss_plot, self.lr_plot, self.noise_plot):
             layout.addWidget(plot)
         self.log_loss.toggled.connect(self._on_log_toggled)
@@ -99,6 +99,18 @@ class SidePlots(QWidget):
             note = NO_RUNS if not self._groups else EMPTY_NOTES[key] if stepped and not has_data else ""
             plot.empty_label.setText(note)
         self._centre_notes()
+
+    def show_fit_data(self, land) -> None:
+        """The samples of a data landscape above the plots (see ``FitPlot``); none for other landscapes."""
+        if self.fit is None and isinstance(land, DataLandscape):
+            self.fit = FitPlot()
+            self.layout().insertWidget(1, self.fit)  # under the log-scale box, above the loss
+        if self.fit is not None:
+            self.fit.show_data(land)
+
+    @property
+    def fit_shown(self) -> bool:
+        return self.fit is not None and self.fit.isVisible()
 
     def prepare_runs(
         self, colors: list[str], floor: float | None, limit: float = np.inf, value_name: str = "f"

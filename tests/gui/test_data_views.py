@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from core.experiment.presets import PRESETS
-from tests.gui.helpers import make_window, wait_prepared
+from tests.gui.helpers import make_window, wait_prepared, wait_settled
 
 
 @pytest.fixture
@@ -93,3 +93,23 @@ def test_two_variable_formula_gives_a_surface_with_exact_gradient(qtbot, window)
     land = window.model.landscape
     assert land.dim == 2 and window.view.image.image is not None
     np.testing.assert_allclose(land.grad([[0.0, 0.0]])[0], [-14.0, -22.0])
+
+
+def test_a_data_landscape_names_its_parameters_and_shows_the_fit_of_the_chosen_run(qtbot, window):
+    assert window.side.fit is None  # (made for the first data landscape only)
+    window.model.load_preset(PRESETS["minibatch-noise"])
+    window.controller.step(30)
+    wait_settled(qtbot, window)
+    axes = window.view.plot_item
+    assert axes.getAxis("bottom").labelText == "w" and axes.getAxis("left").labelText == "L(w)"
+    fit, land = window.side.fit, window.model.landscape
+    assert fit.isVisibleTo(window) and len(fit.samples.data) == land.n_samples
+    for run in (0, 3):
+        window.table.select_run(run)
+        theta = window.presenter.buffer.trajectory(run)[-1]
+        xs, ys = fit.curve.getData()
+        np.testing.assert_allclose(ys, np.sin(theta[0] * xs))  # the model sin(w·x) at the run's w
+        assert f"w = {theta[0]:.3g}" in fit.plotItem.titleLabel.text
+    window.model.set_landscape("himmelblau")
+    wait_settled(qtbot, window)
+    assert not fit.isVisibleTo(window) and axes.getAxis("bottom").labelText == "x"
