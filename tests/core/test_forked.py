@@ -84,3 +84,25 @@ def test_a_labeller_built_apart_labels_as_one_built_here():
     here = labeller_for(land)
     points = np.random.default_rng(1).uniform(-5, 5, size=(500, 2))
     assert np.array_equal(apart.label(points), here.label(points))
+
+
+def test_pausing_stops_new_steps_within_one_engine_call():
+    """The streaming loop looks at its stop flag before every engine call: once Pause is asked, at
+    most the call under way finishes (at most ``MAX_BATCH`` steps), and the last update is exact."""
+    from core.runs.streaming import MAX_BATCH, EngineTask, Pacing
+
+    exp = get_preset("escape-rastrigin").experiment()
+    engine = Engine(exp, record="full", keep_chunks=False)
+    task = EngineTask(engine, StatusTracker(engine), Pacing(0.0))
+    asked, steps_when_asked = [], []
+
+    def should_stop() -> bool:
+        if engine.t >= 200 and not asked:  # Pause is pressed here
+            asked.append(True)
+            steps_when_asked.append(engine.t)
+        return bool(asked)
+
+    updates = list(task.stream(should_stop))
+    assert engine.t - steps_when_asked[0] <= MAX_BATCH
+    assert not updates[-1].streamed and updates[-1].step == engine.t  # the exact last one
+    assert updates[-1].statuses == StatusTracker(engine).snapshot()
