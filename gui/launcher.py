@@ -83,6 +83,10 @@ def run_app(
     elif preset_id is not None or screenshot or not window.model.experiment():
         window.model.load_preset(get_preset(preset_id or DEFAULT_PRESET))
     window.show()
+    if os.environ.get("MINIMA_LAB_PROBE") == "1" and not screenshot:  # benchmarks/bench_gui.py measures
+        from gui.probe import attach
+
+        attach(window)
     if screenshot:
         return _save_screenshot(app, window, screenshot, steps)
     return app.exec()
