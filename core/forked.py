@@ -50,7 +50,11 @@ def start_forked(target: Callable, args: tuple, niceness: int = CHILD_NICENESS) 
 def _niced(niceness: int, target: Callable, *args: Any) -> None:
     try:
         os.nice(niceness)
-    except OSError:  # not allowed here: run at the caller's priority
+        if niceness >= BACKGROUND_NICENESS and hasattr(os, "SCHED_IDLE"):
+            # Background work runs only on a core nobody else wants (the engine at full speed keeps
+            # one busy, the window the other): it catches up when the runs pause.
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except OSError:  # not allowed here: run at the priority reached so far
         pass
     target(*args)
 

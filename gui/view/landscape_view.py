@@ -25,7 +25,7 @@ from gui.style import (
 )
 from gui.view.batch_overlay import BatchOverlay
 from gui.view.heads import HeadMarkers
-from gui.view.legend_place import LegendPlace, drag_inside_only
+from gui.view.legend_place import LegendPlace, cached, drag_inside_only
 from gui.view.plot_parts import LinesItem, contour_path, elided_title, free_width, minima_spots
 from gui.view.symbol_key import SymbolKey, symbols_on_screen
 from gui.view.trail_item import TrailItem
@@ -51,6 +51,8 @@ class LandscapeView(pg.PlotWidget):
         self.vb = self.plot_item.getViewBox()
         self.vb.setMenuEnabled(False)
         plain_axes(self.plot_item)
+        for side in ("left", "bottom"):  # (repainted whole each frame otherwise)
+            cached(self.plot_item.getAxis(side))
         free_width(self.plot_item.titleLabel)
         self.vb.sigResized.connect(self._show_title)
         # Trails change every frame: repainting the viewport whole beats tracking dirty regions.

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pyqtgraph as pg
+from PySide6.QtWidgets import QGraphicsItem
 
 LEGEND_COLUMN = 6  # of the plot's layout: after the right axis (2) and a colour bar (5)
 GAP_PX = 6
@@ -51,6 +52,16 @@ class LegendPlace:
         width = max(self.legend.boundingRect().width(), self.least_width) + GAP_PX if shown else 0
         self.plot_item.layout.setColumnFixedWidth(LEGEND_COLUMN, width)
         self.slot.setVisible(shown)
+        cached(self.legend)
+
+
+def cached(item: QGraphicsItem) -> None:
+    """Paint ``item`` and everything in it from a picture kept between repaints (the view repaints
+    whole 60 times a second while runs stream; a legend's texts took a tenth of each frame)."""
+    for part in (item, *item.childItems()):
+        part.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        for inner in part.childItems():
+            cached(inner)
 
 
 def drag_inside_only(legend: pg.LegendItem, inside: Callable[[], bool]) -> None:
