@@ -19,6 +19,7 @@ from core.methods import get_method
 from core.methods.base import compact_state
 from core.methods.batching import MinibatchView
 from core.methods.schedules import learning_rates
+from core.runs.checks import RunChecks, Verdicts
 
 RUNNING, CONVERGED, DIVERGED, MAX_STEPS = "running", "converged", "diverged", "max-steps"
 
@@ -81,10 +82,7 @@ class _Group:
             if "lr" in self.params
             else np.full(exp.max_steps, np.nan)
         )
-        self.x_ref = self.x.copy()
-        self.calm = np.zeros(n_starts, dtype=np.int64)
-        self.since_best = np.zeros(n_starts, dtype=np.int64)
-        self.best_f = exp.landscape.value_fn(self.x)
+        self.rule = self.method.convergence if self.method.convergence in ("patience", "self") else "calm"
 
     @property
     def size(self) -> int:
@@ -103,9 +101,8 @@ class _Group:
 
     def drop(self, keep: np.ndarray) -> None:
         """Keep only the runs where ``keep`` is true."""
-        self.runs, self.x, self.x_ref = self.runs[keep], self.x[keep], self.x_ref[keep]
+        self.runs, self.x = self.runs[keep], self.x[keep]
         self._find_where()
-        self.calm, self.since_best, self.best_f = self.calm[keep], self.since_best[keep], self.best_f[keep]
         compact_state(self.state, keep)
         if isinstance(self.land, MinibatchView):
             self.land.drop(keep)
@@ -150,11 +147,19 @@ class Engine:
         self.final_x = np.full((n, dim), np.nan)
         self.final_f = np.full(n, np.nan)
         self.best_f = self.start_losses.copy()
+        self.checks = RunChecks(
+            land,
+            tolerances,
+            self.start_positions,
+            self.start_losses,
+            np.concatenate([np.full(g.size, g.rule) for g in self.groups]),
+            np.concatenate([np.full(g.size, g.params.get("patience", np.inf)) for g in self.groups]),
+        )
         self.chunks: list[Chunk] = []  # every chunk so far, unless keep_chunks=False (streaming only)
         self.keep_chunks = keep_chunks
-        self._bound = tolerances.bound * max(land.scale, 1.0)
         self._last_check = 0
-        self._rows: tuple[np.ndarray, np.ndarray, int] | None = None  # (positions, losses, row) mid-chunk
+        # (positions, losses, rates, row) mid-chunk
+        self._rows: tuple[np.ndarray, np.ndarray, np.ndarray, int] | None = None
         self._extra_names = sorted({name for g in self.groups for name in g.method.extras})
 
     # ---- public API -------------------------------------------------------------------------------
@@ -193,10 +198,10 @@ class Engine:
     def _step_group(self, g: _Group, t: int) -> None:
         g.x = g.method.step(g.x, g.state, t, g.lrs[t - 1], g.land, g.params, g.rng)
 
-    def _collect_self_finished(self, t: int) -> None:
+    def _collect_self_finished(self, t: int, groups: list[_Group]) -> None:
         """Runs of self-finishing methods end on the very step they finish, not at the next check."""
-        for g in self.groups:
-            if g.size and g.method.convergence == "self" and g.state["finished"].any():
+        for g in groups:
+            if g.size and g.state["finished"].any():
                 done = g.state["finished"]
                 x_end = g.state["best_x"][done] if g.method.reports_best else g.x[done]
                 f_end = self.land.value_fn(x_end)
@@ -204,29 +209,33 @@ class Engine:
                 g.drop(~done)
 
     def _advance_full(self, n_steps: int) -> Chunk:
-        n_runs, dim = self.n_runs, self.land.dim
+        n_runs, dim, t0 = self.n_runs, self.land.dim, self.t
         pos = np.empty((n_steps, n_runs, dim))
         pos[:] = self.current_x
         losses = np.empty((n_steps, n_runs))
         lrs = np.full((n_steps, n_runs), np.nan)
+        for g in self.groups:  # (a run that ends mid-chunk has NaN after its end: see _finish)
+            if g.size:
+                lrs[:, g.where] = g.lrs[t0 : t0 + n_steps, None]
         extras = {name: np.full((n_steps, n_runs), np.nan) for name in self._extra_names}
+        value_fn = self.land.value_fn
+        self_finishing = [g for g in self.groups if g.rule == "self"]
         for i in range(n_steps):
-            t = self.t + 1
+            t = t0 + i + 1
+            row = pos[i]
             for g in self.groups:
-                if g.size:
-                    g.x = g.method.step(g.x, g.state, t, g.lrs[t - 1], g.land, g.params, g.rng)
-                    where = g.where
-                    pos[i, where] = g.x
-                    lrs[i, where] = g.lrs[t - 1]
-                    if "extras" in g.state:
-                        for name, values in g.state["extras"].items():
-                            extras[name][i, where] = values
-            losses[i] = fx = self.land.value_fn(pos[i])
+                if g.runs.size:
+                    g.x = x = g.method.step(g.x, g.state, t, g.lrs[t - 1], g.land, g.params, g.rng)
+                    row[g.where] = x
+                    for name, values in g.state.get("extras", {}).items():
+                        extras[name][i, g.where] = values
+            losses[i] = fx = value_fn(row)
             self.t = t
-            self._rows = (pos, losses, i)
+            self._rows = (pos, losses, lrs, i)
             if not np.isfinite(fx).all():
                 self._stop_nonfinite_full(i, pos, losses)
-            self._collect_self_finished(t)
+            if self_finishing:
+                self._collect_self_finished(t, self_finishing)
             if t % self.check_every == 0 or t == self.exp.max_steps:
                 self._check_all(t, losses[i])
         self._rows = None
@@ -238,13 +247,15 @@ class Engine:
         )
 
     def _advance_final(self, n_steps: int) -> None:
+        self_finishing = [g for g in self.groups if g.rule == "self"]
         for _ in range(n_steps):
             t = self.t + 1
             for g in self.groups:
                 if g.size:
                     self._step_group(g, t)
             self.t = t
-            self._collect_self_finished(t)
+            if self_finishing:
+                self._collect_self_finished(t, self_finishing)
             if t % self.check_every == 0 or t == self.exp.max_steps:
                 self._check_all(t, None)
         return None
@@ -263,47 +274,42 @@ class Engine:
                 g.drop(~np.isin(g.runs, runs))
 
     def _check_all(self, t: int, row_losses: np.ndarray | None) -> None:
-        """Status checks for every group; ``row_losses`` is this step's loss row when recorded."""
+        """Status checks for every running run; ``row_losses`` is this step's loss row when recorded."""
         elapsed, self._last_check = t - self._last_check, t
-        for g in self.groups:
-            if g.size:
-                fx = self.land.value_fn(g.x) if row_losses is None else row_losses[g.runs]
-                self._check_group(g, t, elapsed, fx)
+        live = [g for g in self.groups if g.size]
+        if not live:
+            return
+        runs = np.concatenate([g.runs for g in live])
+        x = np.concatenate([g.x for g in live])
+        fx = self.land.value_fn(x) if row_losses is None else row_losses[runs]
+        finished = np.zeros(runs.size, dtype=bool)
+        first = np.cumsum([0] + [g.size for g in live])
+        for g, a in zip(live, first[:-1], strict=True):
+            if g.rule == "self":
+                finished[a : a + g.size] = g.state["finished"]
+        verdicts = self.checks.check(runs, x, fx, elapsed, finished)
+        at_end = t >= self.exp.max_steps
+        if at_end or verdicts.any_ended():
+            for g, a, b in zip(live, first[:-1], first[1:], strict=True):
+                self._end_runs(g, t, elapsed, _part(verdicts, a, b), at_end)
+        self.checks.x_ref[runs] = x
 
-    def _settled(self, g: _Group, elapsed: int) -> np.ndarray:
-        kind = g.method.convergence
-        if kind == "patience":
-            return g.since_best >= g.params["patience"]
-        if kind == "self":
-            return g.state["finished"].copy()
-        tol = self.tol
-        moved = np.abs(g.x - g.x_ref).max(axis=1)
-        small_grad = np.abs(self.land.grad_fn(g.x)).max(axis=1) <= tol.grad
-        calm = (moved <= tol.step * self.land.scale * elapsed) & small_grad
-        g.calm = np.where(calm, g.calm + elapsed, 0)
-        return g.calm >= tol.window
-
-    def _check_group(self, g: _Group, t: int, elapsed: int, fx: np.ndarray) -> None:
-        finite = np.isfinite(fx) & np.isfinite(g.x).all(axis=1)
-        diverged = ~finite | (np.abs(g.x) > self._bound).any(axis=1)
-        improved = fx < g.best_f - 1e-12 * (1 + np.abs(g.best_f))
-        g.best_f = np.where(improved, fx, g.best_f)
-        g.since_best = np.where(improved, 0, g.since_best + elapsed)
-        settled = self._settled(g, elapsed) & ~diverged
-        running = ~diverged & ~settled
-        if (~finite).any():  # a non-finite state ends at the last checked (finite) position
-            x_ref = g.x_ref[~finite]
-            self._finish(g.runs[~finite], DIVERGED, t - elapsed, x_ref, self.land.value_fn(x_ref))
-        outcomes = [(diverged & finite, DIVERGED), (settled, CONVERGED)]
-        if t >= self.exp.max_steps:
+    def _end_runs(self, g: _Group, t: int, elapsed: int, v: Verdicts, at_end: bool) -> None:
+        """Finish the runs of ``g`` that the check ``v`` ended (and every one at max_steps)."""
+        running = ~v.diverged & ~v.settled
+        if (~v.finite).any():  # a non-finite state ends at the last checked (finite) position
+            x_ref = self.checks.x_ref[g.runs[~v.finite]]
+            self._finish(g.runs[~v.finite], DIVERGED, t - elapsed, x_ref, self.land.value_fn(x_ref))
+        outcomes = [(v.diverged & v.finite, DIVERGED), (v.settled, CONVERGED)]
+        if at_end:
             outcomes.append((running, MAX_STEPS))
+        best = self.checks.best[g.runs]
         for mask, status in outcomes:
             if mask.any():
                 x_end = g.state["best_x"][mask] if g.method.reports_best else g.x[mask]
                 f_end = self.land.value_fn(x_end)
-                self._finish(g.runs[mask], status, t, x_end, np.fmin(f_end, g.best_f[mask]), f_end)
-        g.x_ref = g.x.copy()
-        ended = ~running | (t >= self.exp.max_steps)
+                self._finish(g.runs[mask], status, t, x_end, np.fmin(f_end, best[mask]), f_end)
+        ended = ~running | at_end
         if ended.any():
             g.drop(~ended)
 
@@ -323,6 +329,11 @@ class Engine:
         self.final_f[runs] = best if f is None else f
         self.best_f[runs] = np.fmin(self.best_f[runs], best)
         if self._rows is not None:
-            pos, losses, i = self._rows
+            pos, losses, lrs, i = self._rows
             pos[i + 1 :, runs] = pos[i, runs]
             losses[i + 1 :, runs] = losses[i, runs]
+            lrs[i + 1 :, runs] = np.nan
+
+
+def _part(v: Verdicts, a: int, b: int) -> Verdicts:
+    return Verdicts(v.finite[a:b], v.diverged[a:b], v.settled[a:b])

@@ -10,12 +10,17 @@ The window sends commands (``play``, ``pause``, ``speed``, ``step``, ``quit``); 
 ``("paused", None)`` once a pause is done (after the exact last update), ``("finished", None)`` when
 every run has ended, and ``("failed", text)`` if the engine raised.
 Results are the same as in one process: the same engine object and random state.
+
+Messages leave through an ``Outbox``: a thread of the child writes them to the pipe, so the engine
+computes while the window is busy drawing rather than waiting for it to read (an update of 35 runs is
+larger than the pipe's buffer); updates waiting meanwhile go as one.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import signal
+import threading
 import traceback
 from dataclasses import replace
 from multiprocessing.connection import Connection
@@ -23,7 +28,10 @@ from multiprocessing.connection import Connection
 from core.forked import start_forked
 from core.runs.engine import Engine
 from core.runs.status import StatusTracker
-from core.runs.streaming import EngineTask, Pacing, Update
+from core.runs.streaming import EngineTask, Pacing, Update, merge_updates
+
+MAX_WAITING_BYTES = 2 * 2**20  # rows computed but not sent yet: the engine waits beyond this (the window
+# unpacks what arrives in one go: a few milliseconds, whatever the number of runs)
 
 
 def serve(engine: Engine, conn: Connection, parents_end: Connection) -> None:
@@ -32,25 +40,86 @@ def serve(engine: Engine, conn: Connection, parents_end: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in a terminal is for the window to handle
     pacing = Pacing()
     task = EngineTask(engine, StatusTracker(engine), pacing)
+    outbox = Outbox(conn)
     playing = False
     try:
         while True:
             if playing:
                 sent = None
                 for update in task.stream(conn.poll):
-                    conn.send(("update", _without_repeats(update, sent)))
+                    outbox.post("update", _without_repeats(update, sent))
                     sent = update.statuses
                 if engine.done:
                     playing = False
-                    conn.send(("finished", None))
+                    outbox.post("finished", None)
             command, argument = conn.recv()
             if command == "quit":
                 return
-            playing = _obey(command, argument, task, pacing, conn, playing)
+            playing = _obey(command, argument, task, pacing, outbox, playing)
     except (EOFError, BrokenPipeError):  # the window has gone: nothing to tell
         return
     except Exception as exc:  # said in words to the window, never printed here
-        conn.send(("failed", traceback.format_exception_only(exc)[-1].strip()))
+        outbox.post("failed", traceback.format_exception_only(exc)[-1].strip())
+        outbox.flush()
+
+
+class Outbox:
+    """Messages to the window, written to ``conn`` by a thread of their own in the order posted;
+    consecutive updates still waiting are merged into one."""
+
+    def __init__(self, conn: Connection):
+        self._conn = conn
+        self._waiting: list[tuple[str, object]] = []
+        self._bytes = 0  # of the rows waiting
+        self._busy = False  # a message is being written
+        self._changed = threading.Condition()
+        threading.Thread(target=self._write_all, name="outbox", daemon=True).start()
+
+    def post(self, kind: str, payload: object) -> None:
+        """Queue a message; waits first while ``MAX_WAITING_BYTES`` of rows are waiting (the window
+        reads slower than the engine computes: it must not run ahead without bound)."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._bytes < MAX_WAITING_BYTES)
+            self._waiting.append((kind, payload))
+            self._bytes += _row_bytes(payload) if kind == "update" else 0
+            self._changed.notify_all()
+
+    def flush(self) -> None:
+        """Wait until every message posted so far is written (or the pipe has broken)."""
+        with self._changed:
+            self._changed.wait_for(lambda: not (self._waiting or self._busy), timeout=5)
+
+    def _write_all(self) -> None:
+        while True:
+            with self._changed:
+                self._changed.wait_for(lambda: self._waiting)
+                messages, self._waiting, self._bytes, self._busy = _merged(self._waiting), [], 0, True
+                self._changed.notify_all()
+            try:
+                for message in messages:
+                    self._conn.send(message)
+            except OSError:  # the window has gone: the main loop finds out when it next reads
+                return
+            finally:
+                with self._changed:
+                    self._busy = False
+                    self._changed.notify_all()
+
+
+def _merged(messages: list[tuple[str, object]]) -> list[tuple[str, object]]:
+    """``messages`` with each run of consecutive updates made one."""
+    out: list[tuple[str, object]] = []
+    for kind, payload in messages:
+        if kind == "update" and out and out[-1][0] == "update":
+            out[-1][1].append(payload)
+        else:
+            out.append((kind, [payload] if kind == "update" else payload))
+    return [(k, merge_updates(p)) if k == "update" else (k, p) for k, p in out]
+
+
+def _row_bytes(update: Update) -> int:
+    chunk = update.chunk
+    return 0 if chunk is None else chunk.positions.nbytes + 3 * chunk.losses.nbytes
 
 
 def _without_repeats(update: Update, sent: tuple | None) -> Update:
@@ -59,16 +128,16 @@ def _without_repeats(update: Update, sent: tuple | None) -> Update:
     return replace(update, statuses=None) if update.statuses is sent else update
 
 
-def _obey(command: str, argument, task: EngineTask, pacing: Pacing, conn: Connection, playing: bool) -> bool:
+def _obey(command: str, argument, task: EngineTask, pacing: Pacing, outbox: Outbox, playing: bool) -> bool:
     """Carry out one command; whether the child is playing afterwards."""
     if command == "speed":
         pacing.steps_per_second = argument
         return playing
     if command == "pause":
-        conn.send(("paused", None))
+        outbox.post("paused", None)
         return False
     if command == "step":
-        conn.send(("update", task.step(argument)))
+        outbox.post("update", task.step(argument))
         return False
     return command == "play" and not task.engine.done
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -53,6 +53,17 @@ def merge_chunks(chunks: list[Chunk]) -> Chunk | None:
         last.steps,
         last.batches,
     )
+
+
+def merge_updates(updates: list[Update]) -> Update:
+    """One update standing for consecutive ``updates``: their rows, the latest statuses (None only if
+    every one is None: "the last ones still hold"), the last one's step."""
+    if len(updates) == 1:
+        return updates[0]
+    last = updates[-1]
+    chunk = merge_chunks([u.chunk for u in updates if u.chunk is not None])
+    statuses = next((u.statuses for u in reversed(updates) if u.statuses is not None), None)
+    return replace(last, chunk=chunk, statuses=statuses)
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """The runs' heads (their latest points), all drawn by one item: each (colour, symbol) is rendered once
-into a pixmap and stamped at every head of that kind with one ``drawPixmapFragments`` call, as
-pyqtgraph's ScatterPlotItem does for one kind. One item rather than one ScatterPlotItem per kind: each
-of those costs about a millisecond of Python per frame (bounds and paint), and a view of 7 methods ×
-9 start symbols had 63 of them. Vector output (SVG) draws each symbol as a path."""
+into a cell of one pixmap (an atlas), and every head is stamped from its cell by a single
+``drawPixmapFragments`` call, as pyqtgraph's ScatterPlotItem does for one kind. One item rather than
+one ScatterPlotItem per kind: each of those costs about a millisecond of Python per frame (bounds and
+paint), and a view of 7 methods × 9 start symbols had 63 of them. Vector output (SVG) draws each
+symbol as a path."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pyqtgraph as pg
 from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol, renderSymbol
 from pyqtgraph.Qt import internals
 from PySide6.QtCore import QRectF, QTimer
-from PySide6.QtGui import QPaintEngine, QPainter, QPen, QPixmap
+from PySide6.QtGui import QImage, QPaintEngine, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem
 
 HEAD_PEN = pg.mkPen("k", width=1)
@@ -34,7 +35,8 @@ class HeadMarkers(QGraphicsItem):
         super().__init__()
         self.size, self.pen = size, pen
         self._kinds: dict[tuple[str, str], np.ndarray] = {}  # (colour, symbol) -> (n, 2) points
-        self._pixmaps: dict[tuple[str, str, float], QPixmap] = {}
+        self._heads = (np.empty((0, 2)), np.empty(0, dtype=int))  # every finite head, its kind's place
+        self._atlas: tuple[tuple[Kind, ...], float, QPixmap] | None = None  # (kinds, dpr, their cells)
         self._bounds = QRectF()
         self._pad = (0.0, 0.0)  # the symbols' size in data units (x, y), as of the last paint
         self._fragments = internals.PrimitiveArray(QPainter.PixmapFragment, 10)
@@ -51,11 +53,14 @@ class HeadMarkers(QGraphicsItem):
         for part in np.split(order, np.flatnonzero(np.diff(kinds[order])) + 1):
             if len(part):
                 self._kinds[table[kinds[part[0]]]] = points[part[finite[part]]]
+        sizes = [len(p) for p in self._kinds.values()]
+        self._heads = (self.points(), np.repeat(np.arange(len(sizes)), sizes))
         self._set_bounds(points[finite])
         self._drawn = (np.asarray(runs), kinds, list(table))
 
     def clear(self) -> None:
         self._kinds = {}
+        self._heads = (np.empty((0, 2)), np.empty(0, dtype=int))
         self._pad = (0.0, 0.0)  # measured again at the next paint (a new landscape, a new scale)
         self._set_bounds(np.empty((0, 2)))
         self._drawn = (np.empty(0, dtype=int), np.empty(0), [])
@@ -111,27 +116,40 @@ class HeadMarkers(QGraphicsItem):
         vector = painter.paintEngine().type() == QPaintEngine.Type.SVG
         dpr = widget.devicePixelRatioF() if widget is not None else 1.0
         painter.resetTransform()
-        for (color, symbol), points in self._kinds.items():
-            device = _mapped(transform, points)
-            if vector:
-                _draw_paths(painter, device, symbol, pg.mkBrush(color), self.size, self.pen)
-            else:
-                self._stamp(painter, device, self._pixmap(color, symbol, dpr), dpr)
+        if vector:
+            for (color, symbol), points in self._kinds.items():
+                _draw_paths(
+                    painter, _mapped(transform, points), symbol, pg.mkBrush(color), self.size, self.pen
+                )
+        else:
+            points, places = self._heads
+            self._stamp(painter, _mapped(transform, points), places, dpr)
 
-    def _stamp(self, painter: QPainter, device: np.ndarray, pixmap: QPixmap, dpr: float) -> None:
+    def _stamp(self, painter: QPainter, device: np.ndarray, places: np.ndarray, dpr: float) -> None:
+        atlas = self._atlas_for(tuple(self._kinds), dpr)
+        side = atlas.height()
         self._fragments.resize(len(device))
         fragments = self._fragments.ndarray()
         fragments[:, 0:2] = device
-        fragments[:, 2:6] = [0, 0, pixmap.width(), pixmap.height()]
+        fragments[:, 2] = places * side  # the kind's cell
+        fragments[:, 3:6] = [0, side, side]
         fragments[:, 6:10] = [1 / dpr, 1 / dpr, 0.0, 1.0]  # scale x, scale y, rotation, opacity
-        painter.drawPixmapFragments(*self._fragments.drawargs(), pixmap)
+        painter.drawPixmapFragments(*self._fragments.drawargs(), atlas)
 
-    def _pixmap(self, color: str, symbol: str, dpr: float) -> QPixmap:
-        key = (color, symbol, dpr)
-        if key not in self._pixmaps:
-            image = renderSymbol(symbol, self.size, self.pen, pg.mkBrush(color), dpr=dpr)
-            self._pixmaps[key] = QPixmap.fromImage(image)
-        return self._pixmaps[key]
+    def _atlas_for(self, kinds: tuple[Kind, ...], dpr: float) -> QPixmap:
+        """One pixmap holding each kind's symbol in a square cell, in order (made again when the
+        kinds drawn change: a new landscape or new runs, not a frame)."""
+        if self._atlas is None or self._atlas[:2] != (kinds, dpr):
+            images = [renderSymbol(s, self.size, self.pen, pg.mkBrush(c), dpr=dpr) for c, s in kinds]
+            side = max((max(i.width(), i.height()) for i in images), default=1)
+            atlas = QImage(side * max(len(images), 1), side, QImage.Format.Format_ARGB32_Premultiplied)
+            atlas.fill(0)
+            painter = QPainter(atlas)
+            for k, image in enumerate(images):
+                painter.drawImage(k * side + (side - image.width()) // 2, (side - image.height()) // 2, image)
+            painter.end()
+            self._atlas = (kinds, dpr, QPixmap.fromImage(atlas))
+        return self._atlas[2]
 
 
 def _mapped(transform, points: np.ndarray) -> np.ndarray:

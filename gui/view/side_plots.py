@@ -14,7 +14,7 @@ from gui.view.fit_plot import FitPlot
 from gui.view.run_buffer import RunBuffer
 
 NOISE_SERIES = ("temperatures", "noise_scales")
-SIDE_POINTS = 600  # about the plots' width in pixels
+SIDE_POINTS = 400  # about the plots' width in pixels
 MAX_PLOT_POINTS = 30_000  # per plot: with hundreds of runs, fewer points each
 # At most this many runs are plotted (each method's evenly spaced among its runs): thousands of curves
 # read as a smear, and each plot's items cost the window milliseconds per thousand points to lay out.
@@ -27,6 +27,16 @@ EMPTY_NOTES = {  # once the runs have taken a step
     "lr": "no learning rate for these methods",
     "noise": "no temperature or noise for these methods",
 }
+
+
+STEP_AXIS_ENDS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)  # × a power of ten
+
+
+def step_axis_end(step: int) -> float:
+    """Where the step axis ends while the runs have taken ``step`` steps: a round number a little
+    beyond, so the axis moves now and then (and all three plots repaint) rather than every refresh."""
+    scale = 10.0 ** np.floor(np.log10(max(step, 1) * 1.02))
+    return float(scale * next(end for end in (*STEP_AXIS_ENDS, 10.0) if end * scale >= step * 1.02))
 
 
 def side_limit(runs: int) -> int:
@@ -72,6 +82,7 @@ class SidePlots(QWidget):
         self._colors: list[str] = []  # of the curves, one per method
         self._per_run = SIDE_POINTS  # points per run
         self._floor, self._limit = 0.0, np.inf
+        self._step_end = float(FIRST_STEPS)  # where the step axis ends
         self._value_name = "f"  # what the loss is called (L for a model's loss)
 
     @staticmethod
@@ -97,8 +108,9 @@ class SidePlots(QWidget):
             plot = self._plots[key]
             has_data = any(curve.xData is not None and len(curve.xData) for curve in self.curves[key])
             note = NO_RUNS if not self._groups else EMPTY_NOTES[key] if stepped and not has_data else ""
-            plot.empty_label.setText(note)
-        self._centre_notes()
+            if note != plot.empty_label.textItem.toPlainText():  # (setting it repaints the plot)
+                plot.empty_label.setText(note)
+                self._centre_notes()
 
     def show_fit_data(self, land) -> None:
         """The samples of a data landscape above the plots (see ``FitPlot``); none for other landscapes."""
@@ -134,6 +146,7 @@ class SidePlots(QWidget):
         for plot in self._plots.values():  # a new run's ranges, not the last run's
             plot.setRange(xRange=(0, FIRST_STEPS), yRange=(0, 1), padding=0)
             plot.enableAutoRange(y=True, x=False)  # x follows once the runs have stepped
+        self._step_end = float(FIRST_STEPS)
         if list(by_color) != self._colors:
             self._new_curves(list(by_color))
         for curve in (c for curves in self.curves.values() for c in curves):
@@ -180,8 +193,9 @@ class SidePlots(QWidget):
                 values, steps, counts = self._noise_series(buffer, runs, limit)
                 self._set(self.curves["noise"][g], steps, values, counts)
         self._show_empty_states(plots)
-        if buffer.step > 0:
-            self.loss_plot.enableAutoRange(x=True)  # the other plots share its step axis
+        if buffer.step > 0 and step_axis_end(buffer.step) != self._step_end:
+            self._step_end = step_axis_end(buffer.step)
+            self.loss_plot.setXRange(0, self._step_end, padding=0)  # the other plots share its step axis
 
     @staticmethod
     def _noise_series(

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QSocketNotifier, Signal
 from core.experiment.spec import Experiment
 from core.runs.engine import Engine
 from core.runs.remote import EngineProcess
-from core.runs.streaming import Update, merge_chunks
+from core.runs.streaming import Update, merge_updates
 
 # The other workers (basin maps, escape events, previews) still share this process's interpreter lock:
 # the window's thread waits for it at most this long each time a worker holds it (5 ms by default).
@@ -143,10 +143,7 @@ class RunController(QObject):
 
     def _take_all(self, updates: list[Update]) -> None:
         if updates:
-            last = updates[-1]
-            chunk = merge_chunks([u.chunk for u in updates if u.chunk is not None])
-            statuses = next((u.statuses for u in reversed(updates) if u.statuses is not None), None)
-            self._take(replace(last, chunk=chunk, statuses=statuses))
+            self._take(merge_updates(updates))
 
     def settle(self) -> None:
         """Handle every message the child sent or still owes after a pause (blocks until its "paused")."""
