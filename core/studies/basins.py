@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from core.experiment.spec import Experiment, MethodSpec
+from core.forked import call_in_child
 from core.landscape import Landscape, Minimum
 from core.methods import get_method
 from core.minima.basins import DIVERGED as DIVERGED  # the labels besides minimum indices, for callers
@@ -154,6 +155,30 @@ def compute_basin_maps(
         part = checked_progress(progress, cancel, float(bounds[k]), float(bounds[k + 1]))
         maps.append(compute_basin_map(land, spec, size, seeds, seed, max_steps, part, cancel))
     return maps
+
+
+def compute_basin_maps_apart(
+    land: Landscape,
+    specs: Sequence[MethodSpec],
+    size: int,
+    seeds: int = 1,
+    seed: int = 0,
+    max_steps: int = 1000,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> list[BasinMap]:
+    """``compute_basin_maps`` in a forked child: the same maps, and ``cancel`` ends the child at once
+    (a chunk of steps or a labelling under way need not finish first; the window closes without
+    waiting for it)."""
+    maps = call_in_child(
+        _maps_without_landscape, land, specs, size, seeds, seed, max_steps, progress=progress, cancel=cancel
+    )
+    return [replace(bmap, landscape=land) for bmap in maps]
+
+
+def _maps_without_landscape(*args, progress: Progress) -> list[BasinMap]:
+    """The maps, each sent back without its landscape (the caller has it; a formula's may not pickle)."""
+    return [replace(bmap, landscape=None) for bmap in compute_basin_maps(*args, progress=progress)]
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,14 @@ from PySide6.QtWidgets import (
 
 from core.files import atomic_write_text, write_problem
 from core.studies.basin_report import key_name
-from core.studies.basins import MAX_GRID_1D, MAX_GRID_2D, MAX_SEEDS, BasinMap, compute_basin_maps, success_row
+from core.studies.basins import (
+    MAX_GRID_1D,
+    MAX_GRID_2D,
+    MAX_SEEDS,
+    BasinMap,
+    compute_basin_maps_apart,
+    success_row,
+)
 from gui.file_dialogs import save_path
 from gui.model import AppModel
 from gui.panels.basin_key import BasinKey
@@ -147,7 +154,9 @@ class BasinPanel(QWidget):
         steps, specs = self.model.max_steps, self.model.state.fitted_methods()
 
         def task(state):
-            return compute_basin_maps(land, specs, size, seeds, seed, steps, state.progress, state.cancel)
+            return compute_basin_maps_apart(
+                land, specs, size, seeds, seed, steps, state.progress, state.cancel
+            )
 
         self.compute.setEnabled(False)
         self.cancel.setEnabled(True)

@@ -92,9 +92,11 @@ class EscapeFinder(QObject):
         self._due = None
 
     def stop(self) -> None:
-        self._runner.drop()
+        """End the search under way and its child process, and start none until ``reset`` (the window
+        is closing: a request arriving later must not fork a child nobody joins)."""
         self._later.stop()
-        self._due = None
+        self._due, self._tracker = None, None
+        self._runner.stop()
 
 
 def fed_from_buffer(

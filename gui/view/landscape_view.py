@@ -90,6 +90,8 @@ class LandscapeView(pg.PlotWidget):
         self.minima.setZValue(40)
         for item in (self.minima, self.escapes):
             self.plot_item.addItem(item)
+        for item in (self.minima, self.escapes, self.start_markers):  # (still while runs stream)
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.plot_item.addItem(self.start_markers, ignoreBounds=True)
         for item in (self.heads, self.hover_label):  # the view's range is the landscape's, not theirs
             self.plot_item.addItem(item, ignoreBounds=True)

@@ -88,11 +88,11 @@ class RunBuffer:
         # A run that ended inside this chunk: keep its end row (later rows carry no rate/extras).
         finished = self.finished if chunk.status == self.status else np.array(chunk.status) != "running"
         ended = np.flatnonzero(finished & ~self.finished)  # (only a run that ended in this chunk)
-        for run in ended:
-            end = int(chunk.steps[run]) - chunk.first_step
-            if 0 <= end < chunk.n:
-                for name, values in series.items():
-                    self.ends.setdefault(name, {})[run] = values[end, run]
+        at = chunk.steps[ended].astype(int) - chunk.first_step
+        inside = (at >= 0) & (at < chunk.n)
+        ended, at = ended[inside], at[inside]
+        for name, values in series.items():  # (thousands of runs may end in one chunk)
+            self.ends.setdefault(name, {}).update(zip(ended.tolist(), values[at, ended], strict=True))
         if chunk.status != self.status:
             self.diverged = np.array(chunk.status) == "diverged"
         self.step, self.steps, self.status = int(steps[-1]), chunk.steps.copy(), chunk.status

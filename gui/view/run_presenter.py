@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, QTimer
 
 from core.minima.basins import BasinLabeller, cached_labeller, labeller_built_apart
 from core.minima.grid import loss_limit
@@ -23,6 +23,7 @@ from gui.model import AppModel
 from gui.style import display_label, method_color
 from gui.view.escape_finder import EscapeFinder
 from gui.view.landscape_view import LandscapeView
+from gui.view.pacing import FrameClock, PanelTurns
 from gui.view.results_table import METHOD_COL, ResultsTable
 from gui.view.run_arrays import group_points, nearest_run, split_runs
 from gui.view.run_buffer import RunBuffer
@@ -33,9 +34,10 @@ from gui.workers.engine_runner import RunController, Update
 FRAME_HZ = 60  # the view redraws at most this often while streaming
 FRAME_POINTS = 16  # new points painted per run and frame at most (the first frames get hundreds of rows)…
 FRAME_POINTS_ALL = 12_000  # …and over all runs (thousands of runs: fewer each)
-SLOW_PANEL_EVERY = 8  # each side plot and the table refresh once per 8 frames (~4 Hz)
-SIDE_PLOT_PHASES = {1: "loss", 3: "lr", 5: "noise"}
-TABLE_PHASE = 7
+# While streaming, seconds between refreshes of the table with the status line, and of each side plot;
+# a frame refreshes at most one of them (the table first: it falls due least often).
+SIDE_PLOT_PERIODS = {"loss": 0.25, "lr": 0.35, "noise": 0.35}
+TABLE_PERIOD = 0.15
 SELECTED_POINTS = 2000  # drawn of the run chosen in the table
 PICK_DISTANCE = 0.03  # a Ctrl+click this close (a share of the view's size) to a trail picks its run
 LABELLING_DELAY = 0.15  # seconds: the new landscape is drawn first, the worker taking no time from it
@@ -64,12 +66,12 @@ class RunPresenter(QObject):
         self._painted_step = -1  # the last step whose rows are painted on the view's trails
         self._panel_jobs: deque[Callable[[], None]] = deque()  # the side plots and table, to follow
         self._fit_due = False  # the table's columns to fit their texts at its next refresh
+        self._side_turns = PanelTurns(SIDE_PLOT_PERIODS)
+        self._table_turns = PanelTurns({"table": TABLE_PERIOD})
         view.runs_drawn.source = self._whole_trails
         self._dirty = False
-        self._frame_timer = QTimer(self)
-        self._frame_timer.setTimerType(Qt.TimerType.PreciseTimer)  # (a coarse one drifts to ~45 Hz)
-        self._frame_timer.setInterval(int(1000 / FRAME_HZ))
-        self._frame_timer.timeout.connect(self._on_frame_timer)
+        self._frame_clock = FrameClock(self, FRAME_HZ, self._on_frame_timer)
+        self._frame_timer = self._frame_clock.timer
         controller.updated.connect(self.on_update)
         self.selected_run = -1  # the run whose row is current in the table (-1: none)
         table.runSelected.connect(self.select_run)
@@ -141,6 +143,8 @@ class RunPresenter(QObject):
         self._run_labels, self._run_colors = labels, colors
         self._latest = None
         self._painted_step = -1
+        self._side_turns.restart()
+        self._table_turns.restart()
         if self._buffer is not None:
             not_diverged = np.zeros(engine.n_runs, dtype=bool)
             self.view.show_runs(self.run_points(thinned=True), not_diverged)
@@ -208,12 +212,11 @@ class RunPresenter(QObject):
             self._queue_panel(self._refresh_side_plots)
             self._queue_panel(self._refresh_table)
             return
-        # While streaming, the slower panels take turns, one per odd frame, so no frame does two.
-        phase = self.frames_drawn % SLOW_PANEL_EVERY
-        if phase in SIDE_PLOT_PHASES:
-            self._refresh_side_plots((SIDE_PLOT_PHASES[phase],))
-        elif phase == TABLE_PHASE:
+        # While streaming, the slower panels take turns by the clock, so no frame does two.
+        if self._table_turns.due():
             self._refresh_table()
+        elif (plot := self._side_turns.due()) is not None:
+            self._refresh_side_plots((plot,))
 
     def _queue_panel(self, job: Callable[[], None]) -> None:
         """Run ``job`` in a later turn of the event loop, after the jobs queued before it (each job in
@@ -354,10 +357,7 @@ class RunPresenter(QObject):
         if self._dirty:
             began = time.perf_counter()
             self.draw_frame(full=False)
-            # A frame that costs more than half the frame interval (thousands of runs) spaces the next
-            # one out: the window keeps time for input, the table and the pipe between frames.
-            took_ms = (time.perf_counter() - began) * 1000
-            self._frame_timer.setInterval(max(int(1000 / FRAME_HZ), int(2 * took_ms)))
+            self._frame_clock.took((time.perf_counter() - began) * 1000)
         elif not self.controller.is_running:
             self._frame_timer.stop()
 

@@ -23,7 +23,7 @@ MAX_PATH_POINTS = 400
 MAX_DOTS = 250
 MAX_DRAWN_POINTS = 60_000  # of all trails: with thousands of runs, each run gets fewer points
 MIN_RUN_POINTS = 16
-OUTLINED_RUNS = 300  # up to this many runs, trails are 2 px wide with a light outline (cost: 2 paths)
+OUTLINED_RUNS = 120  # up to this many runs, trails are 2 px wide with a light outline (cost: 2 wide paths)
 
 
 def points_per_run(runs: int, limit: int) -> int:

@@ -1,6 +1,7 @@
 """Basin maps and success rates."""
 
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -9,7 +10,15 @@ from core.experiment.spec import parse_method_spec
 from core.landscapes.registry import get_landscape
 from core.progress import Cancelled
 from core.studies.basin_report import steps_text, summary_text
-from core.studies.basins import DIVERGED, GLOBAL_ELSEWHERE, compute_basin_map, grid_starts, success_row
+from core.studies.basins import (
+    DIVERGED,
+    GLOBAL_ELSEWHERE,
+    compute_basin_map,
+    compute_basin_maps,
+    compute_basin_maps_apart,
+    grid_starts,
+    success_row,
+)
 
 SINE_MAXIMA = (-3.8432667774, -1.5707963268, 0.7016741238, 2.4399185298, 4.7123889804)
 
@@ -122,3 +131,22 @@ def test_median_steps_of_no_converged_run_is_shown_as_a_dash(capsys):
     assert cli_main(["basins", "-f", "sine-mix", "-m", "gd", "--grid", "20", "--steps", "5"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[1].split()[2] == "—" and "nan" not in out[1]
+
+
+def test_maps_computed_apart_equal_maps_computed_here_and_cancel_ends_the_child_at_once():
+    land = get_landscape("himmelblau")
+    specs = [parse_method_spec("gd:lr=0.01"), parse_method_spec("sgd:lr=0.01,noise=1")]
+    here = compute_basin_maps(land, specs, size=12, seeds=2, seed=3, max_steps=300)
+    fractions: list[float] = []
+    apart = compute_basin_maps_apart(land, specs, 12, 2, 3, 300, progress=fractions.append)
+    for mine, theirs in zip(here, apart, strict=True):
+        assert theirs.landscape is land and theirs.spec == mine.spec
+        np.testing.assert_array_equal(theirs.labels, mine.labels)
+        np.testing.assert_array_equal(theirs.final_loss, mine.final_loss)
+    assert fractions and all(0 <= f <= 1 for f in fractions)  # (reports are spaced out in time)
+    cancel = threading.Event()
+    threading.Timer(0.2, cancel.set).start()
+    began = time.perf_counter()
+    with pytest.raises(Cancelled):  # a 200 × 200 map of 20,000 steps: minutes, if it were not ended
+        compute_basin_maps_apart(land, [parse_method_spec("annealing")], 200, 4, 0, 20_000, cancel=cancel)
+    assert time.perf_counter() - began < 5  # generous: the child is killed, not waited for
