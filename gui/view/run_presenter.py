@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 
 from core.minima.basins import BasinLabeller, cached_labeller, labeller_built_apart
 from core.minima.grid import loss_limit
@@ -34,10 +34,11 @@ from gui.workers.engine_runner import RunController, Update
 FRAME_HZ = 60  # the view redraws at most this often while streaming
 FRAME_POINTS = 16  # new points painted per run and frame at most (the first frames get hundreds of rows)…
 FRAME_POINTS_ALL = 12_000  # …and over all runs (thousands of runs: fewer each)
-# While streaming, seconds between refreshes of the table with the status line, and of each side plot;
-# a frame refreshes at most one of them (the table first: it falls due least often).
+# While streaming, seconds between refreshes of each side plot (a frame refreshes at most one of
+# them), and of the table with the status line.
 SIDE_PLOT_PERIODS = {"loss": 0.25, "lr": 0.35, "noise": 0.35}
 TABLE_PERIOD = 0.15
+PANEL_DELAY_MS = 8  # after the frame that chose it
 SELECTED_POINTS = 2000  # drawn of the run chosen in the table
 PICK_DISTANCE = 0.03  # a Ctrl+click this close (a share of the view's size) to a trail picks its run
 LABELLING_DELAY = 0.15  # seconds: the new landscape is drawn first, the worker taking no time from it
@@ -67,11 +68,17 @@ class RunPresenter(QObject):
         self._panel_jobs: deque[Callable[[], None]] = deque()  # the side plots and table, to follow
         self._fit_due = False  # the table's columns to fit their texts at its next refresh
         self._side_turns = PanelTurns(SIDE_PLOT_PERIODS)
-        self._table_turns = PanelTurns({"table": TABLE_PERIOD})
         view.runs_drawn.source = self._whole_trails
         self._dirty = False
         self._frame_clock = FrameClock(self, FRAME_HZ, self._on_frame_timer)
         self._frame_timer = self._frame_clock.timer
+        # The table (and the status line) on a clock of its own: the frame rate falls with thousands of runs.
+        self._table_timer = QTimer(self, interval=int(TABLE_PERIOD * 1000), timeout=self._refresh_table)
+        self._table_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._panel_timer = QTimer(self, singleShot=True, interval=PANEL_DELAY_MS)
+        self._panel_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._panel_timer.job = lambda: None
+        self._panel_timer.timeout.connect(lambda: self._panel_timer.job())
         controller.updated.connect(self.on_update)
         self.selected_run = -1  # the run whose row is current in the table (-1: none)
         table.runSelected.connect(self.select_run)
@@ -104,6 +111,7 @@ class RunPresenter(QObject):
         process may start now)."""
         self._prepare_due = False
         self._prepare_timer.stop()
+        self._table_timer.stop()
         self.escape_finder.stop()
         self._panel_jobs.clear()
 
@@ -144,7 +152,6 @@ class RunPresenter(QObject):
         self._latest = None
         self._painted_step = -1
         self._side_turns.restart()
-        self._table_turns.restart()
         if self._buffer is not None:
             not_diverged = np.zeros(engine.n_runs, dtype=bool)
             self.view.show_runs(self.run_points(thinned=True), not_diverged)
@@ -179,6 +186,7 @@ class RunPresenter(QObject):
             self._dirty = True
             if not self._frame_timer.isActive():
                 self._frame_timer.start()
+                self._table_timer.start()
         else:
             self.draw_frame(full=True)
 
@@ -212,11 +220,11 @@ class RunPresenter(QObject):
             self._queue_panel(self._refresh_side_plots)
             self._queue_panel(self._refresh_table)
             return
-        # While streaming, the slower panels take turns by the clock, so no frame does two.
-        if self._table_turns.due():
-            self._refresh_table()
-        elif (plot := self._side_turns.due()) is not None:
-            self._refresh_side_plots((plot,))
+        # While streaming, the side plots take turns by the clock, so no frame does two; each half a
+        # frame later (a turn of the event loop of its own, input and the pipe handled in between).
+        if (plot := self._side_turns.due()) is not None:
+            self._panel_timer.job = lambda: self._refresh_side_plots((plot,))
+            self._panel_timer.start()
 
     def _queue_panel(self, job: Callable[[], None]) -> None:
         """Run ``job`` in a later turn of the event loop, after the jobs queued before it (each job in
@@ -360,6 +368,7 @@ class RunPresenter(QObject):
             self._frame_clock.took((time.perf_counter() - began) * 1000)
         elif not self.controller.is_running:
             self._frame_timer.stop()
+            self._table_timer.stop()
 
     def show_status_line(self) -> None:
         step = self.controller.step_count
