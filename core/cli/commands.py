@@ -17,6 +17,7 @@ from core.cli.inputs import (
     export_experiment,
     load_landscape,
     method_specs,
+    random_starts,
     run_state,
     runnable,
 )
@@ -65,6 +66,31 @@ def command_basins(args: argparse.Namespace, renderers: Mapping[str, Renderer]) 
         render(maps, args.output)
         return None
     return summary_text(maps) if args.format == "summary" else csv_text(maps)
+
+
+def command_sweep(args: argparse.Namespace) -> str:
+    """Success against the swept parameter's values: a table per method, or CSV (checked in full
+    before any run)."""
+    from core.studies.basins import MAX_SEEDS, grid_starts
+    from core.studies.sweep_report import csv_text, summary_text
+    from core.studies.sweeps import parse_values, run_sweep, swept_specs
+
+    land = load_landscape(args.function, args.domain, None)
+    specs = method_specs(args.method)
+    check_run_settings(args.steps, args.seed)
+    values = parse_values(args.values)
+    for spec in specs:
+        swept_specs(spec, args.param, values)
+    if not 1 <= args.seeds <= MAX_SEEDS:
+        raise CliError(f"--seeds must be 1..{MAX_SEEDS}")
+    if args.grid is not None:
+        starts = grid_starts(land, args.grid)[0]
+    else:
+        starts = random_starts(land, 100 if args.random_starts is None else args.random_starts, args.seed)
+    if not len(starts):
+        raise CliError("--random-starts must be at least 1")
+    sweep = run_sweep(land, specs, args.param, values, starts, args.seeds, args.seed, args.steps)
+    return summary_text(sweep) if args.format == "summary" else csv_text(sweep)
 
 
 def command_highdim(args: argparse.Namespace, renderers: Mapping[str, Renderer]) -> str | None:
@@ -161,10 +187,12 @@ def _dispatch(args: argparse.Namespace, renderers: Mapping[str, Renderer]) -> st
         return command_highdim(args, renderers)
     if args.command == "basins":
         return command_basins(args, renderers)
+    if args.command == "sweep":
+        return command_sweep(args)
     if args.command == "export":
         print(f"wrote {command_export(args, renderers)}")
         return None
-    raise CliError("give a command: list, run, basins, highdim or export (see --help)")
+    raise CliError("give a command: list, run, basins, sweep, highdim or export (see --help)")
 
 
 def main(argv: Sequence[str], renderers: Mapping[str, Renderer] | None = None) -> int:

@@ -80,6 +80,14 @@ def method_specs(texts: Sequence[str]) -> tuple[MethodSpec, ...]:
     return tuple(parse_method_spec(text) for text in texts)
 
 
+def random_starts(land: Landscape, count: int, seed: int) -> np.ndarray:
+    """``count`` uniform starts in the domain drawn from ``seed`` (the rule of ``--random-starts``)."""
+    if not 0 <= count <= MAX_STARTS:
+        raise CliError(f"--random-starts must be between 0 and {MAX_STARTS} (the limit of starts)")
+    rng = np.random.default_rng([seed, 2**31 - 1])
+    return land.lower + (land.upper - land.lower) * rng.random((count, land.dim))
+
+
 def check_run_settings(steps: int, seed: int) -> None:
     if not 1 <= steps <= MAX_STEPS:
         raise CliError(f"--steps {show_whole(steps)} is out of range: expected 1..{MAX_STEPS}")
@@ -95,13 +103,8 @@ def run_state(args: argparse.Namespace) -> ExperimentState:
     land = load_landscape(args.function, args.domain, args.data)
     specs = method_specs(args.method)
     check_run_settings(args.steps, args.seed)
-    if not 0 <= args.random_starts <= MAX_STARTS:
-        raise CliError(f"--random-starts must be between 0 and {MAX_STARTS} (the limit of starts)")
-    starts = parse_starts(args.start, land)
-    if args.random_starts:
-        rng = np.random.default_rng([args.seed, 2**31 - 1])
-        drawn = land.lower + (land.upper - land.lower) * rng.random((args.random_starts, land.dim))
-        starts += tuple(tuple(p) for p in drawn)
+    drawn = random_starts(land, args.random_starts, args.seed)
+    starts = parse_starts(args.start, land) + tuple(tuple(p) for p in drawn)
     if not starts:
         raise CliError("give at least one start point with -s (or --random-starts N)")
     return _checked(ExperimentState(land, specs, starts, args.seed, args.steps))

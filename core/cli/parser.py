@@ -11,6 +11,7 @@ COMMANDS = {
     "list": "landscapes and methods with their parameters, defaults and ranges",
     "run": "run methods from start points (or an experiment file) and print the results",
     "basins": "basin-of-attraction maps and success rates",
+    "sweep": "success rates against one parameter's values (batch size, momentum, temperature, …)",
     "highdim": "critical points and GD spread of random landscapes in d dimensions",
     "export": "an experiment file or a preset to PNG, SVG, GIF, CSV or JSON, without a window",
 }
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help=COMMANDS["list"])
     _run_arguments(sub.add_parser("run", help=COMMANDS["run"]))
     _basins_arguments(sub.add_parser("basins", help=COMMANDS["basins"]))
+    _sweep_arguments(sub.add_parser("sweep", help=COMMANDS["sweep"]))
     _highdim_arguments(sub.add_parser("highdim", help=COMMANDS["highdim"]))
     _export_arguments(sub.add_parser("export", help=COMMANDS["export"]))
     return parser
@@ -83,6 +85,20 @@ def _basins_arguments(basins: argparse.ArgumentParser) -> None:
     basins.add_argument("--seeds", type=int, default=1, help="runs per start for stochastic methods (≤ 100)")
     basins.add_argument("--format", choices=("summary", "csv", "png"), default="summary")
     basins.add_argument("-o", "--output", default=None, help="the file to write (required for png)")
+
+
+def _sweep_arguments(sweep: argparse.ArgumentParser) -> None:
+    _experiment_arguments(sweep)
+    sweep.add_argument("--param", required=True, help="the parameter to sweep (a numeric one of each method)")
+    sweep.add_argument(
+        "--values", required=True, metavar="V,V,… | log:LO:HI:N | lin:LO:HI:N", help="the values to try"
+    )
+    starts = sweep.add_mutually_exclusive_group()
+    starts.add_argument("--random-starts", type=int, default=None, metavar="N", help="N uniform starts (100)")
+    starts.add_argument("--grid", type=int, default=None, metavar="G", help="a grid of starts, as in basins")
+    sweep.add_argument("--seeds", type=int, default=1, help="runs per start for stochastic methods (≤ 100)")
+    sweep.add_argument("--format", choices=("summary", "csv"), default="summary")
+    sweep.add_argument("-o", "--output", default=None, help="write to this file instead of standard output")
 
 
 def _highdim_arguments(highdim: argparse.ArgumentParser) -> None:

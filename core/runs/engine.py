@@ -8,7 +8,7 @@ with ``record="final"`` only final states, for large sweeps.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -59,12 +59,14 @@ class Chunk:
 class _Group:
     """The runs of one method spec that are still going, as compact arrays."""
 
-    def __init__(self, exp: Experiment, index: int):
+    def __init__(self, exp: Experiment, index: int, seed: int | None = None):
         spec = exp.methods[index]
         self.method = get_method(spec.method)()
         self.params = dict(spec.params)
-        # Seeded by the spec itself, so adding or removing other methods leaves this one's runs alone.
-        self.rng = np.random.default_rng([exp.seed, zlib.crc32(spec.to_text().encode())])
+        # Seeded by the spec itself, so adding or removing other methods leaves this one's runs alone
+        # (``seed``: the experiment's, unless a sweep gives each replicate its own).
+        seed = exp.seed if seed is None else seed
+        self.rng = np.random.default_rng([seed, zlib.crc32(spec.to_text().encode())])
         n_starts = len(exp.starts)
         self.runs = np.arange(index * n_starts, (index + 1) * n_starts)
         self._find_where()
@@ -125,14 +127,20 @@ class Engine:
         check_every: int | None = None,
         tolerances: Tolerances = Tolerances(),
         keep_chunks: bool = True,
+        group_seeds: Sequence[int] | None = None,
     ):
+        """``group_seeds``: each method's seed (by default the experiment's): the runs of method k are
+        then those of an experiment of that method alone with seed ``group_seeds[k]``."""
         if record not in ("full", "final"):
             raise ValueError("record must be 'full' or 'final'")
         self.exp, self.record, self.tol = experiment, record, tolerances
         self.check_every = check_every or (10 if record == "full" else 20)
         land = experiment.landscape
         self.land: Landscape = land
-        self.groups = [_Group(experiment, i) for i in range(len(experiment.methods))]
+        seeds = list(group_seeds) if group_seeds is not None else [None] * len(experiment.methods)
+        if len(seeds) != len(experiment.methods):
+            raise ValueError("group_seeds needs one seed per method")
+        self.groups = [_Group(experiment, i, seed) for i, seed in enumerate(seeds)]
         n, dim = experiment.n_runs, land.dim
         self.t = 0
         self.status = np.full(n, RUNNING, dtype=object)

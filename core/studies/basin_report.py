@@ -7,6 +7,7 @@ import io
 import math
 from collections.abc import Sequence
 
+from core.landscape import Minimum
 from core.studies.basins import DIVERGED, GLOBAL_ELSEWHERE, LOCAL_ELSEWHERE, NONE, BasinMap, success_row
 
 NO_VALUE = "—"  # shown for a median over no runs (e.g. none converged)
@@ -39,12 +40,14 @@ def label_name(bmap: BasinMap, label: int) -> str:
 
 def key_name(bmap: BasinMap, label: int) -> str:
     """A basin label for a colour key: "global min at (3, 2)", "local min at x = 1.57", "diverged"…"""
-    if label < 0:
-        return KEY_NAMES[label]
-    m = bmap.minima[label]
-    coords = [f"{v:.3g}" for v in m.location]
+    return KEY_NAMES[label] if label < 0 else minimum_name(bmap.minima[label])
+
+
+def minimum_name(minimum: Minimum) -> str:
+    """The minimum as a colour key names it: "global min at (3, 2)", "local min at x = 1.57"."""
+    coords = [f"{v:.3g}" for v in minimum.location]
     where = f"x = {coords[0]}" if len(coords) == 1 else f"({', '.join(coords)})"
-    return f"{m.kind} min at {where}"
+    return f"{minimum.kind} min at {where}"
 
 
 def is_global_label(bmap: BasinMap, label: int) -> bool:

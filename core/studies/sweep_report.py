@@ -1,0 +1,69 @@
+"""A sweep as text: a table per method (``summary``) or one CSV row per (method, value)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+from core.studies.sweeps import Sweep, SweepCell
+
+CSV_COLUMNS = (
+    "method",
+    "param",
+    "value",
+    "runs",
+    "global_share",
+    "global_ci_low",
+    "global_ci_high",
+    "diverged_share",
+    "median_final_loss",
+    "final_loss_q1",
+    "final_loss_q3",
+    "median_steps_settled",
+    "basin_shares",
+)
+
+
+def _number(value: float, digits: int = 6) -> str:
+    return "" if math.isnan(value) else f"{value:.{digits}g}"
+
+
+def summary_text(sweep: Sweep) -> str:
+    """Per method, a row per value: success with its 95 % interval, diverged, loss and steps."""
+    lines = [f"sweep of {sweep.param} on {sweep.landscape.id}: success = ended in a global minimum"]
+    header = f"{sweep.param:>12}  {'runs':>6}  {'success [95% CI]':>22}  {'diverged':>8}  "
+    header += f"{'median loss [IQR]':>32}  {'steps':>7}"
+    for method in dict.fromkeys(cell.method for cell in sweep.cells):
+        lines += ["", method, header]
+        lines += [_summary_row(cell) for cell in sweep.cells if cell.method == method]
+    return "\n".join(lines) + "\n"
+
+
+def _summary_row(cell: SweepCell) -> str:
+    low, high = cell.success_interval
+    q1, median, q3 = cell.loss_quartiles()
+    loss = "—" if math.isnan(median) else f"{median:.4g} [{q1:.4g}, {q3:.4g}]"
+    steps = "—" if math.isnan(cell.median_steps) else f"{cell.median_steps:.0f}"
+    success = f"{cell.success:6.1%} [{low:5.1%}, {high:5.1%}]"
+    return (
+        f"{cell.value:>12.6g}  {cell.runs:>6}  {success:>22}  {cell.diverged_share:>8.1%}  "
+        f"{loss:>32}  {steps:>7}"
+    )
+
+
+def csv_text(sweep: Sweep) -> str:
+    """One row per (method, value); ``basin_shares`` lists "name: share" pairs, most frequent first."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for cell in sweep.cells:
+        low, high = cell.success_interval
+        q1, median, q3 = cell.loss_quartiles()
+        shares = "; ".join(f"{name}: {share:.4g}" for name, share in sweep.shares(cell).items())
+        writer.writerow(
+            [cell.method, sweep.param, repr(cell.value), cell.runs, _number(cell.success)]
+            + [_number(low), _number(high), _number(cell.diverged_share), _number(median)]
+            + [_number(q1), _number(q3), _number(cell.median_steps), shares]
+        )
+    return out.getvalue()

@@ -1,0 +1,218 @@
+"""Parameter sweeps: how a method's outcome depends on one of its parameters (batch size, momentum,
+temperature, learning rate, …), over many starts and seeds, with 95 % intervals.
+
+One engine pass: every (method, value, seed) is one method group of a single engine, so a sweep of
+K values × N starts × R seeds advances K·N·R runs together. Each group is seeded as the same method
+alone would be (seed + r for replicate r, the basin maps' rule), so a run inside a sweep is bit for
+bit the run made alone with that value, those starts and seed + r.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.experiment.spec import Experiment, MethodSpec, method_spec
+from core.landscape import Landscape
+from core.limits import MAX_RUNS, check_count
+from core.methods import get_method
+from core.minima.basins import DIVERGED as DIVERGED_LABEL
+from core.minima.basins import labeller_for
+from core.progress import Progress, check_cancel
+from core.runs.engine import CONVERGED, DIVERGED, Engine
+from core.studies.basin_report import KEY_NAMES, minimum_name
+from core.studies.basins import CHUNK_STEPS, runs_per_start
+
+MAX_VALUES = 100  # values of one swept parameter
+Z95 = 1.959963984540054  # the normal quantile of a two-sided 95 % interval
+
+
+def parse_values(text: str) -> tuple[float, ...]:
+    """``1,2,4,8``, ``log:LOW:HIGH:COUNT`` (geometric) or ``lin:LOW:HIGH:COUNT``; ValueError names the
+    problem (empty, not a number, a log range through zero, more than ``MAX_VALUES``)."""
+    text = text.strip()
+    kind, _, rest = text.partition(":")
+    if kind in ("log", "lin"):
+        values = _range(kind, rest.split(":"), text)
+    else:
+        values = [_number(part, text) for part in text.split(",") if part.strip()]
+    if not len(values):
+        raise ValueError(f"--values {text!r}: no values")
+    check_count("values", len(values), MAX_VALUES)
+    return tuple(float(v) for v in values)
+
+
+def is_log_range(text: str) -> bool:
+    """Whether ``text`` asks for a logarithmic range (plots then use a log axis)."""
+    return text.strip().startswith("log:")
+
+
+def _range(kind: str, parts: list[str], text: str) -> np.ndarray:
+    if len(parts) != 3:
+        raise ValueError(f"--values {text!r}: expected {kind}:LOW:HIGH:COUNT")
+    low, high = _number(parts[0], text), _number(parts[1], text)
+    count = _number(parts[2], text)
+    if count != int(count) or not 1 <= count <= MAX_VALUES:
+        raise ValueError(f"--values {text!r}: the count must be a whole number 1..{MAX_VALUES}")
+    if kind == "log" and (low <= 0 or high <= 0):
+        raise ValueError(f"--values {text!r}: a log range needs positive bounds")
+    space = np.geomspace if kind == "log" else np.linspace
+    return space(low, high, int(count))
+
+
+def _number(part: str, text: str) -> float:
+    try:
+        value = float(part)
+    except ValueError:
+        raise ValueError(f"--values {text!r}: {part.strip()!r} is not a number") from None
+    if not math.isfinite(value):
+        raise ValueError(f"--values {text!r}: {part.strip()!r} is not a finite number")
+    return value
+
+
+def swept_specs(base: MethodSpec, param: str, values: Sequence[float]) -> list[MethodSpec]:
+    """``base`` with ``param`` set to each value (validated: a value out of range raises ParamError)."""
+    numeric = [s.name for s in get_method(base.method).params() if s.kind != "choice"]
+    if param not in numeric:
+        raise ValueError(
+            f"{base.method} has no numeric parameter {param!r} (it has: {', '.join(numeric) or 'none'})"
+        )
+    return [method_spec(base.method, {**base.params, param: value}) for value in values]
+
+
+def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """The Wilson score interval of a proportion (Wilson 1927): ``successes`` of ``n``."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+@dataclass(frozen=True)
+class SweepCell:
+    """The outcomes of one (method, value): every start × seed."""
+
+    method: str  # the swept method's label (its other parameters included)
+    value: float
+    spec: MethodSpec
+    labels: np.ndarray  # (runs,) basin labels as in a basin map (minimum index, or a KEY_NAMES key)
+    is_global: np.ndarray  # (runs,) bool
+    statuses: np.ndarray  # (runs,)
+    steps: np.ndarray  # (runs,)
+    final_loss: np.ndarray  # (runs,)
+    final_x: np.ndarray  # (runs, dim)
+
+    @property
+    def runs(self) -> int:
+        return self.labels.size
+
+    @property
+    def success(self) -> float:
+        """The share of runs that ended in a global minimum."""
+        return float(self.is_global.mean()) if self.runs else math.nan
+
+    @property
+    def success_interval(self) -> tuple[float, float]:
+        return wilson_interval(int(self.is_global.sum()), self.runs)
+
+    @property
+    def diverged_share(self) -> float:
+        return float((self.statuses == DIVERGED).mean()) if self.runs else math.nan
+
+    def loss_quartiles(self) -> tuple[float, float, float]:
+        """The first quartile, median and third quartile of the finite final losses (NaN if none)."""
+        finite = self.final_loss[np.isfinite(self.final_loss)]
+        return (
+            tuple(float(q) for q in np.quantile(finite, (0.25, 0.5, 0.75)))
+            if finite.size
+            else (math.nan,) * 3
+        )
+
+    @property
+    def median_steps(self) -> float:
+        """The median steps of the runs that settled (NaN if none did)."""
+        settled = self.steps[self.statuses == CONVERGED]
+        return float(np.median(settled)) if settled.size else math.nan
+
+
+@dataclass(frozen=True)
+class Sweep:
+    landscape: Landscape
+    param: str
+    values: tuple[float, ...]
+    cells: tuple[SweepCell, ...]  # method-major: every value of the first method, then the next
+    minima_names: dict[int, str]  # label -> "global min at (0, 0)", "diverged", …
+
+    def shares(self, cell: SweepCell) -> dict[str, float]:
+        """The share of the cell's runs ending in each basin (by name), most frequent first."""
+        labels, counts = np.unique(cell.labels, return_counts=True)
+        order = np.argsort(-counts, kind="stable")
+        return {self.minima_names[int(labels[k])]: float(counts[k] / cell.runs) for k in order}
+
+
+def run_sweep(
+    land: Landscape,
+    bases: Sequence[MethodSpec],
+    param: str,
+    values: Sequence[float],
+    starts: np.ndarray,
+    seeds: int = 1,
+    seed: int = 0,
+    max_steps: int = 1000,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> Sweep:
+    """Every base method with ``param`` at each value, from every start, ``seeds`` times if stochastic
+    (seeds seed, seed + 1, …), in one engine pass; limits are checked before any work."""
+    cells = [
+        (base, value, spec)
+        for base in bases
+        for value, spec in zip(values, swept_specs(base, param, values), strict=True)
+    ]
+    replicas = [runs_per_start(spec, seeds) for _, _, spec in cells]
+    check_count("runs in the sweep", sum(replicas) * len(starts), MAX_RUNS, "fewer values, starts or seeds")
+    methods = tuple(spec for (_, _, spec), r in zip(cells, replicas, strict=True) for _ in range(r))
+    group_seeds = [seed + k for r in replicas for k in range(r)]
+    engine = Engine(
+        Experiment(land, methods, starts, max_steps, seed), record="final", group_seeds=group_seeds
+    )
+    while not engine.done:
+        check_cancel(cancel)
+        engine.advance(CHUNK_STEPS)
+        if progress is not None:
+            progress(engine.t / max_steps)
+    return _outcomes(land, param, values, cells, replicas, engine)
+
+
+def _outcomes(land, param, values, cells, replicas, engine: Engine) -> Sweep:
+    labeller = labeller_for(land)
+    diverged = engine.status == DIVERGED
+    labels = np.full(engine.n_runs, DIVERGED_LABEL)
+    labels[~diverged] = labeller.label(engine.final_x[~diverged])
+    minima = list(labeller.minima)
+    is_global = np.array([m.kind == "global" for m in minima] + [False, True, False, False])[labels]
+    bounds = np.cumsum([0] + [r * len(engine.exp.starts) for r in replicas])
+    out = []
+    for (base, value, spec), lo, hi in zip(cells, bounds[:-1], bounds[1:], strict=True):
+        part = slice(int(lo), int(hi))
+        out.append(
+            SweepCell(
+                base.label,
+                float(value),
+                spec,
+                labels[part],
+                is_global[part],
+                engine.status[part],
+                engine.steps[part],
+                engine.final_f[part],
+                engine.final_x[part],
+            )
+        )
+    names = {k: minimum_name(m) for k, m in enumerate(minima)} | KEY_NAMES
+    return Sweep(land, param, tuple(float(v) for v in values), tuple(out), names)
