@@ -68,12 +68,12 @@ def command_basins(args: argparse.Namespace, renderers: Mapping[str, Renderer]) 
     return summary_text(maps) if args.format == "summary" else csv_text(maps)
 
 
-def command_sweep(args: argparse.Namespace) -> str:
-    """Success against the swept parameter's values: a table per method, or CSV (checked in full
-    before any run)."""
+def command_sweep(args: argparse.Namespace, renderers: Mapping[str, Renderer]) -> str | None:
+    """Success against the swept parameter's values: a table per method, CSV, or the plots drawn by
+    ``renderers["sweep"](sweep, path, log_axis=)`` (everything checked before any run)."""
     from core.studies.basins import MAX_SEEDS, grid_starts
     from core.studies.sweep_report import csv_text, summary_text
-    from core.studies.sweeps import parse_values, run_sweep, swept_specs
+    from core.studies.sweeps import is_log_range, parse_values, run_sweep, swept_specs
 
     land = load_landscape(args.function, args.domain, None)
     specs = method_specs(args.method)
@@ -89,7 +89,11 @@ def command_sweep(args: argparse.Namespace) -> str:
         starts = random_starts(land, 100 if args.random_starts is None else args.random_starts, args.seed)
     if not len(starts):
         raise CliError("--random-starts must be at least 1")
+    render = _picture_renderer(args, renderers, "sweep")
     sweep = run_sweep(land, specs, args.param, values, starts, args.seeds, args.seed, args.steps)
+    if render is not None:
+        render(sweep, args.output, log_axis=is_log_range(args.values))
+        return None
     return summary_text(sweep) if args.format == "summary" else csv_text(sweep)
 
 
@@ -188,7 +192,7 @@ def _dispatch(args: argparse.Namespace, renderers: Mapping[str, Renderer]) -> st
     if args.command == "basins":
         return command_basins(args, renderers)
     if args.command == "sweep":
-        return command_sweep(args)
+        return command_sweep(args, renderers)
     if args.command == "export":
         print(f"wrote {command_export(args, renderers)}")
         return None

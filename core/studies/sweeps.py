@@ -12,16 +12,18 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from core.experiment.spec import Experiment, MethodSpec, method_spec
+from core.forked import call_in_child
 from core.landscape import Landscape
 from core.limits import MAX_RUNS, check_count
 from core.methods import get_method
 from core.minima.basins import DIVERGED as DIVERGED_LABEL
 from core.minima.basins import labeller_for
+from core.params import ParamSpec
 from core.progress import Progress, check_cancel
 from core.runs.engine import CONVERGED, DIVERGED, Engine
 from core.studies.basin_report import KEY_NAMES, minimum_name
@@ -46,9 +48,35 @@ def parse_values(text: str) -> tuple[float, ...]:
     return tuple(float(v) for v in values)
 
 
+def default_values(param: ParamSpec, current: float, count: int = 8) -> str:
+    """A first range to try for ``param`` around its ``current`` value, inside its bounds: a decade
+    each way on a log scale for a log parameter, else its whole range (or ±100 % of the value)."""
+    low = param.low if param.low is not None else -abs(current) * 2 - 1
+    high = param.high if param.high is not None else abs(current) * 2 + 1
+    inset = (high - low) / (2 * count)  # (inside an open bound)
+    low, high = low + inset * param.low_open, high - inset * param.high_open
+    if param.log and current > 0:
+        lo, hi = max(current / 10, low, 1e-12), min(current * 10, high)
+        return f"log:{lo:.3g}:{hi:.3g}:{count}"
+    if param.kind == "int":  # (whole numbers, listed: a range would give fractions)
+        lo, hi = int(math.ceil(low)), int(min(high, max(2 * current, low + count)))
+        return ",".join(str(int(v)) for v in dict.fromkeys(np.round(np.linspace(lo, hi, count))))
+    return f"lin:{low:.6g}:{high:.6g}:{count}"
+
+
 def is_log_range(text: str) -> bool:
-    """Whether ``text`` asks for a logarithmic range (plots then use a log axis)."""
-    return text.strip().startswith("log:")
+    """Whether plots of the values ``text`` asks for read best on a log axis: a ``log:`` range, or a
+    list of positive values spread geometrically over a decade or more (1,2,4,8,…)."""
+    if text.strip().startswith("log:"):
+        return True
+    try:
+        values = np.array(parse_values(text))
+    except ValueError:
+        return False
+    if len(values) < 3 or (values <= 0).any() or values.max() / values.min() < 10:
+        return False
+    ratios = np.diff(np.log(np.sort(values)))
+    return bool(ratios.min() > 0 and ratios.max() / ratios.min() < 1.5)
 
 
 def _range(kind: str, parts: list[str], text: str) -> np.ndarray:
@@ -188,6 +216,17 @@ def run_sweep(
         if progress is not None:
             progress(engine.t / max_steps)
     return _outcomes(land, param, values, cells, replicas, engine)
+
+
+def run_sweep_apart(land: Landscape, *args, progress=None, cancel=None) -> Sweep:
+    """``run_sweep`` in a forked child: the same sweep, and ``cancel`` ends the child at once."""
+    sweep = call_in_child(_sweep_without_landscape, land, *args, progress=progress, cancel=cancel)
+    return replace(sweep, landscape=land)
+
+
+def _sweep_without_landscape(land: Landscape, *args, progress: Progress) -> Sweep:
+    """The sweep, sent back without its landscape (the caller has it; a formula's may not pickle)."""
+    return replace(run_sweep(land, *args, progress=progress), landscape=None)
 
 
 def _outcomes(land, param, values, cells, replicas, engine: Engine) -> Sweep:

@@ -16,6 +16,13 @@ def render_highdim(results: list, path: str) -> None:
     render_png(results, path, HIGHDIM_SIZE)
 
 
+def render_sweep(sweep, path: str, log_axis: bool = False) -> None:
+    """The parameter-sweep window's plots of ``sweep``."""
+    from gui.windows.sweep_window import render_png
+
+    render_png(sweep, path, log_axis)
+
+
 def render_basins(maps: list, path: str) -> None:
     """The basin maps as the Basins panel draws them, with a legend of the minima."""
     from gui.app import ensure_app
@@ -52,5 +59,6 @@ def render_export(exp, path: str, scale: int, side_plots: bool, frames: int, fps
 RENDERERS: dict[str, Renderer] = {
     "highdim": render_highdim,
     "basins": render_basins,
+    "sweep": render_sweep,
     "export": render_export,
 }

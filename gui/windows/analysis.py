@@ -1,6 +1,6 @@
-"""The Analysis menu: the plain-vs-skip network comparison and the high-dimensional study, each a
-window of its own, made on first use, one of each per main window, kept (hidden) when closed. They are
-children of the main window, so its ``stop_workers`` reaches their computations too."""
+"""The Analysis menu: parameter sweeps, the plain-vs-skip network comparison and the high-dimensional
+study, each a window of its own, made on first use, one of each per main window, kept (hidden) when
+closed. They are children of the main window, so its ``stop_workers`` reaches their computations too."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ class AnalysisWindows:
         self.network_box, self.host = network_box, host
         self.nn_compare = None
         self.highdim = None
+        self.sweep = None
         for text, slot, key in (
+            ("&Parameter sweep: success against a parameter…", self.show_sweep, "Ctrl+Shift+P"),
             ("Compare &network slices: plain vs skip…", lambda: self.show_nn_compare(), "Ctrl+Shift+N"),
             ("&High dimensions: saddles and good minima…", self.show_highdim, "Ctrl+Shift+H"),
         ):
@@ -38,6 +40,14 @@ class AnalysisWindows:
                 self.nn_compare.spins[name].setValue(getattr(config, name))
         return _raised(self.nn_compare)
 
+    def show_sweep(self) -> QWidget:
+        """The parameter-sweep window, on the main window's landscape, methods and seed."""
+        from gui.windows.sweep_window import SweepWindow
+
+        if self.sweep is None:
+            self.sweep = SweepWindow(self.host.model, self.host)
+        return _raised(self.sweep)
+
     def show_highdim(self) -> QWidget:
         """The high-dimensional study window."""
         from gui.windows.highdim_window import HighDimWindow
@@ -47,7 +57,7 @@ class AnalysisWindows:
         return _raised(self.highdim)
 
     def close(self) -> None:
-        for window in (self.nn_compare, self.highdim):
+        for window in (self.sweep, self.nn_compare, self.highdim):
             if window is not None:
                 window.close()  # their closeEvent stops and joins their worker threads
 

@@ -9,13 +9,21 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.experiment.spec import Experiment, parse_method_spec
+from core.experiment.spec import Experiment, method_spec, parse_method_spec
 from core.landscapes.registry import get_landscape
 from core.limits import LimitError
+from core.methods import METHODS, get_method
 from core.params import ParamError
 from core.runs.engine import Engine
 from core.studies.sweep_report import CSV_COLUMNS, csv_text, summary_text
-from core.studies.sweeps import parse_values, run_sweep, swept_specs, wilson_interval
+from core.studies.sweeps import (
+    default_values,
+    is_log_range,
+    parse_values,
+    run_sweep,
+    swept_specs,
+    wilson_interval,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,6 +85,23 @@ def test_the_same_seed_gives_the_same_sweep_and_another_seed_another():
     assert csv_text(first) == csv_text(again) and csv_text(first) != csv_text(other)
     for a, b in zip(first.cells, again.cells, strict=True):
         np.testing.assert_array_equal(a.final_x, b.final_x)
+
+
+def test_log_axes_for_log_ranges_and_geometric_lists():
+    assert (
+        is_log_range("log:1e-4:1:3") and is_log_range("1,2,4,8,16,32,64") and is_log_range("0.001,0.01,0.1")
+    )
+    assert not is_log_range("lin:0:0.9:5") and not is_log_range("1,2,3,4,5,6,7,8,9,10")
+    assert not is_log_range("0,1,2,4") and not is_log_range("1,2") and not is_log_range("x")
+
+
+def test_default_values_of_every_numeric_parameter_are_accepted():
+    for method_id in METHODS:
+        base = method_spec(method_id)
+        for param in get_method(method_id).params():
+            if param.kind != "choice":
+                text = default_values(param, base.params[param.name])
+                assert len(swept_specs(base, param.name, parse_values(text))) >= 2, (method_id, text)
 
 
 def test_values_lists_and_ranges():

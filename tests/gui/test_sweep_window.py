@@ -1,0 +1,93 @@
+"""Analysis ▸ Parameter sweep: computes in the background, draws curves with bands, saves CSV, refuses
+bad input in words, and Cancel stops within half a second keeping the sweep shown."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+
+from core.experiment.spec import Experiment
+from core.runs.engine import Engine
+from gui.windows import sweep_window
+from tests.gui.helpers import make_window
+
+
+@pytest.fixture
+def sweep(qtbot):
+    main = make_window(qtbot)
+    main.model.set_landscape("sine-mix")
+    for method, on in (("gd", True), ("sgd", True), ("momentum", False), ("adam", False)):
+        main.model.set_method_enabled(method, on)
+    window = main.analysis.show_sweep()
+    yield window
+    main.close()
+
+
+def _choose(window, method_label: str, param: str, values: str) -> None:
+    window.method.setCurrentIndex(window.method.findText(method_label))
+    window.param.setCurrentIndex(window.param.findText(param))
+    window.values.setText(values)
+
+
+def test_a_small_sweep_draws_curves_and_bands_and_saves_csv(qtbot, sweep, tmp_path, monkeypatch):
+    assert sweep.method.itemText(0) == sweep_window.ALL_METHODS
+    _choose(sweep, sweep_window.ALL_METHODS, "lr", "log:0.01:1:5")
+    sweep.starts.setValue(30)
+    sweep.seeds.setValue(2)
+    sweep.steps.setValue(300)
+    assert sweep.start()
+    qtbot.waitUntil(lambda: sweep.sweep is not None and not sweep.runner.busy, timeout=60_000)
+    cells = sweep.sweep.cells
+    assert [c.value for c in cells[:5]] == pytest.approx([0.01, 0.0316228, 0.1, 0.316228, 1.0], rel=1e-5)
+    assert {c.spec.method for c in cells} == {"gd", "sgd"} and len(cells) == 10
+    assert [c.runs for c in cells] == [30] * 5 + [60] * 5  # (GD is deterministic: one seed)
+    for plot in (sweep.plots.success_plot, sweep.plots.loss_plot):
+        items = plot.listDataItems()
+        bands = [i for i in plot.items if isinstance(i, pg.FillBetweenItem)]
+        assert len(bands) == 2 and len([i for i in items if isinstance(i, pg.ScatterPlotItem)]) == 2
+        assert plot.getAxis("bottom").logMode  # a log range: a log axis
+    scatter = next(i for i in sweep.plots.success_plot.items if isinstance(i, pg.ScatterPlotItem))
+    sweep.plots._on_hover(scatter, scatter.points()[:1], None)
+    assert "lr = 0.01: 30 runs, global minimum" in sweep.hover.text()
+    gd = next(c for c in cells if c.spec.method == "gd" and c.value == pytest.approx(0.1))
+    land, starts = sweep.model.landscape, sweep._starts()
+    alone = Engine(Experiment(land, (gd.spec,), starts, 300, sweep.model.seed), record="final").run()
+    np.testing.assert_array_equal(gd.final_x, alone.final_x)  # the window's cell is the run made alone
+    path = tmp_path / "sweep.csv"
+    monkeypatch.setattr(sweep_window, "save_path", lambda *args: str(path))
+    sweep.save_button.click()
+    rows = path.read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("method,param,value,runs,global_share") and len(rows) == 11
+
+
+def test_bad_input_is_refused_in_words_and_nothing_starts(sweep):
+    _choose(sweep, "Gradient descent", "lr", "log:0:1:5")
+    assert not sweep.start() and "positive bounds" in sweep.error.text() and not sweep.runner.busy
+    _choose(sweep, "Gradient descent", "lr", "0.1,5000")
+    assert not sweep.start() and "out of range" in sweep.error.text()
+    _choose(sweep, "Gradient descent", "lr", "lin:0.01:0.1:100")
+    sweep.starts.setValue(2000)
+    assert not sweep.start() and "runs in the sweep" in sweep.error.text()
+
+
+def test_cancel_stops_within_half_a_second_and_keeps_the_sweep_shown(qtbot, sweep):
+    _choose(sweep, "Gradient descent", "lr", "0.05,0.1")
+    sweep.starts.setValue(20)
+    assert sweep.start()
+    qtbot.waitUntil(lambda: sweep.sweep is not None and not sweep.runner.busy, timeout=60_000)
+    shown = sweep.sweep
+    _choose(sweep, "Stochastic GD", "lr", "lin:0.001:0.01:20")
+    sweep.starts.setValue(2000)
+    sweep.seeds.setValue(2)
+    sweep.steps.setValue(100_000)
+    assert sweep.start()
+    qtbot.wait(300)
+    began = time.perf_counter()
+    sweep.progress.cancel.click()
+    qtbot.waitUntil(lambda: not sweep.runner.busy, timeout=5_000)
+    assert time.perf_counter() - began < 0.5
+    assert sweep.sweep is shown and "previous sweep is kept" in sweep.progress.label.text()
+    assert sweep.run_button.isEnabled()
