@@ -73,14 +73,19 @@ def command_sweep(args: argparse.Namespace, renderers: Mapping[str, Renderer]) -
     ``renderers["sweep"](sweep, path, log_axis=)`` (everything checked before any run)."""
     from core.studies.basins import MAX_SEEDS, grid_starts
     from core.studies.sweep_report import csv_text, summary_text
-    from core.studies.sweeps import is_log_range, parse_values, run_sweep, swept_specs
+    from core.studies.sweeps import is_log_range, parse_values, run_sweep, swept_pairs, swept_specs
 
     land = load_landscape(args.function, args.domain, None)
     specs = method_specs(args.method)
     check_run_settings(args.steps, args.seed)
     values = parse_values(args.values)
+    if (args.param2 is None) != (args.values2 is None):
+        raise CliError("--param2 and --values2 go together")
+    values2 = parse_values(args.values2) if args.param2 else ()
     for spec in specs:
-        swept_specs(spec, args.param, values)
+        swept_pairs(spec, args.param, values, args.param2, values2) if args.param2 else swept_specs(
+            spec, args.param, values
+        )
     if not 1 <= args.seeds <= MAX_SEEDS:
         raise CliError(f"--seeds must be 1..{MAX_SEEDS}")
     if args.grid is not None:
@@ -90,7 +95,18 @@ def command_sweep(args: argparse.Namespace, renderers: Mapping[str, Renderer]) -
     if not len(starts):
         raise CliError("--random-starts must be at least 1")
     render = _picture_renderer(args, renderers, "sweep")
-    sweep = run_sweep(land, specs, args.param, values, starts, args.seeds, args.seed, args.steps)
+    sweep = run_sweep(
+        land,
+        specs,
+        args.param,
+        values,
+        starts,
+        args.seeds,
+        args.seed,
+        args.steps,
+        param2=args.param2,
+        values2=values2,
+    )
     if render is not None:
         render(sweep, args.output, log_axis=is_log_range(args.values))
         return None

@@ -93,6 +93,8 @@ def _sweep_arguments(sweep: argparse.ArgumentParser) -> None:
     sweep.add_argument(
         "--values", required=True, metavar="V,V,… | log:LO:HI:N | lin:LO:HI:N", help="the values to try"
     )
+    sweep.add_argument("--param2", default=None, help="a second parameter: every pair of values (a grid)")
+    sweep.add_argument("--values2", default=None, metavar="VALUES", help="the second parameter's values")
     starts = sweep.add_mutually_exclusive_group()
     starts.add_argument("--random-starts", type=int, default=None, metavar="N", help="N uniform starts (100)")
     starts.add_argument("--grid", type=int, default=None, metavar="G", help="a grid of starts, as in basins")

@@ -104,12 +104,28 @@ def _number(part: str, text: str) -> float:
 
 def swept_specs(base: MethodSpec, param: str, values: Sequence[float]) -> list[MethodSpec]:
     """``base`` with ``param`` set to each value (validated: a value out of range raises ParamError)."""
+    _check_numeric(base, param)
+    return [method_spec(base.method, {**base.params, param: value}) for value in values]
+
+
+def swept_pairs(
+    base: MethodSpec, param: str, values: Sequence[float], param2: str, values2: Sequence[float]
+) -> list[tuple[float, float, MethodSpec]]:
+    """``base`` with ``param`` and ``param2`` set to every pair of values (row-major), validated."""
+    _check_numeric(base, param)
+    _check_numeric(base, param2)
+    if param2 == param:
+        raise ValueError(f"--param2 {param2!r} is the swept parameter already: choose another")
+    given = base.params
+    return [(v, w, method_spec(base.method, {**given, param: v, param2: w})) for v in values for w in values2]
+
+
+def _check_numeric(base: MethodSpec, param: str) -> None:
     numeric = [s.name for s in get_method(base.method).params() if s.kind != "choice"]
     if param not in numeric:
         raise ValueError(
             f"{base.method} has no numeric parameter {param!r} (it has: {', '.join(numeric) or 'none'})"
         )
-    return [method_spec(base.method, {**base.params, param: value}) for value in values]
 
 
 def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
@@ -135,6 +151,7 @@ class SweepCell:
     steps: np.ndarray  # (runs,)
     final_loss: np.ndarray  # (runs,)
     final_x: np.ndarray  # (runs, dim)
+    value2: float = math.nan  # the second parameter's value (a two-parameter sweep)
 
     @property
     def runs(self) -> int:
@@ -174,8 +191,10 @@ class Sweep:
     landscape: Landscape
     param: str
     values: tuple[float, ...]
-    cells: tuple[SweepCell, ...]  # method-major: every value of the first method, then the next
+    cells: tuple[SweepCell, ...]  # method-major: every value (pair) of the first method, then the next
     minima_names: dict[int, str]  # label -> "global min at (0, 0)", "diverged", …
+    param2: str | None = None  # a two-parameter sweep's second parameter, and its values
+    values2: tuple[float, ...] = ()
 
     def shares(self, cell: SweepCell) -> dict[str, float]:
         """The share of the cell's runs ending in each basin (by name), most frequent first."""
@@ -195,17 +214,16 @@ def run_sweep(
     max_steps: int = 1000,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    param2: str | None = None,
+    values2: Sequence[float] = (),
 ) -> Sweep:
-    """Every base method with ``param`` at each value, from every start, ``seeds`` times if stochastic
-    (seeds seed, seed + 1, …), in one engine pass; limits are checked before any work."""
-    cells = [
-        (base, value, spec)
-        for base in bases
-        for value, spec in zip(values, swept_specs(base, param, values), strict=True)
-    ]
-    replicas = [runs_per_start(spec, seeds) for _, _, spec in cells]
+    """Every base method with ``param`` at each value (and ``param2`` at each of ``values2``: every
+    pair), from every start, ``seeds`` times if stochastic (seeds seed, seed + 1, …), in one engine
+    pass; limits are checked before any work."""
+    cells = _cells(bases, param, values, param2, values2)
+    replicas = [runs_per_start(spec, seeds) for *_, spec in cells]
     check_count("runs in the sweep", sum(replicas) * len(starts), MAX_RUNS, "fewer values, starts or seeds")
-    methods = tuple(spec for (_, _, spec), r in zip(cells, replicas, strict=True) for _ in range(r))
+    methods = tuple(spec for (*_, spec), r in zip(cells, replicas, strict=True) for _ in range(r))
     group_seeds = [seed + k for r in replicas for k in range(r)]
     engine = Engine(
         Experiment(land, methods, starts, max_steps, seed), record="final", group_seeds=group_seeds
@@ -215,7 +233,19 @@ def run_sweep(
         engine.advance(CHUNK_STEPS)
         if progress is not None:
             progress(engine.t / max_steps)
-    return _outcomes(land, param, values, cells, replicas, engine)
+    sweep = _outcomes(land, param, values, cells, replicas, engine)
+    return replace(sweep, param2=param2, values2=tuple(float(w) for w in values2)) if param2 else sweep
+
+
+def _cells(bases, param, values, param2, values2) -> list[tuple[MethodSpec, float, float, MethodSpec]]:
+    """(base, value, value2, spec) for every base and value (pair); value2 NaN in a one-parameter sweep."""
+    if param2 is None:
+        return [
+            (base, v, math.nan, spec)
+            for base in bases
+            for v, spec in zip(values, swept_specs(base, param, values), strict=True)
+        ]
+    return [(base, *pair) for base in bases for pair in swept_pairs(base, param, values, param2, values2)]
 
 
 def run_sweep_apart(land: Landscape, *args, progress=None, cancel=None) -> Sweep:
@@ -238,7 +268,7 @@ def _outcomes(land, param, values, cells, replicas, engine: Engine) -> Sweep:
     is_global = np.array([m.kind == "global" for m in minima] + [False, True, False, False])[labels]
     bounds = np.cumsum([0] + [r * len(engine.exp.starts) for r in replicas])
     out = []
-    for (base, value, spec), lo, hi in zip(cells, bounds[:-1], bounds[1:], strict=True):
+    for (base, value, value2, spec), lo, hi in zip(cells, bounds[:-1], bounds[1:], strict=True):
         part = slice(int(lo), int(hi))
         out.append(
             SweepCell(
@@ -251,6 +281,7 @@ def _outcomes(land, param, values, cells, replicas, engine: Engine) -> Sweep:
                 engine.steps[part],
                 engine.final_f[part],
                 engine.final_x[part],
+                float(value2),
             )
         )
     names = {k: minimum_name(m) for k, m in enumerate(minima)} | KEY_NAMES

@@ -251,14 +251,16 @@ class SweepWindow(QWidget):
 
 
 def render_png(sweep: Sweep, path: str, log_axis: bool, size: tuple[int, int] = (1000, 800)) -> None:
-    """Draw ``sweep``'s plots (``size`` pixels) to a PNG without showing anything, atomically."""
+    """Draw ``sweep``'s plots, or its heat maps for two parameters (``size`` pixels), to a PNG without
+    showing anything, atomically."""
     from gui.app import ensure_app
     from gui.export.render import save_widget_png
+    from gui.view.sweep_maps import SweepMaps
 
     ensure_app(offscreen=True)
-    plots = SweepPlots()
+    plots = SweepMaps() if sweep.param2 else SweepPlots()
     try:
-        plots.show_sweep(sweep, log_axis=log_axis)
+        plots.show_sweep(sweep) if sweep.param2 else plots.show_sweep(sweep, log_axis=log_axis)
         save_widget_png(plots, plots, path, size)
     finally:
         plots.close()

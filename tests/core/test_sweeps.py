@@ -179,3 +179,31 @@ def test_the_sweep_command_prints_a_table_and_refuses_bad_input_in_one_line():
         result = _cli("-f", "sine-mix", *bad)
         assert result.returncode == 2, bad
         assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
+
+
+def test_a_two_parameter_sweep_has_every_pair_each_exactly_its_run_alone():
+    land = get_landscape("himmelblau")
+    starts = _starts(land, 8)
+    base = parse_method_spec("momentum")
+    sweep = run_sweep(
+        land, [base], "lr", (0.001, 0.03), starts, 1, 3, 400, param2="beta", values2=(0.0, 0.9, 0.98)
+    )
+    assert sweep.param2 == "beta" and sweep.values2 == (0.0, 0.9, 0.98)
+    assert [(c.value, c.value2) for c in sweep.cells] == [
+        (v, w) for v in (0.001, 0.03) for w in (0.0, 0.9, 0.98)
+    ]
+    for cell in sweep.cells:
+        assert cell.spec.params["lr"] == cell.value and cell.spec.params["beta"] == cell.value2
+        alone = Engine(Experiment(land, (cell.spec,), starts, 400, 3), record="final").run()
+        np.testing.assert_array_equal(cell.final_x, alone.final_x)
+    grid = summary_text(sweep).splitlines()
+    assert "lr (rows) × beta (columns)" in grid[0] and len(grid) == 1 + 1 + 1 + 1 + 2
+    rows = csv_text(sweep).splitlines()
+    assert rows[0].startswith("method,param,value,param2,value2,runs,") and rows[1].split(",")[3:5] == [
+        "beta",
+        "0.0",
+    ]
+    with pytest.raises(ValueError, match="the swept parameter already"):
+        run_sweep(land, [base], "lr", (0.01,), starts, param2="lr", values2=(0.1,))
+    bad = _cli("-f", "himmelblau", "-m", "momentum", "--param", "lr", "--values", "0.01", "--param2", "beta")
+    assert bad.returncode == 2 and "--param2 and --values2 go together" in bad.stderr

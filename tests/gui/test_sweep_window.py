@@ -3,7 +3,10 @@ bad input in words, and Cancel stops within half a second keeping the sweep show
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
@@ -91,3 +94,18 @@ def test_cancel_stops_within_half_a_second_and_keeps_the_sweep_shown(qtbot, swee
     assert time.perf_counter() - began < 0.5
     assert sweep.sweep is shown and "previous sweep is kept" in sweep.progress.label.text()
     assert sweep.run_button.isEnabled()
+
+
+def test_the_sweep_command_draws_curves_and_heat_maps_as_png(tmp_path):
+    from PIL import Image
+
+    root = Path(__file__).resolve().parents[2]
+    common = ["-f", "himmelblau", "-m", "momentum", "--param", "lr", "--values", "log:0.001:0.03:3"]
+    common += ["--random-starts", "10", "--steps", "200", "--format", "png"]
+    for name, extra in (("curves", []), ("maps", ["--param2", "beta", "--values2", "0,0.9"])):
+        out = tmp_path / f"{name}.png"
+        command = [sys.executable, "main.py", "sweep", *common, *extra, "-o", str(out)]
+        done = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        image = Image.open(out).convert("RGB")
+        assert image.size == (1000, 800) and len(image.getcolors(1_000_000)) > 20  # drawn, not blank
