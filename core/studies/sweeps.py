@@ -248,15 +248,15 @@ def _cells(bases, param, values, param2, values2) -> list[tuple[MethodSpec, floa
     return [(base, *pair) for base in bases for pair in swept_pairs(base, param, values, param2, values2)]
 
 
-def run_sweep_apart(land: Landscape, *args, progress=None, cancel=None) -> Sweep:
+def run_sweep_apart(land: Landscape, *args, progress=None, cancel=None, **options) -> Sweep:
     """``run_sweep`` in a forked child: the same sweep, and ``cancel`` ends the child at once."""
-    sweep = call_in_child(_sweep_without_landscape, land, *args, progress=progress, cancel=cancel)
+    sweep = call_in_child(_sweep_without_landscape, land, args, options, progress=progress, cancel=cancel)
     return replace(sweep, landscape=land)
 
 
-def _sweep_without_landscape(land: Landscape, *args, progress: Progress) -> Sweep:
+def _sweep_without_landscape(land: Landscape, args: tuple, options: dict, progress: Progress) -> Sweep:
     """The sweep, sent back without its landscape (the caller has it; a formula's may not pickle)."""
-    return replace(run_sweep(land, *args, progress=progress), landscape=None)
+    return replace(run_sweep(land, *args, progress=progress, **options), landscape=None)
 
 
 def _outcomes(land, param, values, cells, replicas, engine: Engine) -> Sweep:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +36,7 @@ from core.studies.sweeps import (
     is_log_range,
     parse_values,
     run_sweep_apart,
+    swept_pairs,
     swept_specs,
 )
 from gui.file_dialogs import save_path
@@ -42,11 +44,13 @@ from gui.model import AppModel
 from gui.panels.task_progress import TaskProgress
 from gui.qt_helpers import close_on_escape, error_label, set_error, spin_box
 from gui.style import display_label
+from gui.view.sweep_maps import SweepMaps
 from gui.view.sweep_plots import SweepPlots
 from gui.workers.base import TaskRunner, stop_workers
 
 TITLE = "Parameter sweep"
 ALL_METHODS = "every ticked method"
+NO_SECOND = "(none)"
 INTRO = (
     "How does the outcome depend on one parameter? Each value runs from every start (a stochastic "
     "method once per seed); the plots show the share of runs that reached a global minimum, with its "
@@ -71,12 +75,16 @@ class SweepWindow(QWidget):
         self.hover = QLabel("No sweep yet: choose a parameter and its values, then Run sweep.")
         self.hover.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.plots.hovered.connect(self.hover.setText)
+        self.maps = SweepMaps()
+        self.views = QStackedWidget()
+        self.views.addWidget(self.plots)
+        self.views.addWidget(self.maps)
         layout = QVBoxLayout(self)
         intro = QLabel(INTRO)
         intro.setWordWrap(True)
         for widget in (intro, self.controls, self.error, self.progress, self.progress.label):
             layout.addWidget(widget)
-        layout.addWidget(self.plots, 1)
+        layout.addWidget(self.views, 1)
         layout.addWidget(self.hover)
         self.runner.succeeded.connect(self._on_done)
         self.runner.cancelled.connect(lambda: self._finish("Cancelled; the previous sweep is kept."))
@@ -95,6 +103,11 @@ class SweepWindow(QWidget):
         self.param.setToolTip("Any numeric parameter of the method")
         self.values = QLineEdit()
         self.values.setToolTip("A list (1,2,4,8), log:LOW:HIGH:COUNT (geometric) or lin:LOW:HIGH:COUNT")
+        self.param2 = QComboBox()
+        self.param2.setToolTip("A second parameter: every pair of values, shown as a heat map")
+        self.values2 = QLineEdit()
+        self.values2.setToolTip("The second parameter's values (as the first's)")
+        self.values2.setMinimumWidth(170)
         self.starts = spin_box(
             1, MAX_STARTS, 100, "Random starts, uniform in the domain, drawn from the seed"
         )
@@ -109,6 +122,9 @@ class SweepWindow(QWidget):
         self.save_button = QPushButton("Save CSV…")
         self.save_button.setToolTip("Every (method, value): runs, success and its interval, losses, basins")
         self.save_button.setEnabled(False)
+        self.picture_button = QPushButton("Save picture…")
+        self.picture_button.setToolTip("The plots as PNG (as shown) or SVG (vectors)")
+        self.picture_button.setEnabled(False)
         self.error = error_label()
         self.controls = QWidget()
         rows = QVBoxLayout(self.controls)
@@ -121,23 +137,27 @@ class SweepWindow(QWidget):
             QLabel("Values"),
             self.values,
         )
-        second = (QLabel("Starts"), self.starts, self.window_starts, QLabel("Seeds"), self.seeds)
+        second = (QLabel("Second parameter"), self.param2, self.values2, QLabel("Starts"), self.starts)
+        second += (self.window_starts, QLabel("Seeds"), self.seeds)
         for widgets, button in ((first, self.run_button), ((*second, QLabel("Max steps"), self.steps), None)):
             row = QHBoxLayout()
             for widget in widgets:
-                row.addWidget(widget, 1 if widget is self.values else 0)
+                row.addWidget(widget, 1 if widget in (self.values, self.values2) else 0)
             if button is not None:
                 row.addWidget(button)
             else:
                 row.addStretch(1)
+                row.addWidget(self.picture_button)
                 row.addWidget(self.save_button)
             rows.addLayout(row)
         self.method.currentIndexChanged.connect(self._refresh_params)
         self.param.currentIndexChanged.connect(self._fill_default_values)
+        self.param2.currentIndexChanged.connect(self._fill_default_values2)
         self.values.returnPressed.connect(self.start)
         self.values.textEdited.connect(lambda _text: set_error(self.error, ""))
         self.run_button.clicked.connect(self.start)
         self.save_button.clicked.connect(self._save_csv)
+        self.picture_button.clicked.connect(self._save_picture)
 
     def chosen_specs(self) -> list[MethodSpec]:
         """The methods to sweep: the chosen one, or every ticked one."""
@@ -163,19 +183,30 @@ class SweepWindow(QWidget):
         specs = self.chosen_specs()
         names = [[p.name for p in get_method(s.method).params() if p.kind != "choice"] for s in specs]
         common = [n for n in names[0] if all(n in other for other in names[1:])] if names else []
-        chosen = self.param.currentText()
-        self.param.blockSignals(True)
-        self.param.clear()
-        self.param.addItems(common)
-        self.param.setCurrentIndex(max(0, self.param.findText(chosen)))
-        self.param.blockSignals(False)
+        for box, items in ((self.param, common), (self.param2, [NO_SECOND, *common])):
+            chosen = box.currentText()
+            box.blockSignals(True)
+            box.clear()
+            box.addItems(items)
+            box.setCurrentIndex(max(0, box.findText(chosen)))
+            box.blockSignals(False)
         self._fill_default_values()
+        self._fill_default_values2()
 
     def _fill_default_values(self) -> None:
-        specs, name = self.chosen_specs(), self.param.currentText()
-        if specs and name:
-            param = next(p for p in get_method(specs[0].method).params() if p.name == name)
-            self.values.setText(default_values(param, float(specs[0].params[name])))
+        self.values.setText(self._default_values(self.param.currentText()))
+
+    def _fill_default_values2(self) -> None:
+        name = self.param2.currentText()
+        self.values2.setEnabled(name not in ("", NO_SECOND))
+        self.values2.setText(self._default_values(name) if self.values2.isEnabled() else "")
+
+    def _default_values(self, name: str) -> str:
+        specs = self.chosen_specs()
+        if not specs or name in ("", NO_SECOND):
+            return ""
+        param = next(p for p in get_method(specs[0].method).params() if p.name == name)
+        return default_values(param, float(specs[0].params[name]))
 
     # ---- running ---------------------------------------------------------------------------------
     def start(self) -> bool:
@@ -189,22 +220,34 @@ class SweepWindow(QWidget):
             return False
         set_error(self.error, "")
         self.run_button.setEnabled(False)
-        self.progress.start(lambda state: run_sweep_apart(*job, progress=state.progress, cancel=state.cancel))
-        self.progress.label.setText(f"Sweeping {job[2]} over {len(job[3])} values…")
+        args, options = job
+
+        def task(state) -> Sweep:
+            return run_sweep_apart(*args, progress=state.progress, cancel=state.cancel, **options)
+
+        self.progress.start(task, f"Sweeping {args[2]}{' × ' + options['param2'] if options else ''}…")
         return True
 
-    def _checked_job(self) -> tuple:
+    def _checked_job(self) -> tuple[tuple, dict]:
         """The arguments of ``run_sweep`` after every check (a ValueError names the first problem)."""
         specs, param = self.chosen_specs(), self.param.currentText()
         if not specs or not param:
             raise ValueError("Tick a method with a numeric parameter in the main window first.")
         values = parse_values(self.values.text())
+        param2 = self.param2.currentText() if self.values2.isEnabled() else NO_SECOND
+        options = (
+            {} if param2 == NO_SECOND else {"param2": param2, "values2": parse_values(self.values2.text())}
+        )
         seeds, land = self.seeds.value(), self.model.landscape
-        runs = sum(runs_per_start(spec, seeds) for s in specs for spec in swept_specs(s, param, values))
+        if options:
+            specs_made = [spec for s in specs for *_, spec in swept_pairs(s, param, values, **options)]
+        else:
+            specs_made = [spec for s in specs for spec in swept_specs(s, param, values)]
         starts = self._starts()
-        check_count("runs in the sweep", runs * len(starts), MAX_RUNS, "fewer values, starts or seeds")
+        runs = sum(runs_per_start(spec, seeds) for spec in specs_made) * len(starts)
+        check_count("runs in the sweep", runs, MAX_RUNS, "fewer values, starts or seeds")
         self._log_axis = is_log_range(self.values.text())
-        return (land, specs, param, values, starts, seeds, self.model.seed, self.steps.value())
+        return (land, specs, param, values, starts, seeds, self.model.seed, self.steps.value()), options
 
     def _starts(self) -> np.ndarray:
         land = self.model.landscape
@@ -224,14 +267,29 @@ class SweepWindow(QWidget):
         """Plot ``sweep`` (on a log axis if its values were a log range) and offer it as CSV."""
         self.sweep = sweep
         self.save_button.setEnabled(True)
-        self.hover.setText("Hover a point for its numbers.")
-        self.plots.show_sweep(sweep, log_axis=self._log_axis)
+        self.picture_button.setEnabled(True)
+        two = sweep.param2 is not None
+        self.hover.setText("Grey cells: most runs diverged." if two else "Hover a point for its numbers.")
+        self.views.setCurrentWidget(self.maps if two else self.plots)
+        self.maps.show_sweep(sweep) if two else self.plots.show_sweep(sweep, log_axis=self._log_axis)
 
     def _finish(self, text: str, error: bool = False) -> None:
         self.run_button.setEnabled(True)
         self.progress.label.setText(text)
         if error:
             set_error(self.error, text)
+
+    def _save_picture(self) -> None:
+        if self.sweep is None:
+            return
+        name = f"sweep-{self.sweep.param}.png"
+        path = save_path(self, "Save the plots", name, "PNG image (*.png);;SVG vectors (*.svg)")
+        if path:
+            try:
+                shown = self.views.currentWidget()
+                save_plots_picture(shown, path, f"Parameter sweep of {self.sweep.param}")
+            except (OSError, ValueError) as exc:
+                set_error(self.error, f"Could not save {path}: {write_problem(exc)}")
 
     def _save_csv(self) -> None:
         if self.sweep is None:
@@ -255,7 +313,6 @@ def render_png(sweep: Sweep, path: str, log_axis: bool, size: tuple[int, int] = 
     showing anything, atomically."""
     from gui.app import ensure_app
     from gui.export.render import save_widget_png
-    from gui.view.sweep_maps import SweepMaps
 
     ensure_app(offscreen=True)
     plots = SweepMaps() if sweep.param2 else SweepPlots()
@@ -265,3 +322,19 @@ def render_png(sweep: Sweep, path: str, log_axis: bool, size: tuple[int, int] = 
     finally:
         plots.close()
         plots.deleteLater()
+
+
+def save_plots_picture(plots: QWidget, path: str, title: str) -> None:
+    """``plots`` as shown, to a PNG, or to an SVG (vectors) when ``path`` ends in .svg; atomically."""
+    from core.files import atomic_write_bytes
+    from gui.export.figure import vector_items
+    from gui.export.render import encoded_png, svg_bytes
+
+    if not path.lower().endswith(".svg"):
+        atomic_write_bytes(path, encoded_png(plots.grab().toImage()))
+        return
+    with vector_items([plots]):
+        svg = svg_bytes(
+            plots.size(), plots.logicalDpiX(), lambda painter: plots.render(painter), title, title
+        )
+    atomic_write_bytes(path, svg)

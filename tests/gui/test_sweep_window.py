@@ -64,6 +64,11 @@ def test_a_small_sweep_draws_curves_and_bands_and_saves_csv(qtbot, sweep, tmp_pa
     sweep.save_button.click()
     rows = path.read_text(encoding="utf-8").splitlines()
     assert rows[0].startswith("method,param,value,runs,global_share") and len(rows) == 11
+    for suffix, start in ((".png", b"\x89PNG"), (".svg", b"<?xml")):
+        picture = tmp_path / f"plots{suffix}"
+        monkeypatch.setattr(sweep_window, "save_path", lambda *args, p=picture: str(p))
+        sweep.picture_button.click()
+        assert picture.read_bytes().startswith(start) and picture.stat().st_size > 5_000
 
 
 def test_bad_input_is_refused_in_words_and_nothing_starts(sweep):
@@ -109,3 +114,28 @@ def test_the_sweep_command_draws_curves_and_heat_maps_as_png(tmp_path):
         assert done.returncode == 0, done.stderr
         image = Image.open(out).convert("RGB")
         assert image.size == (1000, 800) and len(image.getcolors(1_000_000)) > 20  # drawn, not blank
+
+
+def test_a_second_parameter_gives_heat_maps_and_a_csv_with_both_values(qtbot, sweep, tmp_path, monkeypatch):
+    assert sweep.param2.currentText() == sweep_window.NO_SECOND and not sweep.values2.isEnabled()
+    _choose(sweep, "Stochastic GD", "lr", "0.05,0.2")
+    sweep.param2.setCurrentIndex(sweep.param2.findText("noise"))
+    assert sweep.values2.isEnabled() and sweep.values2.text()  # (a first range of its own)
+    sweep.values2.setText("0.1,1,3")
+    sweep.starts.setValue(15)
+    sweep.seeds.setValue(2)
+    sweep.steps.setValue(200)
+    assert sweep.start()
+    qtbot.waitUntil(lambda: sweep.sweep is not None and not sweep.runner.busy, timeout=60_000)
+    assert sweep.sweep.param2 == "noise" and len(sweep.sweep.cells) == 6
+    assert sweep.views.currentWidget() is sweep.maps
+    plots = [
+        i for i in sweep.maps.ci.items if isinstance(i, pg.PlotItem) and not isinstance(i, pg.ColorBarItem)
+    ]
+    assert len(plots) == 1 and any(isinstance(i, pg.ImageItem) for i in plots[0].items)
+    path = tmp_path / "two.csv"
+    monkeypatch.setattr(sweep_window, "save_path", lambda *args: str(path))
+    sweep.save_button.click()
+    assert path.read_text(encoding="utf-8").startswith("method,param,value,param2,value2,")
+    sweep.values2.setText("0.1,x")
+    assert not sweep.start() and "'x' is not a number" in sweep.error.text()
