@@ -106,6 +106,7 @@ def command_sweep(args: argparse.Namespace, renderers: Mapping[str, Renderer]) -
         args.steps,
         param2=args.param2,
         values2=values2,
+        count_escapes=args.escapes,
     )
     if render is not None:
         render(sweep, args.output, log_axis=is_log_range(args.values))

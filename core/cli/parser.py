@@ -99,6 +99,11 @@ def _sweep_arguments(sweep: argparse.ArgumentParser) -> None:
     starts.add_argument("--random-starts", type=int, default=None, metavar="N", help="N uniform starts (100)")
     starts.add_argument("--grid", type=int, default=None, metavar="G", help="a grid of starts, as in basins")
     sweep.add_argument("--seeds", type=int, default=1, help="runs per start for stochastic methods (≤ 100)")
+    sweep.add_argument(
+        "--escapes",
+        action="store_true",
+        help="also count each run's escape events (every step labelled: slower)",
+    )
     sweep.add_argument("--format", choices=("summary", "csv", "png"), default="summary")
     sweep.add_argument("-o", "--output", default=None, help="the file to write (required for png)")
 

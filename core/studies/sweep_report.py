@@ -22,6 +22,7 @@ CSV_COLUMNS = (
     "final_loss_q3",
     "median_steps_settled",
     "basin_shares",
+    "mean_escapes",
 )
 
 
@@ -37,6 +38,8 @@ def summary_text(sweep: Sweep) -> str:
     lines = [f"sweep of {sweep.param} on {sweep.landscape.id}: success = ended in a global minimum"]
     header = f"{sweep.param:>12}  {'runs':>6}  {'success [95% CI]':>22}  {'diverged':>8}  "
     header += f"{'median loss [IQR]':>32}  {'steps':>7}"
+    counted = sweep.cells and sweep.cells[0].escapes is not None
+    header += f"  {'escapes':>7}" if counted else ""
     for method in dict.fromkeys(cell.method for cell in sweep.cells):
         lines += ["", method, header]
         lines += [_summary_row(cell) for cell in sweep.cells if cell.method == method]
@@ -69,9 +72,10 @@ def _summary_row(cell: SweepCell) -> str:
     loss = "—" if math.isnan(median) else f"{median:.4g} [{q1:.4g}, {q3:.4g}]"
     steps = "—" if math.isnan(cell.median_steps) else f"{cell.median_steps:.0f}"
     success = f"{cell.success:6.1%} [{low:5.1%}, {high:5.1%}]"
+    escapes = "" if cell.escapes is None else f"  {cell.mean_escapes:>7.2f}"
     return (
         f"{cell.value:>12.6g}  {cell.runs:>6}  {success:>22}  {cell.diverged_share:>8.1%}  "
-        f"{loss:>32}  {steps:>7}"
+        f"{loss:>32}  {steps:>7}{escapes}"
     )
 
 
@@ -90,6 +94,6 @@ def csv_text(sweep: Sweep) -> str:
             + ([sweep.param2, repr(cell.value2)] if two else [])
             + [cell.runs, _number(cell.success)]
             + [_number(low), _number(high), _number(cell.diverged_share), _number(median)]
-            + [_number(q1), _number(q3), _number(cell.median_steps), shares]
+            + [_number(q1), _number(q3), _number(cell.median_steps), shares, _number(cell.mean_escapes)]
         )
     return out.getvalue()

@@ -22,14 +22,16 @@ from core.landscape import Landscape
 from core.limits import MAX_RUNS, check_count
 from core.methods import get_method
 from core.minima.basins import DIVERGED as DIVERGED_LABEL
-from core.minima.basins import labeller_for
+from core.minima.basins import BasinLabeller, labeller_for
 from core.params import ParamSpec
 from core.progress import Progress, check_cancel
 from core.runs.engine import CONVERGED, DIVERGED, Engine
+from core.runs.escapes import UNSEEN
 from core.studies.basin_report import KEY_NAMES, minimum_name
 from core.studies.basins import CHUNK_STEPS, runs_per_start
 
 MAX_VALUES = 100  # values of one swept parameter
+CHECK_EVERY = 20  # steps between settling checks (the engine's for final states; the same with escapes)
 Z95 = 1.959963984540054  # the normal quantile of a two-sided 95 % interval
 
 
@@ -152,6 +154,7 @@ class SweepCell:
     final_loss: np.ndarray  # (runs,)
     final_x: np.ndarray  # (runs, dim)
     value2: float = math.nan  # the second parameter's value (a two-parameter sweep)
+    escapes: np.ndarray | None = None  # (runs,) escape events of each run, if they were counted
 
     @property
     def runs(self) -> int:
@@ -165,6 +168,11 @@ class SweepCell:
     @property
     def success_interval(self) -> tuple[float, float]:
         return wilson_interval(int(self.is_global.sum()), self.runs)
+
+    @property
+    def mean_escapes(self) -> float:
+        """The mean number of escape events per run (NaN if they were not counted)."""
+        return float(self.escapes.mean()) if self.escapes is not None and self.runs else math.nan
 
     @property
     def diverged_share(self) -> float:
@@ -216,24 +224,31 @@ def run_sweep(
     cancel: threading.Event | None = None,
     param2: str | None = None,
     values2: Sequence[float] = (),
+    count_escapes: bool = False,
 ) -> Sweep:
     """Every base method with ``param`` at each value (and ``param2`` at each of ``values2``: every
     pair), from every start, ``seeds`` times if stochastic (seeds seed, seed + 1, …), in one engine
-    pass; limits are checked before any work."""
+    pass; limits are checked before any work. ``count_escapes``: also count each run's escape events
+    (every step labelled with its basin: slower)."""
     cells = _cells(bases, param, values, param2, values2)
     replicas = [runs_per_start(spec, seeds) for *_, spec in cells]
     check_count("runs in the sweep", sum(replicas) * len(starts), MAX_RUNS, "fewer values, starts or seeds")
     methods = tuple(spec for (*_, spec), r in zip(cells, replicas, strict=True) for _ in range(r))
     group_seeds = [seed + k for r in replicas for k in range(r)]
-    engine = Engine(
-        Experiment(land, methods, starts, max_steps, seed), record="final", group_seeds=group_seeds
-    )
+    exp = Experiment(land, methods, starts, max_steps, seed)
+    # (recording every step checks for settling as often as recording final states: the same runs)
+    record = {"record": "full", "keep_chunks": False} if count_escapes else {"record": "final"}
+    engine = Engine(exp, check_every=CHECK_EVERY, group_seeds=group_seeds, **record)
+    counter = EscapeCounter(labeller_for(land), engine.start_positions) if count_escapes else None
     while not engine.done:
         check_cancel(cancel)
-        engine.advance(CHUNK_STEPS)
+        chunk = engine.advance(CHUNK_STEPS)
+        if counter is not None and chunk is not None:
+            counter.feed(chunk.positions)
         if progress is not None:
             progress(engine.t / max_steps)
-    sweep = _outcomes(land, param, values, cells, replicas, engine)
+    counts = counter.count if counter is not None else None
+    sweep = _outcomes(land, param, values, cells, replicas, engine, counts)
     return replace(sweep, param2=param2, values2=tuple(float(w) for w in values2)) if param2 else sweep
 
 
@@ -259,7 +274,35 @@ def _sweep_without_landscape(land: Landscape, args: tuple, options: dict, progre
     return replace(run_sweep(land, *args, progress=progress, **options), landscape=None)
 
 
-def _outcomes(land, param, values, cells, replicas, engine: Engine) -> Sweep:
+class EscapeCounter:
+    """Escape events of every run (a change of basin between consecutive rows, as ``EscapeTracker``
+    counts them), a chunk of rows at a time, vectorized; a row that is not finite (a run diverging)
+    keeps the basin before it."""
+
+    def __init__(self, labeller: BasinLabeller, starts: np.ndarray):
+        self.labeller = labeller
+        self.last = self._labels(starts[None])[0]
+        self.count = np.zeros(len(starts), dtype=int)
+
+    def feed(self, positions: np.ndarray) -> None:
+        """The next rows of every run: (steps, runs, dim)."""
+        labels = np.vstack([self.last[None], self._labels(positions)])
+        for k in range(1, len(labels)):
+            unseen = labels[k] == UNSEEN
+            labels[k, unseen] = labels[k - 1, unseen]
+        self.count += ((labels[1:] != labels[:-1]) & (labels[:-1] != UNSEEN)).sum(axis=0)
+        self.last = labels[-1]
+
+    def _labels(self, positions: np.ndarray) -> np.ndarray:
+        steps, runs, dim = positions.shape
+        flat = positions.reshape(-1, dim)
+        finite = np.isfinite(flat).all(axis=1)
+        labels = np.full(len(flat), UNSEEN)
+        labels[finite] = self.labeller.label(flat[finite])
+        return labels.reshape(steps, runs)
+
+
+def _outcomes(land, param, values, cells, replicas, engine: Engine, escapes=None) -> Sweep:
     labeller = labeller_for(land)
     diverged = engine.status == DIVERGED
     labels = np.full(engine.n_runs, DIVERGED_LABEL)
@@ -282,6 +325,7 @@ def _outcomes(land, param, values, cells, replicas, engine: Engine) -> Sweep:
                 engine.final_f[part],
                 engine.final_x[part],
                 float(value2),
+                None if escapes is None else escapes[part],
             )
         )
     names = {k: minimum_name(m) for k, m in enumerate(minima)} | KEY_NAMES

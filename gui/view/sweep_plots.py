@@ -91,10 +91,11 @@ class SweepPlots(pg.GraphicsLayoutWidget):
         low, high = cell.success_interval
         q1, median, q3 = cell.loss_quartiles()
         basins = ", ".join(f"{name} {share:.0%}" for name, share in list(self.sweep.shares(cell).items())[:3])
+        escapes = "" if cell.escapes is None else f", {cell.mean_escapes:.2f} escapes a run"
         return (
             f"{cell.method}, {self.sweep.param} = {cell.value:.4g}: {cell.runs} runs, global minimum "
             f"{cell.success:.1%} [{low:.1%}, {high:.1%}], diverged {cell.diverged_share:.1%}, median loss "
-            f"{median:.4g} [{q1:.4g}, {q3:.4g}]; {basins}"
+            f"{median:.4g} [{q1:.4g}, {q3:.4g}]{escapes}; {basins}"
         )
 
     def _on_hover(self, _item, points, _event) -> None:

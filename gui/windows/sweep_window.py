@@ -111,6 +111,8 @@ class SweepWindow(QWidget):
         self.starts = spin_box(
             1, MAX_STARTS, 100, "Random starts, uniform in the domain, drawn from the seed"
         )
+        self.escapes = QCheckBox("count escapes")
+        self.escapes.setToolTip("Also count each run's escape events (every step labelled: slower)")
         self.window_starts = QCheckBox("the window's starts")
         self.window_starts.setToolTip("Use the starts placed in the main window instead of random ones")
         self.seeds = spin_box(
@@ -138,7 +140,7 @@ class SweepWindow(QWidget):
             self.values,
         )
         second = (QLabel("Second parameter"), self.param2, self.values2, QLabel("Starts"), self.starts)
-        second += (self.window_starts, QLabel("Seeds"), self.seeds)
+        second += (self.window_starts, QLabel("Seeds"), self.seeds, self.escapes)
         for widgets, button in ((first, self.run_button), ((*second, QLabel("Max steps"), self.steps), None)):
             row = QHBoxLayout()
             for widget in widgets:
@@ -225,7 +227,8 @@ class SweepWindow(QWidget):
         def task(state) -> Sweep:
             return run_sweep_apart(*args, progress=state.progress, cancel=state.cancel, **options)
 
-        self.progress.start(task, f"Sweeping {args[2]}{' × ' + options['param2'] if options else ''}…")
+        second = f" × {options['param2']}" if "param2" in options else ""
+        self.progress.start(task, f"Sweeping {args[2]}{second}…")
         return True
 
     def _checked_job(self) -> tuple[tuple, dict]:
@@ -235,12 +238,13 @@ class SweepWindow(QWidget):
             raise ValueError("Tick a method with a numeric parameter in the main window first.")
         values = parse_values(self.values.text())
         param2 = self.param2.currentText() if self.values2.isEnabled() else NO_SECOND
-        options = (
-            {} if param2 == NO_SECOND else {"param2": param2, "values2": parse_values(self.values2.text())}
-        )
+        options: dict = {"count_escapes": self.escapes.isChecked()}
+        if param2 != NO_SECOND:
+            options.update(param2=param2, values2=parse_values(self.values2.text()))
         seeds, land = self.seeds.value(), self.model.landscape
-        if options:
-            specs_made = [spec for s in specs for *_, spec in swept_pairs(s, param, values, **options)]
+        if param2 != NO_SECOND:
+            pairs = [swept_pairs(s, param, values, param2, options["values2"]) for s in specs]
+            specs_made = [spec for made in pairs for *_, spec in made]
         else:
             specs_made = [spec for s in specs for spec in swept_specs(s, param, values)]
         starts = self._starts()

@@ -13,8 +13,10 @@ from core.experiment.spec import Experiment, method_spec, parse_method_spec
 from core.landscapes.registry import get_landscape
 from core.limits import LimitError
 from core.methods import METHODS, get_method
+from core.minima.basins import labeller_for
 from core.params import ParamError
 from core.runs.engine import Engine
+from core.runs.escapes import escape_events
 from core.studies.sweep_report import CSV_COLUMNS, csv_text, summary_text
 from core.studies.sweeps import (
     default_values,
@@ -207,3 +209,32 @@ def test_a_two_parameter_sweep_has_every_pair_each_exactly_its_run_alone():
         run_sweep(land, [base], "lr", (0.01,), starts, param2="lr", values2=(0.1,))
     bad = _cli("-f", "himmelblau", "-m", "momentum", "--param", "lr", "--values", "0.01", "--param2", "beta")
     assert bad.returncode == 2 and "--param2 and --values2 go together" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("landscape", "method", "param", "values"),
+    [
+        ("sine-mix", "sgd:lr=0.1", "noise", (10.0, 30.0)),
+        ("himmelblau", "langevin", "temperature", (1.0, 5.0)),
+    ],
+)
+def test_escape_counts_are_the_events_of_each_run_alone(landscape, method, param, values):
+    land = get_landscape(landscape)
+    starts = _starts(land, 6)
+    base = parse_method_spec(method)
+    sweep = run_sweep(land, [base], param, values, starts, 2, 0, 300, count_escapes=True)
+    labeller = labeller_for(land)
+    counted = 0
+    for cell in sweep.cells:
+        expected = []
+        for r in range(2):
+            alone = Engine(
+                Experiment(land, (cell.spec,), starts, 300, r), record="full", check_every=20
+            ).run()
+            positions = np.concatenate([alone.start_positions[None], *[c.positions for c in alone.chunks]])
+            losses = np.concatenate([alone.start_losses[None], *[c.losses for c in alone.chunks]])
+            expected += [len(escape_events(labeller, positions[:, k], losses[:, k]).steps) for k in range(6)]
+        assert cell.escapes.tolist() == expected
+        counted += sum(expected)
+    assert counted > 0  # (the check means something: these runs do escape)
+    assert "escapes" in summary_text(sweep) and csv_text(sweep).splitlines()[0].endswith(",mean_escapes")

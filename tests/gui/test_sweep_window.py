@@ -122,12 +122,14 @@ def test_a_second_parameter_gives_heat_maps_and_a_csv_with_both_values(qtbot, sw
     sweep.param2.setCurrentIndex(sweep.param2.findText("noise"))
     assert sweep.values2.isEnabled() and sweep.values2.text()  # (a first range of its own)
     sweep.values2.setText("0.1,1,3")
+    sweep.escapes.setChecked(True)
     sweep.starts.setValue(15)
     sweep.seeds.setValue(2)
     sweep.steps.setValue(200)
     assert sweep.start()
     qtbot.waitUntil(lambda: sweep.sweep is not None and not sweep.runner.busy, timeout=60_000)
     assert sweep.sweep.param2 == "noise" and len(sweep.sweep.cells) == 6
+    assert all(cell.escapes is not None and cell.escapes.size == cell.runs for cell in sweep.sweep.cells)
     assert sweep.views.currentWidget() is sweep.maps
     plots = [
         i for i in sweep.maps.ci.items if isinstance(i, pg.PlotItem) and not isinstance(i, pg.ColorBarItem)
