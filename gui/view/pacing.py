@@ -36,14 +36,15 @@ class PanelTurns:
 
 
 class FrameClock:
-    """A precise timer firing ``hz`` times a second, or slower while frames typically cost more than
-    half its interval (thousands of runs): the window keeps time for input, the table and the pipe
-    between frames. ``took(ms)`` reports each frame's cost; the typical one is a running average, so a
-    single slow frame (one that refreshed a side plot) does not space out the next ones."""
+    """A precise timer firing ``hz`` times a second, or slower while its work typically costs more than
+    ``share`` of its interval (thousands of runs): the window keeps time for input, the table and the
+    pipe between frames. ``took(ms)`` reports each tick's cost; the typical one is a running average,
+    so a single slow frame (one that refreshed a side plot) does not space out the next ones."""
 
     SMOOTHING = 0.2
 
-    def __init__(self, parent: QObject, hz: float, on_tick: Callable[[], None]):
+    def __init__(self, parent: QObject, hz: float, on_tick: Callable[[], None], share: float = 0.5):
+        self.share = share
         self.timer = QTimer(parent)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)  # (a coarse one drifts to ~45 Hz)
         self.fastest_ms = int(1000 / hz)
@@ -54,6 +55,6 @@ class FrameClock:
     def took(self, ms: float) -> None:
         """A frame took ``ms`` milliseconds to draw."""
         self.typical_ms += self.SMOOTHING * (ms - self.typical_ms)
-        interval = max(self.fastest_ms, int(2 * self.typical_ms))
+        interval = max(self.fastest_ms, int(self.typical_ms / self.share))
         if interval != self.timer.interval():  # (setting it restarts the timer: only on a change)
             self.timer.setInterval(interval)
