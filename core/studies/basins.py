@@ -157,22 +157,11 @@ def compute_basin_maps(
     return maps
 
 
-def compute_basin_maps_apart(
-    land: Landscape,
-    specs: Sequence[MethodSpec],
-    size: int,
-    seeds: int = 1,
-    seed: int = 0,
-    max_steps: int = 1000,
-    progress: Progress | None = None,
-    cancel: threading.Event | None = None,
-) -> list[BasinMap]:
-    """``compute_basin_maps`` in a forked child: the same maps, and ``cancel`` ends the child at once
-    (a chunk of steps or a labelling under way need not finish first; the window closes without
-    waiting for it)."""
-    maps = call_in_child(
-        _maps_without_landscape, land, specs, size, seeds, seed, max_steps, progress=progress, cancel=cancel
-    )
+def compute_basin_maps_apart(land: Landscape, *args, progress=None, cancel=None) -> list[BasinMap]:
+    """``compute_basin_maps(land, *args)`` in a forked child: the same maps, and ``cancel`` ends the
+    child at once (a chunk of steps or a labelling under way need not finish first; the window closes
+    without waiting for it)."""
+    maps = call_in_child(_maps_without_landscape, land, *args, progress=progress, cancel=cancel)
     return [replace(bmap, landscape=land) for bmap in maps]
 
 

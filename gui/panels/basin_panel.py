@@ -154,9 +154,8 @@ class BasinPanel(QWidget):
         steps, specs = self.model.max_steps, self.model.state.fitted_methods()
 
         def task(state):
-            return compute_basin_maps_apart(
-                land, specs, size, seeds, seed, steps, state.progress, state.cancel
-            )
+            args = (land, specs, size, seeds, seed, steps)
+            return compute_basin_maps_apart(*args, progress=state.progress, cancel=state.cancel)
 
         self.compute.setEnabled(False)
         self.cancel.setEnabled(True)

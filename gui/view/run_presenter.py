@@ -72,14 +72,14 @@ class RunPresenter(QObject):
         self._dirty = False
         self._frame_clock = FrameClock(self, FRAME_HZ, self._on_frame_timer)
         self._frame_timer = self._frame_clock.timer
-        # The table (and the status line) on a clock of its own: the frame rate falls with thousands of runs.
-        # (at most a tenth of the time: a table of thousands of runs refreshes less often)
+        # The table and status line on a clock of their own (the frame rate falls with thousands of
+        # runs), taking at most a tenth of the time (a table of thousands of runs refreshes less often).
         self._table_clock = FrameClock(self, 1 / TABLE_PERIOD, self._on_table_timer, share=0.1)
         self._table_timer = self._table_clock.timer
         self._panel_timer = QTimer(self, singleShot=True, interval=PANEL_DELAY_MS)
         self._panel_timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._panel_timer.job = lambda: None
-        self._panel_timer.timeout.connect(lambda: self._panel_timer.job())
+        self._side_plot_due = "loss"  # the side plot the panel timer refreshes
+        self._panel_timer.timeout.connect(lambda: self._refresh_side_plots((self._side_plot_due,)))
         controller.updated.connect(self.on_update)
         self.selected_run = -1  # the run whose row is current in the table (-1: none)
         table.runSelected.connect(self.select_run)
@@ -224,7 +224,7 @@ class RunPresenter(QObject):
         # While streaming, the side plots take turns by the clock, so no frame does two; each half a
         # frame later (a turn of the event loop of its own, input and the pipe handled in between).
         if (plot := self._side_turns.due()) is not None:
-            self._panel_timer.job = lambda: self._refresh_side_plots((plot,))
+            self._side_plot_due = plot
             self._panel_timer.start()
 
     def _queue_panel(self, job: Callable[[], None]) -> None:
