@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
@@ -64,8 +66,6 @@ class SidePlots(QWidget):
         self.loss_plot = self._plot("Loss", "f")
         self.lr_plot = self._plot("Learning rate", "η")
         self.noise_plot = self._plot("Temperature / noise scale", "T, σ")
-        for plot in (self.lr_plot, self.noise_plot):
-            plot.setXLink(self.loss_plot)
         self.noise_plot.setLabel("bottom", "step")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -76,6 +76,7 @@ class SidePlots(QWidget):
         self._plots = {"loss": self.loss_plot, "lr": self.lr_plot, "noise": self.noise_plot}
         for plot in self._plots.values():
             plot.getPlotItem().vb.sigResized.connect(self._centre_notes)
+            plot.getPlotItem().vb.sigRangeChangedManually.connect(partial(self._follow_steps, plot))
         self.curves: dict[str, list[pg.PlotDataItem]] = {"loss": [], "lr": [], "noise": []}
         self._buffer: RunBuffer | None = None
         self._groups: list[np.ndarray] = []
@@ -92,6 +93,8 @@ class SidePlots(QWidget):
         plain_axes(plot.getPlotItem())
         plot.setMinimumHeight(120)
         plot.setAntialiasing(False)  # many curves redraw ten times a second
+        # The value axis only widens: a narrower tick label would re-lay out the plot and its step axis.
+        plot.getAxis("left").setStyle(autoReduceTextSpace=False)
         empty = pg.TextItem(color="#666666", anchor=(0.5, 0.5))
         empty.setParentItem(plot.getPlotItem().vb)  # in the plot's pixels, not its data
         plot.empty_label = empty
@@ -193,9 +196,24 @@ class SidePlots(QWidget):
                 values, steps, counts = self._noise_series(buffer, runs, limit)
                 self._set(self.curves["noise"][g], steps, values, counts)
         self._show_empty_states(plots)
-        if buffer.step > 0 and step_axis_end(buffer.step) != self._step_end:
+        if buffer.step > 0:
             self._step_end = step_axis_end(buffer.step)
-            self.loss_plot.setXRange(0, self._step_end, padding=0)  # the other plots share its step axis
+            self._show_steps(plots)
+
+    def _show_steps(self, plots: tuple[str, ...]) -> None:
+        """Each plot of ``plots`` shows steps 0 … the step axis's end. The plots are not linked: each
+        moves its step axis when it is refreshed, so one plot's refresh never repaints the others."""
+        for key in plots:
+            plot = self._plots[key]
+            if plot.getPlotItem().vb.viewRange()[0][1] != self._step_end:
+                plot.setXRange(0, self._step_end, padding=0)
+
+    def _follow_steps(self, source: pg.PlotWidget, _axes=None) -> None:
+        """A person zoomed or dragged one plot: the others show the same steps."""
+        low, high = source.getPlotItem().vb.viewRange()[0]
+        for plot in self._plots.values():
+            if plot is not source:
+                plot.setXRange(low, high, padding=0)
 
     @staticmethod
     def _noise_series(

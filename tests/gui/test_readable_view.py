@@ -3,6 +3,8 @@ minimum, x and y keep the same scale, and the view options change what is shown.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
@@ -164,6 +166,29 @@ def test_side_plot_axes_show_real_values_and_reset_with_the_run(qtbot, window):
     window.model.set_starts([])
     settle(0.2)
     assert "no runs yet" in side.loss_plot.empty_label.textItem.toPlainText()
+
+
+def test_a_side_plot_moves_its_own_step_axis_and_a_zoom_moves_all_three(qtbot, window):
+    window.model.set_landscape("sine-mix")
+    window.model.set_method_enabled("gd", True)
+    window.model.set_starts([(1.0,)])
+    side = window.side
+    window.controller.step(400)
+    settle(0.2)
+    ends = [plot.viewRange()[0][1] for plot in (side.loss_plot, side.lr_plot, side.noise_plot)]
+    assert ends == [500.0] * 3  # the round end just beyond step 400
+    widths = [plot.getAxis("left").width() for plot in (side.loss_plot, side.lr_plot, side.noise_plot)]
+    later = copy.copy(window.presenter.buffer)
+    later.step = 700  # (as if the runs had gone on)
+    side.refresh(later, ("loss",))  # one plot's refresh…
+    assert side.loss_plot.viewRange()[0][1] == 800.0
+    assert side.lr_plot.viewRange()[0][1] == 500.0  # …leaves the others for their own turn
+    assert [plot.getAxis("left").width() for plot in (side.lr_plot, side.noise_plot)] == widths[1:]
+    vb = side.lr_plot.getPlotItem().vb
+    vb.setXRange(100, 300, padding=0)
+    vb.sigRangeChangedManually.emit(vb.state["mouseEnabled"])  # as a wheel or a drag does
+    for plot in (side.loss_plot, side.noise_plot):
+        assert plot.viewRange()[0] == pytest.approx([100, 300])
 
 
 def test_the_hover_read_out_stays_inside_and_hides_on_leave(qtbot, window):
