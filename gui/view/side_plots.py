@@ -1,4 +1,5 @@
-"""Side plots on a shared step axis: loss, learning rate, and temperature / noise scale per run."""
+"""Side plots over the steps (each moves its step axis when it is refreshed; a zoom moves all three):
+loss, learning rate, and temperature / noise scale per run."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def plotted_runs(groups: list[list[int]], most: int) -> list[np.ndarray]:
 
 
 class SidePlots(QWidget):
-    """Three linked plots; ``prepare_runs`` creates the curves once, ``refresh`` calls setData."""
+    """Three plots over the steps; ``prepare_runs`` creates the curves once, ``refresh`` calls setData."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
