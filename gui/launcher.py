@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("give an experiment file or --preset, not both")
     if args.preset is not None and args.preset not in PRESETS:
         parser.error(f"unknown preset {args.preset!r}; valid: {', '.join(PRESETS)}")
-    return run_app(args.preset, args.screenshot, args.steps, args.experiment)
+    return run_app(args.preset, args.screenshot, args.steps, args.experiment, args.lesson)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--preset", metavar="NAME", help=f"open with a preset loaded: {', '.join(PRESETS)}")
     parser.add_argument("--screenshot", metavar="PNG", help="render the window offscreen and save it")
     parser.add_argument("--steps", type=int, default=None, help="with --screenshot: steps to run first")
+    parser.add_argument(
+        "--lesson",
+        metavar="NAME|FILE.md",
+        help="open with a lesson at its first step (see: minima-lab lessons list)",
+    )
     return parser
 
 
@@ -61,6 +66,7 @@ def run_app(
     screenshot: str | None = None,
     steps: int | None = None,
     experiment: str | None = None,
+    lesson: str | None = None,
 ) -> int:
     """Open the window (optionally with a preset or an experiment file); with ``screenshot``, render
     it offscreen after ``steps`` steps and save a PNG."""
@@ -83,6 +89,13 @@ def run_app(
     elif preset_id is not None or screenshot or not window.model.experiment():
         window.model.load_preset(get_preset(preset_id or DEFAULT_PRESET))
     window.show()
+    if lesson is not None:
+        if (problem := window.lessons.open_named(lesson)) is not None:
+            print(f"error: {problem}", file=sys.stderr)
+            window.close()
+            return 2
+    elif experiment is None and preset_id is None and not screenshot:
+        window.lessons.offer(window.settings)
     if os.environ.get("MINIMA_LAB_PROBE") == "1" and not screenshot:  # benchmarks/bench_gui.py measures
         from gui.probe import attach
 

@@ -17,6 +17,7 @@ from core.landscapes.registry import LANDSCAPES
 from core.minima.surface import warm_surfaces
 from gui.export.export_actions import ExportActions
 from gui.file_actions import FileActions
+from gui.lessons.lesson_dock import LessonDock
 from gui.model import AppModel
 from gui.panels.basin_panel import BasinPanel
 from gui.panels.controls import RunControls
@@ -132,7 +133,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         nn_box = self.landscape_panel.extras.nn
         self.files = FileActions(self.model, self, file_menu, self.settings, self.preparer)
-        file_menu.addSeparator()
+        after_files = file_menu.addSeparator()
         self.exports = ExportActions(self.model, self, file_menu, self.figure_layout)
         file_menu.addSeparator()
         file_menu.addAction(make_action(self, "&Quit", self.close, QKeySequence.StandardKey.Quit))
@@ -148,6 +149,7 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(make_action(self, "About the &methods", self.show_about_methods))
         help_menu.addAction(make_action(self, "&About Minima Lab", self._about))
+        self.lessons = LessonDock(self, file_menu, help_menu, open_before=after_files)
 
     def _build_run_menu(self) -> None:
         run_menu = self.menuBar().addMenu("&Run")

@@ -21,6 +21,7 @@ from core.cli.inputs import (
     run_state,
     runnable,
 )
+from core.cli.lessons_command import command_lessons
 from core.cli.parser import CliError, build_parser, merge_start_values
 from core.files import atomic_write_text, write_problem
 from core.landscapes.registry import LANDSCAPES, data_landscape_ids, get_landscape
@@ -213,7 +214,7 @@ def _dispatch(args: argparse.Namespace, renderers: Mapping[str, Renderer]) -> st
     if args.command == "export":
         print(f"wrote {command_export(args, renderers)}")
         return None
-    raise CliError("give a command: list, run, basins, sweep, highdim or export (see --help)")
+    raise CliError("give a command: list, run, basins, sweep, highdim, export or lessons (see --help)")
 
 
 def main(argv: Sequence[str], renderers: Mapping[str, Renderer] | None = None) -> int:
@@ -222,6 +223,8 @@ def main(argv: Sequence[str], renderers: Mapping[str, Renderer] | None = None) -
         args = build_parser().parse_args(merge_start_values(list(argv)))
         if getattr(args, "output", None) == "":
             raise CliError("-o: the file name is empty")
+        if args.command == "lessons":
+            return command_lessons(args)
         text = _dispatch(args, renderers or {})
         if text is None:
             return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from core.cli.lessons_command import add_lessons_arguments
 from core.experiment.presets import PRESETS
 from core.landscapes.registry import DEFAULT_LANDSCAPE
 
@@ -14,6 +15,7 @@ COMMANDS = {
     "sweep": "success rates against one parameter's values (batch size, momentum, temperature, …)",
     "highdim": "critical points and GD spread of random landscapes in d dimensions",
     "export": "an experiment file or a preset to PNG, SVG, GIF, CSV or JSON, without a window",
+    "lessons": "the built-in lessons (list), or every claim of lessons measured (check [FILE…])",
 }
 
 
@@ -35,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     _sweep_arguments(sub.add_parser("sweep", help=COMMANDS["sweep"]))
     _highdim_arguments(sub.add_parser("highdim", help=COMMANDS["highdim"]))
     _export_arguments(sub.add_parser("export", help=COMMANDS["export"]))
+    add_lessons_arguments(sub.add_parser("lessons", help=COMMANDS["lessons"]))
     return parser
 
 

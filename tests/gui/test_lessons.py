@@ -1,0 +1,88 @@
+"""The Lesson dock: a student walks a lesson — predicts, runs, reads the observation with its measured
+figure, goes on — and a broken lesson file is refused with nothing changed."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from gui.main_window import MainWindow
+from tests.gui.helpers import make_window, settle, wait_prepared
+
+
+@pytest.fixture
+def window(qtbot):
+    return make_window(qtbot)
+
+
+def _observed(qtbot, panel) -> None:
+    qtbot.waitUntil(lambda: bool(panel.observation.results), timeout=60_000)
+
+
+def test_walk_a_lesson_predict_run_observe_next(qtbot, window):
+    lessons, panel = window.lessons, window.lessons.panel
+    assert lessons.open_named("stuck") is None
+    wait_prepared(qtbot, window)
+    assert lessons.dock.isVisible() and panel.pages.currentIndex() == 1
+    assert window.model.landscape.id == "sine-mix" and list(window.model.starts) == [(1.0,), (0.5,)]
+    assert "step 1 of 2" in panel.heading.text() and "<i>x</i>" in panel.text.text()  # a formula, not TeX
+    assert "\\leftarrow" not in panel.text.text()
+    panel.predict.buttons[0].click()  # a wrong guess: "the global minimum"
+    qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+    _observed(qtbot, panel)
+    assert not window.controller.is_running  # shown once the window's runs are done
+    figures = panel.observation.label.text()
+    assert "measured: final_x = 1.57079633" in figures and "measured: final_x = -0.70167412" in figures
+    assert [r.holds for r in panel.observation.results] == [True, True]
+    answer = panel.predict.buttons[1]
+    assert answer.text().startswith("✓") and panel.predict.buttons[0].text().startswith("✗")
+    assert not answer.isEnabled()
+    # The window shows the same runs: the table's final positions are the claim's figures.
+    assert window.presenter.buffer.trajectory(0)[-1][0] == pytest.approx(1.57079633, abs=1e-6)
+    qtbot.mouseClick(panel.next, Qt.MouseButton.LeftButton)
+    assert panel.index == 1 and "step 2 of 2" in panel.heading.text()
+    assert not panel.observation.results and not panel.next.isEnabled()
+    qtbot.mouseClick(panel.back, Qt.MouseButton.LeftButton)
+    wait_prepared(qtbot, window)
+    assert panel.index == 0 and not panel.predict.revealed
+
+
+def test_reset_step_loads_the_experiment_again(qtbot, window):
+    window.lessons.open_named("stuck")
+    wait_prepared(qtbot, window)
+    window.model.set_starts([(3.0,)])  # the student moved the start
+    window.lessons.panel.reset_step()
+    wait_prepared(qtbot, window)
+    assert list(window.model.starts) == [(1.0,), (0.5,)]
+
+
+def test_a_broken_lesson_file_is_refused_and_nothing_changes(qtbot, window, tmp_path):
+    window.lessons.open_named("stuck")
+    wait_prepared(qtbot, window)
+    before = window.model.state
+    broken = tmp_path / "broken.md"
+    broken.write_text("just some notes, not a lesson\n")
+    problem = window.lessons.panel.open_path(str(broken))
+    assert problem is not None and "broken.md:1" in problem
+    settle(0.1)
+    assert window.model.state == before and window.lessons.panel.lesson.title == "Stuck in a local minimum"
+
+
+def test_the_start_page_is_offered_on_the_first_launch_only(qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    for first in (True, False):
+        window = MainWindow(settings=settings)
+        qtbot.addWidget(window)
+        window.show()
+        window.lessons.offer(settings)
+        assert window.lessons.dock.isVisible() is first
+        if first:
+            panel = window.lessons.panel
+            assert panel.pages.currentIndex() == 0 and panel.catalogue.count() >= 10
+        window.lessons.dock.close()  # dismissed
+        window.close()
+
+
+def test_help_and_file_menus_offer_lessons(qtbot, window):
+    texts = [a.text() for menu in window.menuBar().actions() for a in menu.menu().actions()]
+    assert any(t.startswith("&Lessons") for t in texts) and any(t.startswith("Open &lesson") for t in texts)
