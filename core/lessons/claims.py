@@ -2,7 +2,7 @@
 a lesson file and checked there.
 
 ```run
-action: play        # play (default), sweep, highdim, retrain or roughness
+action: play        # play (default), sweep, highdim, retrain, roughness or basin-map
 steps: 100          # play: steps to take (default: the experiment's max_steps)
 ```
 
@@ -43,6 +43,7 @@ MEASURES: dict[str, tuple[str, ...]] = {
     "highdim": ("minima_share", "loss_range", "loss_std", "index_loss_corr"),
     "retrain": ("near_best_share", "loss_std", "loss_best", "loss_mean", "loss_worst"),
     "roughness": ("local_minima", "curvature_ratio", "nonconvex_fraction"),
+    "basin-map": ("global_share", "diverged_share"),
 }
 SHARES = ("global_share", "local_share", "escaped_share", "diverged_share", "accept_rate", "minima_share")
 MAX_SEEDS = 50
@@ -53,14 +54,14 @@ MAX_CLAIM_COST = 60_000_000  # runs × steps × seeds of one claim (a few second
 class RunAction:
     """The step's ``run`` block (``play`` with the experiment's steps when it has none)."""
 
-    action: str = "play"
+    action: str = "play"  # or sweep, highdim, retrain, roughness, basin-map
     steps: int | None = None  # play: steps to take; retrain: steps of each run
     param: str = ""  # sweep: the swept parameter of the experiment's first method…
     values: tuple[float, ...] = ()  # …and its values
     dims: tuple[int, ...] = ()  # highdim: dimensions
     runs: int = 200  # highdim: starts per dimension; retrain: runs
     dim: int = 10  # retrain: the dimension
-    grid: int = 101  # roughness: grid points per axis
+    grid: int = 101  # roughness, basin-map: grid points per axis
     line: int = field(default=0, compare=False)
 
 
@@ -136,7 +137,7 @@ def _run_field(e: Entry, source: str) -> object:
         return numbers(e, source, where)
     if e.key == "dims":
         return tuple(int(v) for v in numbers(e, source, where)) if _whole_list(e, source) else ()
-    bounds = {"steps": (1, MAX_STEPS), "runs": (1, 5000), "dim": (1, 500), "grid": (11, 301)}
+    bounds = {"steps": (1, MAX_STEPS), "runs": (1, 5000), "dim": (1, 500), "grid": (5, 301)}
     if e.key not in bounds:
         valid = ", ".join(f.name for f in fields(RunAction) if f.name != "line")
         raise LessonFileError(source, e.line, where, f"unknown field; valid: {valid}")

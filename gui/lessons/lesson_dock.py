@@ -3,6 +3,8 @@ first launch, and what a step does to the window (loads its experiment, plays it
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
@@ -101,6 +103,24 @@ class LessonDock:
 
     def _refused(self, problem: str) -> None:
         self.panel.observation.clear(f"Could not load this step: {problem}")
+
+    def show_study(self, study: object) -> None:
+        """A step's sweep, basin maps or high-dimensional study where the window shows them (as if
+        computed there)."""
+        from core.studies.basins import BasinMap
+        from core.studies.sweeps import Sweep
+
+        analysis, land = self.window.analysis, self.window.model.landscape
+        if isinstance(study, Sweep):
+            analysis.show_sweep().show_sweep(replace(study, landscape=land))
+        elif isinstance(study, list) and study and isinstance(study[0], BasinMap):
+            basins = self.window.basins
+            basins.grid.setValue(study[0].shape[0])  # (the panel's settings say what its maps are)
+            basins.seeds.setValue(max(bmap.seeds for bmap in study))
+            basins.show_maps([replace(bmap, landscape=land) for bmap in study])
+            self.window.docks["Basins"].raise_()
+        elif isinstance(study, list):
+            analysis.show_highdim().show_results(study)
 
     def play_lesson_runs(self) -> None:
         """The step's runs from step 0, playing in the window (once its experiment is loaded)."""

@@ -34,6 +34,7 @@ from core.lessons import (
     load_lesson,
     measure_step,
 )
+from core.lessons.check import StepOutcome
 from gui.lessons.lesson_text import lesson_html
 from gui.lessons.step_widgets import ObservationBox, PredictBox
 from gui.panels.task_progress import TaskProgress
@@ -250,8 +251,10 @@ class LessonPanel(QWidget):
             text,
         )
 
-    def _on_measured(self, results: list[ClaimResult]) -> None:
-        self._results = results
+    def _on_measured(self, outcome: StepOutcome) -> None:
+        self._results = outcome.results
+        if outcome.shown is not None:
+            self.host.show_study(outcome.shown)
         self._show_when_done()
 
     def _show_when_done(self) -> None:

@@ -86,3 +86,42 @@ def test_the_start_page_is_offered_on_the_first_launch_only(qtbot, tmp_path):
 def test_help_and_file_menus_offer_lessons(qtbot, window):
     texts = [a.text() for menu in window.menuBar().actions() for a in menu.menu().actions()]
     assert any(t.startswith("&Lessons") for t in texts) and any(t.startswith("Open &lesson") for t in texts)
+
+
+BASIN_LESSON = """---
+format: minima-lab-lesson
+version: 1
+title: Basins
+---
+## Map
+```experiment
+landscape: himmelblau
+method: gd:lr=0.01
+start: 0, 0
+max_steps: 300
+tab: basins
+```
+```run
+action: basin-map
+grid: 15
+```
+```claim
+says: GD reaches a global minimum of Himmelblau from almost every start.
+measure: global_share
+at_least: 0.9
+```
+"""
+
+
+def test_a_basin_map_step_shows_its_maps_in_the_basins_tab(qtbot, window, tmp_path):
+    path = tmp_path / "basins.md"
+    path.write_text(BASIN_LESSON)
+    panel = window.lessons.panel
+    assert panel.open_path(str(path)) is None
+    wait_prepared(qtbot, window)
+    panel.run_step()
+    _observed(qtbot, panel)
+    maps = window.basins.maps
+    assert len(maps) == 1 and maps[0].shape == (15, 15) and maps[0].landscape is window.model.landscape
+    assert "measured: global_share = 100 %" in panel.observation.label.text()
+    assert window.basins.grid.value() == 15
