@@ -13,7 +13,7 @@ from core.cli.parser import CliError
 from core.experiment.file_format import load_state
 from core.experiment.presets import get_preset
 from core.experiment.spec import Experiment, MethodSpec, parse_method_spec
-from core.experiment.state import ExperimentState, StateError
+from core.experiment.state import ExperimentState, StateError, uniform_starts
 from core.landscape import Landscape
 from core.landscapes.data import DataLandscape, load_csv_dataset
 from core.landscapes.registry import FORMULA_PREFIX, data_landscape_ids, get_landscape
@@ -84,8 +84,7 @@ def random_starts(land: Landscape, count: int, seed: int) -> np.ndarray:
     """``count`` uniform starts in the domain drawn from ``seed`` (the rule of ``--random-starts``)."""
     if not 0 <= count <= MAX_STARTS:
         raise CliError(f"--random-starts must be between 0 and {MAX_STARTS} (the limit of starts)")
-    rng = np.random.default_rng([seed, 2**31 - 1])
-    return land.lower + (land.upper - land.lower) * rng.random((count, land.dim))
+    return uniform_starts(land, count, seed)
 
 
 def check_run_settings(steps: int, seed: int) -> None:

@@ -26,6 +26,12 @@ from core.params import ParamError, resolve_params
 START_MARGIN = 10.0  # starts may lie this many domain widths outside the domain, no further
 
 
+def uniform_starts(land: Landscape, count: int, seed: int) -> np.ndarray:
+    """``count`` starts drawn uniformly in the domain from ``seed`` (the rule of ``--random-starts``)."""
+    rng = np.random.default_rng([seed, 2**31 - 1])
+    return land.lower + (land.upper - land.lower) * rng.random((count, land.dim))
+
+
 class StateError(ValueError):
     """An experiment state (or file) was refused; the message starts with the field, e.g. ``seed: …``."""
 

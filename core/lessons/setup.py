@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from core.experiment.spec import MethodSpec, parse_method_spec
-from core.experiment.state import ExperimentState, StateError, ViewOptions
+from core.experiment.state import ExperimentState, StateError, ViewOptions, uniform_starts
 from core.landscape import Landscape
 from core.landscapes.registry import FORMULA_PREFIX, all_landscape_ids, get_landscape, is_nn_id
 from core.lessons.blocks import Block, Entry, LessonFileError, flag, numbers, whole
@@ -61,11 +61,9 @@ class StepSetup:
 
     def state(self, seed: int | None = None) -> ExperimentState:
         """The experiment state (checked); ``seed`` replaces the lesson's (the starts stay the same)."""
-        from core.cli.inputs import random_starts  # (the rule of --random-starts)
-
         land = self.landscape_object()
         drawn = (
-            tuple(map(tuple, random_starts(land, self.random_starts, self.seed)))
+            tuple(map(tuple, uniform_starts(land, self.random_starts, self.seed)))
             if self.random_starts
             else ()
         )
