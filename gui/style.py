@@ -25,6 +25,8 @@ PALETTE = (
     "#7B1FA2",  # langevin: violet
     "#B71C1C",  # annealing: red
     "#283593",  # metropolis: indigo
+    "#5A1E48",  # mala: aubergine
+    "#660C12",  # minibatch-mh: maroon
     "#455A64",  # restarts: blue grey
     "#6E5500",  # basin-hopping: mustard
 )

@@ -189,6 +189,15 @@ class DataLandscape(SearchedLandscape):
         theta, x, y = self._batch(theta, idx)
         return _loss(self.model, theta, x, y, grad=False)
 
+    def sample_losses(self, theta: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        """Each sample's own loss ½(model(θ, xᵢ) − yᵢ)² (N, B) for row r of ``theta`` (N, dim) over the
+        samples ``idx[r]`` (idx: (N, B)); ``batch_value`` is its row mean. Overflow gives inf, never a
+        warning."""
+        theta, x, y = self._batch(theta, idx)
+        with np.errstate(all="ignore"):
+            r = MODELS[self.model][1](theta, x, False)[0] - y
+            return 0.5 * r * r
+
     def batch_grad(self, theta: np.ndarray, idx: np.ndarray) -> np.ndarray:
         """The exact gradient (N, dim) of ``batch_value`` with respect to each row of ``theta``."""
         theta, x, y = self._batch(theta, idx)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.methods.adjusted import MALA, MinibatchMH
 from core.methods.base import Method
 from core.methods.escape import Langevin, NoisySGD, PerturbedGD
 from core.methods.gradient import AdaGrad, Adam, GradientDescent, Momentum, Nesterov, RMSProp
@@ -22,6 +23,8 @@ METHODS: dict[str, type[Method]] = {
         Langevin,
         SimulatedAnnealing,
         MetropolisHastings,
+        MALA,
+        MinibatchMH,
         RandomRestarts,
         BasinHopping,
     )

@@ -10,7 +10,7 @@ from gui.model import AppModel
 from gui.panels.param_editor import ParamEditor
 from gui.style import method_color
 
-ROWS = 7  # the check boxes fill two columns top to bottom, each as wide as its longest name
+ROWS = 8  # the check boxes fill two columns top to bottom, each as wide as its longest name
 
 
 class MethodsPanel(QWidget):

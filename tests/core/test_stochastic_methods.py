@@ -101,9 +101,6 @@ def test_perturbed_gd_returns_the_kick_point_at_a_minimum() -> None:
     assert any(res.final[0] == p for p in gd.positions[:, 0])
 
 
-SEED_BH = 0
-
-
 # ---- restarts and basin hopping ----------------------------------------------------------------------------
 def descent_ends(res: RunResult, local_steps: int) -> np.ndarray:
     """The point each local descent reached: the row that ends it (the next row is the jump)."""
@@ -144,7 +141,7 @@ def test_basin_hopping_at_zero_temperature_only_goes_down() -> None:
     land, lr, steps, hops, s = get_landscape("rastrigin"), 0.002, 40, 15, 1.0
     period = steps + 1
     spec = f"basin-hopping:lr={lr},local_steps={steps},hops={hops},temperature=0,stepsize={s}"
-    res = run_one(land, spec, [3.2, -2.1], max_steps=10_000, seed=SEED_BH)
+    res = run_one(land, spec, [3.2, -2.1], max_steps=10_000, seed=0)
     assert res.status == "converged" and res.steps == (hops + 1) * period - 1
     accepted = res.extras["accepted"]
     assert accepted.shape == (res.steps,)
@@ -205,6 +202,8 @@ STOCHASTIC = [
     ("langevin", "sine-mix", [[0.5], [1.0]]),
     ("annealing", "himmelblau", [[0.0, 0.0], [1.0, -1.0]]),
     ("metropolis", "himmelblau", [[0.0, 0.0], [1.0, -1.0]]),
+    ("mala", "sine-mix", [[0.5], [1.0]]),
+    ("minibatch-mh", "fit-frequency", [[2.5], [3.0]]),
     ("restarts:local_steps=20,restarts=4", "sine-mix", [[0.5], [1.0]]),
     ("basin-hopping:local_steps=20,hops=4", "six-hump-camel", [[1.0, 1.0], [-1.0, 0.5]]),
 ]
