@@ -9,8 +9,6 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
 from core.experiment.state import ExperimentState, ViewOptions
-from core.lessons import Lesson, load_builtin
-from gui.lessons.lesson_panel import LessonPanel
 from gui.qt_helpers import make_action
 
 OFFERED_KEY = "lessons/offered"  # the start page was shown once (first launch)
@@ -22,32 +20,44 @@ class LessonDock:
     def __init__(self, window: QMainWindow, file_menu: QMenu, help_menu: QMenu, open_before=None):
         self.window = window
         self.controller, self.preparer = window.controller, window.preparer
-        self.panel = LessonPanel(self)
+        self._panel = None  # made when first shown (start-up imports only what the first frame needs)
         self.dock = QDockWidget("Lesson", window)
         self.dock.setObjectName("dock-Lesson")
-        self.dock.setWidget(self.panel)
+        self.dock.visibilityChanged.connect(lambda visible: visible and self.panel)
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         window.tabifyDockWidget(window.docks["Methods"], self.dock)
         self.dock.hide()  # until asked for (or offered on first launch)
         self._play_when_loaded = False
         help_menu.addAction(make_action(window, "&Lessons…", self.show_start_page, "Ctrl+L"))
-        opening = make_action(window, "Open &lesson…", self.panel.open_dialog, "Ctrl+Shift+L")
+        opening = make_action(window, "Open &lesson…", lambda: self.panel.open_dialog(), "Ctrl+Shift+L")
         file_menu.insertAction(open_before, opening) if open_before is not None else file_menu.addAction(
             opening
         )
+
+    @property
+    def panel(self):
+        """The dock's ``LessonPanel`` (made on first use)."""
+        if self._panel is None:
+            from gui.lessons.lesson_panel import LessonPanel
+
+            self._panel = LessonPanel(self)
+            self.dock.setWidget(self._panel)
+        return self._panel
 
     # ---- showing ------------------------------------------------------------------------------------
     def show_start_page(self) -> None:
         self.panel.show_start_page()
         self._raise()
 
-    def open_lesson(self, lesson: Lesson, index: int = 0) -> None:
+    def open_lesson(self, lesson, index: int = 0) -> None:
         self.panel.open_lesson(lesson, index)
         self._raise()
 
     def open_named(self, name: str) -> str | None:
         """Open a built-in lesson by name (``stuck`` or ``01-stuck``) or a lesson file (``….md``);
         returns the problem, or None."""
+        from core.lessons import load_builtin
+
         if name.endswith(".md"):
             problem = self.panel.open_path(name)
         else:
@@ -78,7 +88,7 @@ class LessonDock:
     def reload(self) -> None:
         self.window.reload()
 
-    def load_lesson_step(self, lesson: Lesson, index: int) -> None:
+    def load_lesson_step(self, lesson, index: int) -> None:
         """Build step ``index``'s experiment in the worker and show it (its view options over the
         window's, its side tab raised); a play step with ``steps`` stops there."""
         setup, step = lesson.setup_at(index), lesson.steps[index]

@@ -117,6 +117,10 @@ class LessonPanel(QWidget):
         item.setData(Qt.ItemDataRole.UserRole, str(path))
         self.catalogue.addItem(item)
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self._fill_catalogue()  # (a dock restored visible from the last session shows the list too)
+
     def _start_selected(self) -> None:
         item = self.catalogue.currentItem() or self.catalogue.item(0)
         if item is not None:
