@@ -248,7 +248,8 @@ def _retrain(runs: StepRuns, claim: Claim) -> object:
     from core.studies.highdim_retrain import retrain
 
     action = runs.action
-    return retrain(action.dim, runs.setup.methods[0], action.runs, action.steps or 1000, seed=runs.state.seed)
+    method = runs.state.methods[0].to_text()
+    return retrain(action.dim, method, action.runs, action.steps or 1000, seed=runs.state.seed)
 
 
 def measure_retrain(runs: StepRuns, claim: Claim) -> tuple[float, int]:

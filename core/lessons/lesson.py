@@ -81,7 +81,7 @@ def load_lesson(path: str | os.PathLike) -> Lesson:
         raise LessonFileError(
             source, 1, "", f"{exc} (at most {MAX_LESSON_BYTES // 1024} KB of UTF-8)"
         ) from None
-    return parse_lesson(text, os.path.basename(source))
+    return parse_lesson(text, os.path.basename(source), os.path.dirname(os.path.abspath(source)))
 
 
 def lesson_header(path: str | os.PathLike) -> tuple[str, str, int]:
@@ -97,8 +97,9 @@ def lesson_header(path: str | os.PathLike) -> tuple[str, str, int]:
     return header.get("title", os.path.basename(source)), header.get("summary", ""), len(raw.steps)
 
 
-def parse_lesson(text: str, source: str = "lesson") -> Lesson:
-    """The lesson ``text`` holds (see the module docstring)."""
+def parse_lesson(text: str, source: str = "lesson", folder: str = "") -> Lesson:
+    """The lesson ``text`` holds (see the module docstring); an experiment ``file:`` is read from
+    ``folder`` (the lesson file's)."""
     raw = split_lesson(text, source)
     header = {e.key: e for e in raw.header}
     for e in raw.header:
@@ -111,7 +112,7 @@ def parse_lesson(text: str, source: str = "lesson") -> Lesson:
         )
     if len(raw.steps) > MAX_STEPS_PER_LESSON:
         raise LessonFileError(source, raw.steps[-1].line, "steps", f"at most {MAX_STEPS_PER_LESSON} steps")
-    steps = tuple(_step(s, source) for s in raw.steps)
+    steps = tuple(_step(s, source, folder) for s in raw.steps)
     if steps[0].setup is None:
         raise LessonFileError(
             source, raw.steps[0].line, "experiment", "the first step needs an experiment block"
@@ -131,7 +132,7 @@ def _check_header(header: dict, source: str) -> None:
         raise LessonFileError(source, header["version"].line, "version", problem)
 
 
-def _step(raw: RawStep, source: str) -> Step:
+def _step(raw: RawStep, source: str, folder: str) -> Step:
     if not raw.title:
         raise LessonFileError(source, raw.line, "step", "a step needs a title after '## '")
     kinds = [b.kind for b in raw.blocks]
@@ -145,7 +146,7 @@ def _step(raw: RawStep, source: str) -> Step:
     return Step(
         raw.title,
         _text(raw.text),
-        read_setup(found["experiment"], source) if "experiment" in found else None,
+        read_setup(found["experiment"], source, folder) if "experiment" in found else None,
         _predict(found["predict"], source) if "predict" in found else None,
         action if "run" in found or claims else None,
         claims,

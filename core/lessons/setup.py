@@ -11,10 +11,18 @@ seed: 0
 view.log_loss: true          # optional view options of experiment files
 tab: basins                  # optional: the side tab to show (plots or basins)
 ```
+
+or, for anything an experiment file can hold (a data landscape over your own samples, parked methods):
+
+```experiment
+file: my-experiment.json     # an experiment file, beside the lesson file
+tab: plots                   # (view.* and tab may be given too)
+```
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 
 from core.experiment.spec import MethodSpec, parse_method_spec
@@ -25,7 +33,18 @@ from core.lessons.blocks import Block, Entry, LessonFileError, flag, numbers, wh
 from core.limits import MAX_SEED, MAX_STARTS, MAX_STEPS
 from core.params import ParamError
 
-EXPERIMENT_KEYS = ("landscape", "domain", "method", "start", "random_starts", "max_steps", "seed", "tab")
+EXPERIMENT_KEYS = (
+    "landscape",
+    "domain",
+    "method",
+    "start",
+    "random_starts",
+    "max_steps",
+    "seed",
+    "tab",
+    "file",
+)
+WITH_FILE = ("file", "tab")  # (and view.*) the keys that go with an experiment file
 TABS = ("plots", "basins")
 
 
@@ -33,8 +52,8 @@ TABS = ("plots", "basins")
 class StepSetup:
     """An experiment as a lesson states it (the text it came from kept, for writing it back)."""
 
-    landscape: str
-    methods: tuple[str, ...]
+    landscape: str = ""
+    methods: tuple[str, ...] = ()
     starts: tuple[tuple[float, ...], ...] = ()
     random_starts: int = 0
     domain: tuple[tuple[float, float], ...] | None = None
@@ -42,6 +61,8 @@ class StepSetup:
     seed: int = 0
     view: tuple[tuple[str, object], ...] = ()
     tab: str = "plots"
+    file: str = ""  # an experiment file (relative to ``folder``) instead of the fields above
+    folder: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
     method_lines: tuple[int, ...] = field(default=(), compare=False)
 
@@ -57,10 +78,18 @@ class StepSetup:
         )
 
     def specs(self) -> tuple[MethodSpec, ...]:
+        if self.file:
+            return self.state().methods
         return tuple(parse_method_spec(text) for text in self.methods)
 
     def state(self, seed: int | None = None) -> ExperimentState:
         """The experiment state (checked); ``seed`` replaces the lesson's (the starts stay the same)."""
+        if self.file:
+            from core.experiment.file_format import load_state
+
+            state = load_state(os.path.join(self.folder, self.file))
+            view = ViewOptions({**dict(state.view), **dict(self.view)})
+            return replace(state, view=view, seed=state.seed if seed is None else seed).check()
         land = self.landscape_object()
         drawn = (
             tuple(map(tuple, uniform_starts(land, self.random_starts, self.seed)))
@@ -73,6 +102,10 @@ class StepSetup:
         return replace(state, seed=self.seed if seed is None else seed).check()
 
     def to_text(self) -> str:
+        view = [f"view.{k}: {str(v).lower() if isinstance(v, bool) else v}" for k, v in self.view]
+        tab = [f"tab: {self.tab}"] if self.tab != "plots" else []
+        if self.file:
+            return "\n".join([f"file: {self.file}", *view, *tab])
         lines = [f"landscape: {self.landscape}"]
         if self.domain:
             lines.append("domain: " + ", ".join(f"{v:g}" for pair in self.domain for v in pair))
@@ -81,17 +114,14 @@ class StepSetup:
         if self.random_starts:
             lines.append(f"random_starts: {self.random_starts}")
         lines += [f"max_steps: {self.max_steps}", f"seed: {self.seed}"]
-        lines += [f"view.{k}: {str(v).lower() if isinstance(v, bool) else v}" for k, v in self.view]
-        if self.tab != "plots":
-            lines.append(f"tab: {self.tab}")
-        return "\n".join(lines)
+        return "\n".join(lines + view + tab)
 
 
-def read_setup(block: Block, source: str) -> StepSetup:
+def read_setup(block: Block, source: str, folder: str = "") -> StepSetup:
     """The block as a ``StepSetup``, every field checked (the experiment itself too, except a network
     slice's, which takes seconds to build: it is checked when its step is loaded or checked)."""
     entries = block.entries(source, repeatable=("method", "start"))
-    fields: dict[str, object] = {"line": block.line}
+    fields: dict[str, object] = {"line": block.line, "folder": folder}
     methods, lines, starts, view = [], [], [], []
     for e in entries:
         where = f"experiment.{e.key}"
@@ -107,6 +137,8 @@ def read_setup(block: Block, source: str) -> StepSetup:
         else:
             valid = ", ".join((*EXPERIMENT_KEYS, "view.OPTION"))
             raise LessonFileError(source, e.line, where, f"unknown field; valid: {valid}")
+    if "file" in fields:
+        return _with_file(fields, entries, view, source)
     if "landscape" not in fields:
         raise LessonFileError(source, block.line, "experiment.landscape", "missing")
     if not methods:
@@ -119,11 +151,21 @@ def read_setup(block: Block, source: str) -> StepSetup:
     return setup
 
 
+def _with_file(fields: dict, entries: list[Entry], view: list, source: str) -> StepSetup:
+    for e in entries:
+        if e.key not in WITH_FILE and not e.key.startswith("view."):
+            problem = "with a file, give only tab and view.* (the file holds the rest)"
+            raise LessonFileError(source, e.line, f"experiment.{e.key}", problem)
+    setup = StepSetup(view=tuple(view), **fields)
+    check_setup(setup, source)
+    return setup
+
+
 def check_setup(setup: StepSetup, source: str) -> ExperimentState:
     """The setup's experiment state, or LessonFileError at the block's line naming the field."""
     try:
         return setup.state()
-    except (StateError, ParamError, ValueError) as exc:
+    except (StateError, ParamError, ValueError, OSError) as exc:
         raise LessonFileError(source, setup.line, "experiment", str(exc)) from None
 
 
@@ -140,6 +182,10 @@ def _field(e: Entry, source: str, where: str) -> object:
         if len(values) % 2 or any(lo >= hi for lo, hi in zip(values[::2], values[1::2], strict=True)):
             raise LessonFileError(source, e.line, where, "expected lo, hi per dimension with lo < hi")
         return tuple(zip(values[::2], values[1::2], strict=True))
+    if e.key == "file":
+        if not e.value:
+            raise LessonFileError(source, e.line, where, "empty")
+        return e.value
     if e.key == "tab":
         if e.value not in TABS:
             raise LessonFileError(source, e.line, where, f"{e.value!r}: expected one of {', '.join(TABS)}")

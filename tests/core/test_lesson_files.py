@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.lessons import (
+    BUILTIN_FOLDER,
     FORMAT,
     LessonFileError,
     builtin_lesson_paths,
@@ -150,3 +151,25 @@ def test_formulas_render_as_rich_text_not_tex() -> None:
     assert formula_html(r"\frac{1}{2}") == "1/2" and formula_html(r"\frac{a+b}{2}") == "(<i>a</i>+<i>b</i>)/2"
     assert formula_html("<script>") == "&lt;<i>s</i><i>c</i><i>r</i><i>i</i><i>p</i><i>t</i>&gt;"
     assert with_formulas("costs $5, and $x$ here", lambda h: f"[{h}]") == "costs $5, and [<i>x</i>] here"
+
+
+def test_an_experiment_file_beside_the_lesson_is_loaded_as_it_is(tmp_path) -> None:
+    from core.experiment.file_format import load_state, save_state
+
+    example = load_state(sorted((BUILTIN_FOLDER.parent / "examples").glob("*.json"))[0])
+    save_state(tmp_path / "mine.json", example)
+    text = GOOD.replace(
+        "landscape: sine-mix\nmethod: gd:lr=0.1\nstart: 1.0\nmax_steps: 100", "file: mine.json"
+    )
+    (tmp_path / "lesson.md").write_text(text.split("```predict")[0])
+    lesson = load_lesson(tmp_path / "lesson.md")
+    state = lesson.steps[0].setup.state()
+    assert state.landscape.id == example.landscape.id and state.starts == example.starts
+    assert state.methods == example.methods
+    assert parse_lesson(lesson_to_text(lesson), "again.md", str(tmp_path)) == lesson
+    (tmp_path / "missing.md").write_text(text.replace("mine.json", "nowhere.json").split("```predict")[0])
+    with pytest.raises(LessonFileError, match="missing.md:12: experiment: .*nowhere.json"):
+        load_lesson(tmp_path / "missing.md")
+    (tmp_path / "both.md").write_text(text.replace("file: mine.json", "file: mine.json\nseed: 3"))
+    with pytest.raises(LessonFileError, match="both.md:14: experiment.seed: with a file"):
+        load_lesson(tmp_path / "both.md")
