@@ -96,7 +96,8 @@ def observation_html(result: ClaimResult) -> str:
     colour = RIGHT if result.holds else WRONG
     mark = "✓" if result.holds else "✗ not this time"
     figure = claim.show(result.figure)
-    count = f" over {result.runs:,} runs" if claim.measure not in ("final_x",) and result.runs > 1 else ""
+    seeds = f", {claim.seeds} seeds" if claim.seeds > 1 else ""
+    count = f" over {result.runs:,} runs{seeds}" if result.runs > 1 else ""
     return (
         f"{html.escape(claim.says)}<br>"
         f'<span style="color: {colour}"><b>measured: {claim.measure} = {html.escape(figure)}</b>'
