@@ -51,5 +51,8 @@ def _check_one(path: Path, lesson) -> int:
     except LessonFileError as exc:
         print(f"  refused: {exc}", flush=True)
         return failed + 1
+    except ValueError as exc:  # (a run the experiment cannot make: said with the lesson's name)
+        print(f"  refused: {path.name}: {exc}", flush=True)
+        return failed + 1
     print(f"  ({time.perf_counter() - began:.1f} s)", file=sys.stderr, flush=True)
     return failed

@@ -182,7 +182,7 @@ RUN_VALUES: dict[str, Callable[[RunResult, Claim], float]] = {
     "final_loss": lambda r, c: r.final_loss,
     "best_loss": lambda r, c: r.best_loss,
     "global_share": lambda r, c: float(r.basin is not None and r.basin.kind == "global"),
-    "local_share": lambda r, c: float(r.basin is not None and r.basin.kind != "global"),
+    "local_share": lambda r, c: float(r.basin is not None and r.basin.kind == "local"),
     "escaped_share": lambda r, c: float(r.escapes is not None and len(r.escapes.steps) > 0),
     "escapes": lambda r, c: float(len(r.escapes.steps)) if r.escapes is not None else 0.0,
     "diverged_share": lambda r, c: float(r.status == "diverged"),

@@ -30,7 +30,7 @@ RUN_MEASURES = (
     "final_loss",  # the mean final loss
     "best_loss",  # the mean best loss a run saw
     "global_share",  # the share of runs ending in the global minimum's basin
-    "local_share",  # …in another minimum's basin
+    "local_share",  # …in a local (not global) minimum's basin
     "escaped_share",  # the share of runs with at least one escape event
     "escapes",  # escape events per run
     "diverged_share",
@@ -45,7 +45,10 @@ MEASURES: dict[str, tuple[str, ...]] = {
     "roughness": ("local_minima", "curvature_ratio", "nonconvex_fraction"),
     "basin-map": ("global_share", "diverged_share"),
 }
-SHARES = ("global_share", "local_share", "escaped_share", "diverged_share", "accept_rate", "minima_share")
+SHARES = (
+    *("global_share", "local_share", "escaped_share", "diverged_share", "accept_rate", "minima_share"),
+    *("near_best_share", "nonconvex_fraction"),
+)
 MAX_SEEDS = 50
 MAX_CLAIM_COST = 60_000_000  # runs × steps × seeds of one claim (a few seconds of the engine)
 

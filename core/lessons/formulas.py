@@ -2,7 +2,8 @@
 shows as a formula (italic variables, Greek letters, superscripts, fractions, roots), never raw TeX.
 
 The subset (``docs/lessons.md``): Greek letters, ``\\nabla \\partial \\sum \\infty \\leftarrow
-\\rightarrow \\to \\cdot \\times \\le \\ge \\approx \\ne \\pm \\min \\max \\exp \\log \\ln \\sin \\cos``,
+\\rightarrow \\to \\cdot \\times \\le \\ge \\approx \\ne \\pm \\in \\ell \\propto \\sim \\dots``, the
+names ``\\min \\max \\exp \\log \\ln \\sin \\cos \\tan \\tanh \\arg``, accents ``\\tilde \\hat \\bar``,
 ``\\sqrt{…}``, ``\\frac{a}{b}``, ``^{…}``/``^x``, ``_{…}``/``_x``, ``\\mathcal{N}``, ``\\lVert \\rVert``.
 A command outside it is shown as its name (``\\foo`` → ``foo``), so nothing is lost or executed.
 """
@@ -24,9 +25,10 @@ SYMBOLS = {
     "nabla": "∇", "partial": "∂", "sum": "∑", "infty": "∞", "leftarrow": "←", "rightarrow": "→",
     "to": "→", "cdot": "·", "times": "×", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥",
     "approx": "≈", "ne": "≠", "neq": "≠", "pm": "±", "lVert": "‖", "rVert": "‖", "|": "‖",
-    "quad": "\u2003", ",": "\u2009", ";": "\u2005", " ": " ", "{": "{", "}": "}",
+    "in": "∈", "notin": "∉", "ell": "ℓ", "propto": "∝", "sim": "∼", "mid": "|", "dots": "…",
+    "ldots": "…", "cdots": "⋯", "quad": "\u2003", ",": "\u2009", ";": "\u2005", " ": " ", "{": "{", "}": "}",
 }  # fmt: skip
-NAMED = ("min", "max", "exp", "log", "ln", "sin", "cos", "tan", "arg")
+NAMED = ("min", "max", "exp", "log", "ln", "sin", "cos", "tan", "tanh", "arg")
 TOKEN = re.compile(r"\\([A-Za-z]+|.)|([{}^_])|([A-Za-z])|(\s+)|(.)", re.S)
 INLINE = re.compile(r"(?<![\\$])\$(?!\s)([^$\n]+?)(?<!\s)\$(?!\$)")
 
@@ -97,6 +99,9 @@ def _command(name: str, tokens, i: int) -> tuple[str, int]:
     if name == "sqrt":
         inner, i = _argument(tokens, i)
         return f'√<span style="text-decoration: overline">{inner}</span>', i
+    if name in ("tilde", "hat", "bar"):
+        inner, i = _argument(tokens, i)
+        return inner + {"tilde": "\u0303", "hat": "\u0302", "bar": "\u0304"}[name], i
     if name == "mathcal":
         inner, i = _argument(tokens, i)
         return re.sub(r"</?i>", "", inner).replace("N", "𝒩").replace("L", "ℒ"), i

@@ -30,6 +30,7 @@ from core.files import TextFileError, read_text_limited
 from core.lessons.blocks import Block, LessonFileError, RawStep, split_lesson
 from core.lessons.claims import Claim, RunAction, claim_text, read_claim, read_run, run_text
 from core.lessons.setup import StepSetup, read_setup
+from core.methods import get_method
 
 FORMAT = "minima-lab-lesson"
 VERSION = 1
@@ -118,7 +119,28 @@ def parse_lesson(text: str, source: str = "lesson", folder: str = "") -> Lesson:
             source, raw.steps[0].line, "experiment", "the first step needs an experiment block"
         )
     summary = header["summary"].value if "summary" in header else ""
-    return Lesson(header["title"].value, summary, _text(raw.intro), steps, source)
+    lesson = Lesson(header["title"].value, summary, _text(raw.intro), steps, source)
+    for index, step in enumerate(steps):
+        if step.run is not None and step.run.action == "sweep":
+            _check_swept(lesson, index, source)
+    return lesson
+
+
+def _check_swept(lesson: Lesson, index: int, source: str) -> None:
+    """Refuse a sweep whose parameter the swept method does not have (said at the claim's line)."""
+    step = lesson.steps[index]
+    methods = [spec.method for spec in lesson.setup_at(index).specs()]
+    numbered = {f"#{k + 1}": m for k, m in enumerate(methods)}
+    for claim in step.claims or (None,):
+        chosen = claim.method if claim is not None and claim.method else "#1"
+        method = numbered.get(chosen, chosen)
+        if method not in methods:
+            continue  # (the claim's check says which methods there are)
+        numeric = [p.name for p in get_method(method).params() if p.kind in ("float", "int")]
+        if step.run.param not in numeric:
+            line = claim.line if claim is not None else step.run.line
+            problem = f"{method} has no numeric parameter {step.run.param!r}; it has {', '.join(numeric)}"
+            raise LessonFileError(source, line, "run.param", problem)
 
 
 def _check_header(header: dict, source: str) -> None:

@@ -173,3 +173,11 @@ def test_an_experiment_file_beside_the_lesson_is_loaded_as_it_is(tmp_path) -> No
     (tmp_path / "both.md").write_text(text.replace("file: mine.json", "file: mine.json\nseed: 3"))
     with pytest.raises(LessonFileError, match="both.md:14: experiment.seed: with a file"):
         load_lesson(tmp_path / "both.md")
+
+
+def test_a_sweep_of_a_parameter_the_method_lacks_is_refused_at_its_claim() -> None:
+    text = GOOD.replace("steps: 50", "action: sweep\nparam: beta\nvalues: 0.5, 0.9").replace(
+        "measure: final_x", "measure: global_share\nvalue: 0.5"
+    )
+    with pytest.raises(LessonFileError, match=r"sweep.md:31: run.param: gd has no numeric parameter 'beta'"):
+        parse_lesson(text, "sweep.md")
