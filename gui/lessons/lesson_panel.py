@@ -200,6 +200,7 @@ class LessonPanel(QWidget):
         column.addStretch(1)
         self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # (everything wraps)
         scroll.setWidget(body)
         outer = QVBoxLayout(page)
         outer.setContentsMargins(0, 0, 0, 0)

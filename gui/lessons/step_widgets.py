@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtWidgets import QButtonGroup, QGroupBox, QLabel, QRadioButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QGroupBox, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
 
 from core.lessons import ClaimResult, Predict
 
 RIGHT, WRONG = "#1b7a2f", "#b3261e"
+
+
+class ChoiceLabel(QLabel):
+    """A choice's text, wrapped to the dock's width; clicking it chooses it (as a radio button's own
+    text would, which does not wrap)."""
+
+    def __init__(self, text: str, button: QRadioButton):
+        super().__init__(text)
+        self.button = button
+        self.setWordWrap(True)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if self.button.isEnabled():
+            self.button.click()
 
 
 class PredictBox(QGroupBox):
@@ -23,6 +37,7 @@ class PredictBox(QGroupBox):
         self._layout = QVBoxLayout(self)
         self._layout.addWidget(self.question)
         self.buttons: list[QRadioButton] = []
+        self.labels: list[ChoiceLabel] = []
         self.predict: Predict | None = None
 
     def show_question(self, predict: Predict | None) -> None:
@@ -30,18 +45,24 @@ class PredictBox(QGroupBox):
         self.predict = predict
         for button in self.buttons:
             self.group.removeButton(button)
-            button.deleteLater()
-        self.buttons = []
+            button.parentWidget().deleteLater()
+        self.buttons, self.labels = [], []
         self.setVisible(predict is not None)
         if predict is None:
             return
         self.question.setText(predict.question)
         for k, choice in enumerate(predict.choices):
-            button = QRadioButton(choice)
-            button.setStyleSheet("")
+            row, button = QWidget(), QRadioButton()
+            label = ChoiceLabel(choice, button)
+            button.setAccessibleName(choice)
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            line.addWidget(button, 0)
+            line.addWidget(label, 1)
             self.group.addButton(button, k)
-            self._layout.addWidget(button)
+            self._layout.addWidget(row)
             self.buttons.append(button)
+            self.labels.append(label)
 
     @property
     def chosen(self) -> int:
@@ -52,12 +73,14 @@ class PredictBox(QGroupBox):
         """Mark the right answer (and a wrong choice) and freeze the choices."""
         if self.predict is None:
             return
-        for k, button in enumerate(self.buttons):
+        for k, (button, label) in enumerate(zip(self.buttons, self.labels, strict=True)):
             right = k == self.predict.answer
             if right or button.isChecked():
                 mark = "✓ " if right else "✗ "
-                button.setText(mark + self.predict.choices[k])
-                button.setStyleSheet(f"color: {RIGHT if right else WRONG}; font-weight: bold")
+                label.setText(mark + self.predict.choices[k])
+                label.setStyleSheet(f"color: {RIGHT if right else WRONG}; font-weight: bold")
+            else:
+                label.setEnabled(False)
             button.setEnabled(False)
         verdict = "" if self.chosen < 0 else (" — you got it." if self.chosen == self.predict.answer else "")
         self.setTitle(f"Predict (answer shown){verdict}")

@@ -27,16 +27,17 @@ def test_walk_a_lesson_predict_run_observe_next(qtbot, window):
     assert window.model.landscape.id == "sine-mix" and list(window.model.starts) == [(1.0,), (0.5,)]
     assert "step 1 of 2" in panel.heading.text() and "<i>x</i>" in panel.text.text()  # a formula, not TeX
     assert "\\leftarrow" not in panel.text.text()
-    panel.predict.buttons[0].click()  # a wrong guess: "the global minimum"
+    qtbot.mouseClick(panel.predict.labels[0], Qt.MouseButton.LeftButton)  # a wrong guess: "global"
+    assert panel.predict.chosen == 0
     qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
     _observed(qtbot, panel)
     assert not window.controller.is_running  # shown once the window's runs are done
     figures = panel.observation.label.text()
     assert "measured: final_x = 1.57079633" in figures and "measured: final_x = -0.70167412" in figures
     assert [r.holds for r in panel.observation.results] == [True, True]
-    answer = panel.predict.buttons[1]
-    assert answer.text().startswith("✓") and panel.predict.buttons[0].text().startswith("✗")
-    assert not answer.isEnabled()
+    labels = panel.predict.labels
+    assert labels[1].text().startswith("✓") and labels[0].text().startswith("✗")
+    assert not labels[2].text().startswith(("✓", "✗")) and not panel.predict.buttons[1].isEnabled()
     # The window shows the same runs: the table's final positions are the claim's figures.
     assert window.presenter.buffer.trajectory(0)[-1][0] == pytest.approx(1.57079633, abs=1e-6)
     qtbot.mouseClick(panel.next, Qt.MouseButton.LeftButton)
