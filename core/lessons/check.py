@@ -124,7 +124,7 @@ class StepRuns:
 
 def check_cost(state: ExperimentState, action: RunAction, claim: Claim, source: str) -> None:
     """Refuse a claim whose runs would take too long, before any work."""
-    if action.action not in ("play", "sweep", "basin-map"):
+    if action.action not in ("play", "step", "sweep", "basin-map"):
         return
     steps = min(action.steps or state.max_steps, state.max_steps)
     starts = action.grid**state.landscape.dim if action.action == "basin-map" else len(state.starts)
@@ -301,6 +301,7 @@ STUDIES = {
 }
 MEASURERS = {
     "play": measure_play,
+    "step": measure_play,
     "sweep": measure_sweep,
     "highdim": measure_highdim,
     "retrain": measure_retrain,

@@ -2,7 +2,7 @@
 a lesson file and checked there.
 
 ```run
-action: play        # play (default), sweep, highdim, retrain, roughness or basin-map
+action: play        # play (default), step, sweep, highdim, retrain, roughness or basin-map
 steps: 100          # play: steps to take (default: the experiment's max_steps)
 ```
 
@@ -39,6 +39,7 @@ RUN_MEASURES = (
 )
 MEASURES: dict[str, tuple[str, ...]] = {
     "play": RUN_MEASURES,
+    "step": RUN_MEASURES,  # as play, but the window takes the steps at once (no animation)
     "sweep": ("global_share", "escaped_share", "escapes", "final_loss", "diverged_share", "steps"),
     "highdim": ("minima_share", "loss_range", "loss_std", "index_loss_corr"),
     "retrain": ("near_best_share", "loss_std", "loss_best", "loss_mean", "loss_worst"),
@@ -57,7 +58,7 @@ MAX_CLAIM_COST = 60_000_000  # runs × steps × seeds of one claim (a few second
 class RunAction:
     """The step's ``run`` block (``play`` with the experiment's steps when it has none)."""
 
-    action: str = "play"  # or sweep, highdim, retrain, roughness, basin-map
+    action: str = "play"  # or step, sweep, highdim, retrain, roughness, basin-map
     steps: int | None = None  # play: steps to take; retrain: steps of each run
     param: str = ""  # sweep: the swept parameter of the experiment's first method…
     values: tuple[float, ...] = ()  # …and its values

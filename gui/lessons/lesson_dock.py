@@ -27,7 +27,7 @@ class LessonDock:
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         window.tabifyDockWidget(window.docks["Methods"], self.dock)
         self.dock.hide()  # until asked for (or offered on first launch)
-        self._play_when_loaded = False
+        self._play_when_loaded: str | None = None  # play or at once, when the step has loaded
         help_menu.addAction(make_action(window, "&Lessons…", self.show_start_page, "Ctrl+L"))
         opening = make_action(window, "Open &lesson…", lambda: self.panel.open_dialog(), "Ctrl+Shift+L")
         file_menu.insertAction(open_before, opening) if open_before is not None else file_menu.addAction(
@@ -92,14 +92,14 @@ class LessonDock:
         """Build step ``index``'s experiment in the worker and show it (its view options over the
         window's, its side tab raised); a play step with ``steps`` stops there."""
         setup, step = lesson.setup_at(index), lesson.steps[index]
-        steps = step.run.steps if step.run is not None and step.run.action == "play" else None
+        steps = step.run.steps if step.run is not None and step.run.action in ("play", "step") else None
         view = ViewOptions({**dict(self.window.model.view), **dict(setup.view)})
 
         def build(_state) -> ExperimentState:
             state = setup.state()
             return state.replace(view=view, max_steps=min(steps or state.max_steps, state.max_steps))
 
-        self._play_when_loaded = False
+        self._play_when_loaded = None
         self.preparer.prepare(
             f"Loading “{step.title}”…", build, lambda state: self._loaded(state, setup.tab), self._refused
         )
@@ -107,9 +107,9 @@ class LessonDock:
     def _loaded(self, state: ExperimentState, tab: str) -> None:
         self.window.model.load_state(state)
         self.window.docks["Basins" if tab == "basins" else "Plots"].raise_()
-        if self._play_when_loaded:
-            self._play_when_loaded = False
-            QTimer.singleShot(0, self.window, self.play_lesson_runs)
+        if self._play_when_loaded is not None:
+            at_once, self._play_when_loaded = self._play_when_loaded == "at once", None
+            QTimer.singleShot(0, self.window, lambda: self.play_lesson_runs(at_once))
 
     def _refused(self, problem: str) -> None:
         self.panel.observation.clear(f"Could not load this step: {problem}")
@@ -132,10 +132,14 @@ class LessonDock:
         elif isinstance(study, list):
             analysis.show_highdim().show_results(study)
 
-    def play_lesson_runs(self) -> None:
-        """The step's runs from step 0, playing in the window (once its experiment is loaded)."""
+    def play_lesson_runs(self, at_once: bool = False) -> None:
+        """The step's runs from step 0, playing in the window (once its experiment is loaded); with
+        ``at_once``, every step taken at once."""
         if self.preparer.busy:
-            self._play_when_loaded = True
+            self._play_when_loaded = "at once" if at_once else "play"
             return
         self.window.reload()
-        self.controller.play()
+        if at_once:
+            self.controller.step(self.window.model.max_steps)
+        else:
+            self.controller.play()

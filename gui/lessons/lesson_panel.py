@@ -245,8 +245,8 @@ class LessonPanel(QWidget):
         step = self.lesson.steps[self.index]
         self._results = None
         self.observation.clear("Running…")
-        if step.run.action == "play":
-            self.host.play_lesson_runs()
+        if step.run.action in ("play", "step"):
+            self.host.play_lesson_runs(at_once=step.run.action == "step")
         lesson, index = self.lesson, self.index
         text = f"Measuring {len(step.claims)} claim(s)…" if step.claims else "Running…"
         self.progress.start(

@@ -126,3 +126,19 @@ def test_a_basin_map_step_shows_its_maps_in_the_basins_tab(qtbot, window, tmp_pa
     assert len(maps) == 1 and maps[0].shape == (15, 15) and maps[0].landscape is window.model.landscape
     assert "measured: global_share = 100 %" in panel.observation.label.text()
     assert window.basins.grid.value() == 15
+
+
+def test_a_step_action_takes_its_steps_at_once(qtbot, window, tmp_path):
+    path = tmp_path / "steps.md"
+    path.write_text(
+        BASIN_LESSON.replace("action: basin-map\ngrid: 15", "action: step\nsteps: 40").replace(
+            "measure: global_share\nat_least: 0.9", "measure: steps\nnear: 40\nwithin: 0"
+        )
+    )
+    panel = window.lessons.panel
+    assert panel.open_path(str(path)) is None
+    wait_prepared(qtbot, window)
+    panel.run_step()
+    assert window.controller.step_count == 40 and not window.controller.is_running
+    _observed(qtbot, panel)
+    assert [r.holds for r in panel.observation.results] == [True]
