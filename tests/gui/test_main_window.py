@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from core.experiment.spec import Experiment, parse_method_spec
 from core.landscapes.registry import get_landscape
+from core.methods import METHODS
 from core.runs.engine import Engine
 from core.runs.results import collect_results
 from gui.style import thin_indices
@@ -33,7 +34,7 @@ def test_window_launches_with_panels_and_menus(window):
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["&File", "&Run", "&Presets", "&View", "&Analysis", "&Help"]
     assert window.landscape_panel.chooser.group_of("rastrigin") == "2-D surfaces"
-    assert len(window.methods_panel.boxes) == 13
+    assert len(window.methods_panel.boxes) == len(METHODS) == 15
 
 
 def test_click_places_a_start_on_the_curve_and_shift_click_adds_one(qtbot, window):
