@@ -78,6 +78,8 @@ class LessonPanel(QWidget):
         intro.setWordWrap(True)
         self.catalogue = QListWidget()
         self.catalogue.setWordWrap(True)
+        self.catalogue.setAlternatingRowColors(True)  # (each lesson is two or three lines)
+        self.catalogue.setSpacing(2)
         self.catalogue.setToolTip("Double-click a lesson (or select it and press Start) to begin")
         self.catalogue.itemActivated.connect(lambda item: self.open_path(item.data(Qt.ItemDataRole.UserRole)))
         start = QPushButton("&Start lesson")
@@ -111,7 +113,8 @@ class LessonPanel(QWidget):
         except LessonFileError as exc:  # (a broken built-in lesson is a bug the tests catch)
             text, tip = f"{path.stem}: cannot be read", str(exc)
         else:
-            text, tip = f"{title}\n{summary}", f"{steps} steps"
+            number = self.catalogue.count() + 1
+            text, tip = f"{number}. {title} ({steps} steps)\n{summary}", summary
         item = QListWidgetItem(text)
         item.setToolTip(tip)
         item.setData(Qt.ItemDataRole.UserRole, str(path))
