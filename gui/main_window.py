@@ -191,6 +191,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.model.changed.connect(self.reload_soon)
+        self.model.stateLoaded.connect(self.presenter.prepare_soon)  # (the old runs are not redrawn first)
         self.model.landscapeChanged.connect(lambda: QTimer.singleShot(0, self, self.fit_left_column))
         self.model.viewChanged.connect(self._apply_view_options)
         bind_view_option(self.model, "log_loss", self.side.log_loss)

@@ -196,8 +196,8 @@ class RunPresenter(QObject):
             self._buffer.thin()
 
     def redraw(self) -> None:
-        """Draw everything again (after a view option changed)."""
-        if self.buffer is not None and self._latest is not None:
+        """Draw everything again (after a view option changed; not the runs a due preparation replaces)."""
+        if not self._prepare_due and self.buffer is not None and self._latest is not None:
             self.draw_frame(full=True)
 
     def draw_frame(self, full: bool = True) -> None:
@@ -409,6 +409,8 @@ class RunPresenter(QObject):
         return [out[r] for r in sorted(out)]
 
     def on_state(self, state: str) -> None:
+        if self._prepare_due and state not in ("paused", "finished"):
+            return  # (fresh runs: the due preparation shows them and their status, in a turn of its own)
         self.flush()
         if state in ("paused", "finished") and self._latest is not None:
             self._fit_due = True

@@ -128,7 +128,8 @@ def test_the_key_lists_exactly_the_labels_drawn_with_their_colours(qtbot, window
     assert set(entries) == drawn_colours(panel) and len(entries) == len({name for name, _ in entries})
     names = [name for name, _ in entries]
     assert names[0].startswith("global min at x = ") and "local min at x = 1.57" in names
-    assert panel.key.isVisible() and panel.key.height() >= panel.key.heightForWidth(panel.key.width())
+    assert panel.key.isVisible()
+    qtbot.waitUntil(lambda: panel.key.height() >= panel.key.heightForWidth(panel.key.width()))  # laid out
     window.model.set_landscape("himmelblau")
     window.model.set_method_param("gd", "lr", "0.01")
     compute(qtbot, panel, 24, 1)
