@@ -28,6 +28,11 @@ def ensure_app(offscreen: bool = False):
 
     app = QApplication.instance()
     if app is None:
+        from PySide6.QtCore import QCoreApplication, Qt
+
+        # The 3-D view's OpenGL widget lives in a window of its own; sharing contexts lets Qt make it
+        # without re-creating the main window's native window (which a window manager shows as a flicker).
+        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
         app = QApplication(sys.argv[:1])
         app.setOrganizationName("MinimaLab")
         app.setApplicationName("Minima Lab")

@@ -29,6 +29,7 @@ from gui.view.landscape_view import LandscapeView
 from gui.view.results_table import ResultsTable
 from gui.view.run_presenter import RunPresenter
 from gui.view.side_plots import SidePlots
+from gui.view3d.surface_dock import SurfaceDock
 from gui.windows.about import AboutMethodsDialog
 from gui.windows.analysis import AnalysisWindows
 from gui.workers.base import GUI_GATE, stop_workers
@@ -185,6 +186,7 @@ class MainWindow(QMainWindow):
         choice_menu(self.model, "colour_scale", view_menu.addMenu("&Colour scale"), COLOUR_SCALES)
         choice_menu(self.model, "legend", view_menu.addMenu("&Legend"), LEGEND_PLACES)
         view_menu.addAction(make_action(self, "&Fit view to the domain", self.view.fit_view, "Ctrl+0"))
+        self.surface3d = SurfaceDock(self, view_menu)
         view_menu.addSeparator()
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
@@ -211,6 +213,7 @@ class MainWindow(QMainWindow):
             source.message.connect(lambda text: self.show_message(text, 15000))
         self.files.pathChanged.connect(lambda path: self.setWindowTitle(f"Minima Lab — {Path(path).name}"))
         self.view.hovered.connect(lambda text: self.show_message(text, 3000))
+        self.view.painted.connect(self.surface3d.feed)  # (the 3-D view follows the 2-D one, ≤ 30 Hz)
 
     def _apply_view_options(self) -> None:
         view = self.model.view
@@ -342,6 +345,7 @@ class MainWindow(QMainWindow):
         self.controller.stop()  # the engine's process ends and is joined
         stop_workers(self)  # basin maps, network slices and the analysis windows' studies
         self.analysis.close()
+        self.surface3d.close()
         if self.settings is not None:
             save_session(self.settings, self, self.model, self.controls.steps_per_second)
         super().closeEvent(event)

@@ -1,0 +1,206 @@
+"""View ▸ 3-D surface: a window beside the main one (a split view: starts are still placed in the 2-D
+view) with the 3-D view, its camera controls, vertical scale and log height; fed the same runs."""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QMainWindow,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.surface3d import MAX_VERTICAL_SCALE
+from gui.qt_helpers import make_action
+
+FRAME_SECONDS = 1 / 30  # the 3-D view redraws its runs at most this often while they stream
+POINTS_PER_RUN = 300  # of each trail
+
+
+def opengl_problem(load: bool = False) -> str | None:
+    """Why the 3-D view cannot be shown here (None: it can). Without ``load``, only whether PyOpenGL
+    is installed (start-up does not import it); with it, PyOpenGL and its library are loaded."""
+    if importlib.util.find_spec("OpenGL") is None:
+        return "the 3-D view needs PyOpenGL (pip install PyOpenGL) and an OpenGL driver (Mesa)"
+    if not load:
+        return None
+    try:
+        import OpenGL.GL  # noqa: F401
+        import pyqtgraph.opengl  # noqa: F401
+    except Exception as exc:  # (a library PyOpenGL cannot load: no OpenGL driver)
+        return f"OpenGL is not available here ({exc}); the 2-D view works as before"
+    return None
+
+
+class SurfaceWindow(QWidget):
+    """The 3-D view's own window (beside the main one); closing it unticks View ▸ 3-D surface."""
+
+    def __init__(self, action: QAction):
+        # Parentless: a window with an OpenGL widget made a child of the main window would make Qt
+        # re-create the main window's native window (a flicker; tools holding its id lose it).
+        super().__init__(None, Qt.WindowType.Window)
+        self.action = action
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self.action.setChecked(False)
+        super().closeEvent(event)
+
+
+class SurfaceDock:
+    """Owns the 3-D dock (made on first use) and its menu action."""
+
+    def __init__(self, window: QMainWindow, view_menu):
+        self.window = window
+        self.view3d = None
+        self.dock: SurfaceWindow | None = None
+        self._last = 0.0
+        self.action: QAction = make_action(window, "&3-D surface", self.set_shown, "F3", checkable=True)
+        view_menu.addAction(self.action)
+        self.problem = opengl_problem()
+        window.model.landscapeChanged.connect(self._on_landscape)
+        self._on_landscape()
+
+    # ---- showing ------------------------------------------------------------------------------------
+    def set_shown(self, shown: bool) -> None:
+        """Show (or hide) the 3-D view beside the 2-D one (or say why it cannot be shown)."""
+        if shown and self.dock is None:
+            self.problem = opengl_problem(load=True)
+            if self.problem is not None:
+                self._on_landscape()
+                self.window.show_message(f"No 3-D view: {self.problem}", 15000)
+                return
+            self._build()
+        if self.dock is not None:
+            self.dock.setVisible(shown)
+        if shown:
+            self.show_landscape()
+            self.view3d.reset_camera()
+            self.feed(force=True)
+
+    def _build(self) -> None:
+        from gui.view3d.surface_view import CAMERAS, SurfaceView3D
+
+        self.view3d = SurfaceView3D()
+        self.camera = QComboBox()
+        self.camera.addItems(list(CAMERAS))
+        self.camera.setToolTip("Look from one of these places (drag orbits, the wheel zooms, Ctrl+drag pans)")
+        self.camera.activated.connect(lambda _=0: self.view3d.reset_camera(self.camera.currentText()))
+        reset = QPushButton("Reset camera")
+        reset.clicked.connect(lambda: self.view3d.reset_camera(self.camera.currentText()))
+        self.vertical = QDoubleSpinBox()
+        self.vertical.setRange(0.1, MAX_VERTICAL_SCALE)
+        self.vertical.setSingleStep(0.25)
+        self.vertical.setValue(1.0)
+        self.vertical.setPrefix("height × ")
+        self.vertical.setToolTip("Vertical scale of the surface")
+        self.log = QCheckBox("Log height")
+        self.log.setToolTip("Height log10(1 + f − min f): valleys such as Rosenbrock's become readable")
+        for signal in (self.vertical.valueChanged, self.log.toggled):
+            signal.connect(lambda _=None: (self.show_landscape(), self.feed(force=True)))
+        controls = QWidget()
+        row = QHBoxLayout(controls)
+        row.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.camera, reset, self.vertical, self.log):
+            row.addWidget(widget)
+        row.addStretch(1)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(2, 2, 2, 2)
+        column.addWidget(controls)
+        column.addWidget(self.view3d, 1)
+        # A window of its own, not a dock: an OpenGL widget inside the main window would make Qt compose
+        # the whole main window through OpenGL (with a software renderer, every 2-D frame slows down).
+        self.dock = SurfaceWindow(self.action)
+        self.dock.setWindowTitle("Minima Lab — 3-D surface")
+        QVBoxLayout(self.dock).addWidget(body)
+        self.dock.layout().setContentsMargins(0, 0, 0, 0)
+        self._keys_of_the_main_window()
+        screen = self.window.screen().availableGeometry()  # (at the screen's right: beside the 2-D view)
+        width, height = min(900, screen.width() // 2), min(700, screen.height() - 80)
+        self.dock.setGeometry(screen.right() - width, screen.top() + 40, width, height)
+
+    def close(self) -> None:
+        """Close the 3-D window with the main one."""
+        if self.dock is not None:
+            self.dock.close()
+            self.dock.deleteLater()
+            self.dock = None
+
+    def _keys_of_the_main_window(self) -> None:
+        """Space plays or pauses, R resets and Ctrl+Q quits from the 3-D window too (its arrows orbit)."""
+        window = self.window
+        for key, slot in (
+            ("Space", window.play_action.trigger),
+            ("R", window.reset_action.trigger),
+            ("Ctrl+Q", window.close),
+            ("Ctrl+W", self.dock.close),
+        ):
+            QShortcut(QKeySequence(key), self.dock).activated.connect(slot)
+
+    @property
+    def shown(self) -> bool:
+        return self.dock is not None and self.dock.isVisible() and self.view3d is not None
+
+    def _on_landscape(self) -> None:
+        land = self.window.model.landscape
+        usable = self.problem is None and land.dim == 2
+        self.action.setEnabled(usable)
+        why = self.problem or (
+            "" if land.dim == 2 else f"{land.name} is 1-D: the 3-D view shows 2-D landscapes"
+        )
+        self.action.setToolTip(why or "The landscape as a lit surface with the runs riding on it (F3)")
+        self.action.setStatusTip(self.action.toolTip())
+        if not usable and self.dock is not None:
+            self.dock.hide()
+        elif self.shown:
+            self.show_landscape()
+            self.view3d.reset_camera(self.camera.currentText())
+
+    def show_landscape(self) -> None:
+        if self.shown or (self.view3d is not None and self.window.model.landscape.dim == 2):
+            self.view3d.show_landscape(
+                self.window.model.landscape, self.log.isChecked(), self.vertical.value()
+            )
+
+    # ---- the runs -----------------------------------------------------------------------------------
+    def feed(self, force: bool = False) -> None:
+        """Give the 3-D view the runs' latest rows (at most ``1 / FRAME_SECONDS`` times a second)."""
+        now = time.perf_counter()
+        if not self.shown or (not force and now - self._last < FRAME_SECONDS):
+            return
+        self._last = now
+        presenter, view = self.window.presenter, self.window.view
+        buffer = presenter.buffer
+        if buffer is None or self.view3d.land is not self.window.model.landscape:
+            self.view3d.show_runs([], np.empty((0, 2)), [])
+            return
+        self.view3d.show_runs(run_trails(buffer, view), self._starts(), self._start_colours())
+
+    def _starts(self) -> np.ndarray:
+        starts = self.window.model.starts
+        return np.asarray(starts, dtype=float).reshape(-1, 2) if starts else np.empty((0, 2))
+
+    def _start_colours(self) -> list[str]:
+        return ["#222222"] * len(self.window.model.starts)
+
+
+def run_trails(buffer, view, limit: int = POINTS_PER_RUN) -> list[tuple[np.ndarray, np.ndarray, str]]:
+    """Each run's trail as (xy, f, colour), thinned to about ``limit`` points, in run order."""
+    out = []
+    for runs in view.run_groups:
+        positions, steps, counts = buffer.padded("positions", runs, limit)
+        losses = buffer.padded("losses", runs, limit)[0]
+        for k, run in enumerate(runs):
+            n = int(counts[k])
+            out.append((positions[k, :n, :2], losses[k, :n], view.run_color(int(run))))
+    return out

@@ -1,0 +1,145 @@
+"""The 3-D view: the landscape as a lit surface coloured by height (the 2-D view's colours), its known
+minima, and the runs riding on it as trails with balls for heads — the same runs as the 2-D view.
+
+Built on ``pyqtgraph.opengl`` (PyOpenGL). Each item is made once and given new data by ``setData``;
+the camera orbits with a drag, zooms with the wheel and pans with a middle drag (or Ctrl+drag)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+import pyqtgraph.opengl as gl
+
+from core.landscape import Landscape
+from core.surface3d import SurfaceMesh, surface_mesh
+from gui.style import SURFACE_COLOURS, SURFACE_STOPS
+
+CAMERAS = {  # name: (elevation, azimuth) in degrees
+    "Corner": (30.0, -60.0),
+    "Above": (89.0, -90.0),
+    "Side (x)": (5.0, -90.0),
+    "Side (y)": (5.0, 0.0),
+}
+HEAD_SIZE = 11  # pixels
+TRAIL_WIDTH = 2.0
+
+
+def rgba(colour: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
+    c = pg.mkColor(colour)
+    return (c.redF(), c.greenF(), c.blueF(), alpha)
+
+
+class SurfaceView3D(gl.GLViewWidget):
+    """``show_landscape`` builds the surface; ``show_runs`` moves the trails and heads."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setBackgroundColor("w")
+        self.setMinimumSize(200, 160)
+        self.colour_map = pg.ColorMap(SURFACE_STOPS, SURFACE_COLOURS)
+        self.mesh: SurfaceMesh | None = None
+        self.land: Landscape | None = None
+        self.log, self.vertical = False, 1.0
+        self.surface: gl.GLSurfacePlotItem | None = None  # (made with its first mesh: it cannot paint none)
+        nothing = np.zeros((0, 3))
+        self.minima = gl.GLScatterPlotItem(pos=nothing, pxMode=True)
+        self.starts = gl.GLScatterPlotItem(pos=nothing, pxMode=True)
+        self.heads = gl.GLScatterPlotItem(pos=nothing, pxMode=True)
+        self.trails = gl.GLLinePlotItem(pos=nothing, mode="lines", width=TRAIL_WIDTH, antialias=True)
+        for item in (self.trails, self.minima, self.starts, self.heads):
+            self.addItem(item)
+        for item in (self.trails, self.minima, self.starts, self.heads):
+            item.setGLOptions("translucent")  # drawn over the surface where they touch it
+        self.frames_drawn = 0
+
+    # ---- the landscape ------------------------------------------------------------------------------
+    def show_landscape(self, land: Landscape, log: bool | None = None, vertical: float | None = None) -> None:
+        """Build ``land``'s surface (2-D only), with a log height or a vertical scale if given."""
+        self.land = land
+        self.log = self.log if log is None else log
+        self.vertical = self.vertical if vertical is None else vertical
+        self.mesh = mesh = surface_mesh(land, self.log, self.vertical)
+        colours = self.colour_map.map(np.nan_to_num(mesh.share, nan=1.0), mode="float")
+        z = np.nan_to_num(mesh.z, nan=mesh.heights.top)
+        if self.surface is None:
+            self.surface = gl.GLSurfacePlotItem(
+                x=mesh.x, y=mesh.y, z=z, colors=colours, shader="shaded", smooth=True, computeNormals=True
+            )
+            self.addItem(self.surface)
+        else:
+            self.surface.setData(x=mesh.x, y=mesh.y, z=z, colors=colours)
+        self._show_minima(land)
+
+    def _show_minima(self, land: Landscape) -> None:
+        points = [m for m in land.minima if len(m.location) == 2]
+        if not points:
+            self.minima.setData(pos=np.empty((0, 3)))
+            return
+        xy = np.array([m.location for m in points], dtype=float)
+        z = self.mesh.heights.lifted(np.array([m.value for m in points]))
+        colours = np.array([rgba("#F5C400") if m.kind == "global" else rgba("#FFFFFF") for m in points])
+        self.minima.setData(pos=np.column_stack([xy, z]), color=colours, size=9.0)
+
+    def reset_camera(self, name: str = "Corner") -> None:
+        """Look at the whole surface from one of ``CAMERAS``."""
+        if self.mesh is None:
+            return
+        elevation, azimuth = CAMERAS[name]
+        x, y = self.mesh.x, self.mesh.y
+        centre = pg.Vector((x[0] + x[-1]) / 2, (y[0] + y[-1]) / 2, self.mesh.heights.top / 3)
+        size = max(x[-1] - x[0], y[-1] - y[0], self.mesh.heights.top)
+        self.setCameraPosition(pos=centre, distance=2.0 * size, elevation=elevation, azimuth=azimuth)
+
+    # ---- the runs -----------------------------------------------------------------------------------
+    def show_runs(
+        self,
+        trails: list[tuple[np.ndarray, np.ndarray, str]],
+        starts: np.ndarray,
+        start_colours: list[str],
+    ) -> None:
+        """Each trail is (xy (n, 2), f (n,), colour): drawn as segments lifted above the surface, its
+        last point a ball; ``starts`` (k, 2) are the start points on the surface."""
+        if self.mesh is None:
+            return
+        segments, colours, heads, head_colours = [], [], [], []
+        heights = self.mesh.heights
+        for xy, f, colour in trails:
+            keep = np.isfinite(f) & np.isfinite(xy).all(axis=1)
+            xy, f = xy[keep], f[keep]
+            if not len(f):
+                continue
+            points = np.column_stack([xy, heights.lifted(f)])
+            if len(points) > 1:
+                pairs = np.repeat(points, 2, axis=0)[1:-1]  # p0 p1 p1 p2 …: one segment per step
+                segments.append(pairs)
+                colours.append(np.tile(rgba(colour, 0.95), (len(pairs), 1)))
+            heads.append(points[-1])
+            head_colours.append(rgba(colour))
+        self._set_lines(segments, colours)
+        self._set_points(self.heads, heads, head_colours, HEAD_SIZE)
+        start_points = [np.append(p, heights.lifted(f)) for p, f in self._start_values(starts)]
+        self._set_points(self.starts, start_points, [rgba(c, 0.9) for c in start_colours], 8.0)
+        self.frames_drawn += 1
+
+    def _start_values(self, starts: np.ndarray) -> list[tuple[np.ndarray, float]]:
+        if self.land is None or not len(starts):
+            return []
+        values = self.land.value_fn(np.asarray(starts, dtype=float).reshape(-1, 2))
+        return list(zip(np.asarray(starts, dtype=float).reshape(-1, 2), values, strict=True))
+
+    def _set_lines(self, segments: list[np.ndarray], colours: list[np.ndarray]) -> None:
+        if segments:
+            self.trails.setData(pos=np.concatenate(segments), color=np.concatenate(colours))
+        else:
+            self.trails.setData(pos=np.empty((0, 3)))
+
+    @staticmethod
+    def _set_points(item, points: list, colours: list, size: float) -> None:
+        if points:
+            item.setData(pos=np.asarray(points, dtype=float), color=np.asarray(colours), size=size)
+        else:
+            item.setData(pos=np.empty((0, 3)))
+
+    def paintGL(self, *args, **kwargs) -> None:  # noqa: N802 (Qt's name)
+        super().paintGL(*args, **kwargs)
+        self.paints = getattr(self, "paints", 0) + 1

@@ -1,0 +1,71 @@
+"""Checks of the 3-D view in a real X server with OpenGL (Xvfb + Mesa), run by ``test_view3d.py`` in a
+process of its own (Qt's offscreen platform cannot create an OpenGL context). Prints one JSON line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+
+def main() -> None:
+    import numpy as np
+
+    from gui.app import ensure_app
+
+    app = ensure_app()
+    from gui.main_window import MainWindow
+    from tests.gui.helpers import settle
+
+    window = MainWindow(settings=None)
+    window.resize(1200, 800)
+    window.show()
+    model = window.model
+    model.set_landscape("rastrigin")
+    for mid in model.methods:
+        model.set_method_enabled(mid, mid in ("gd", "sgd"))
+    model.set_starts([(3.1, -2.9), (-2.2, 1.4)])
+    settle(0.5)
+    out: dict = {"enabled_2d": window.surface3d.action.isEnabled()}
+    window.surface3d.action.trigger()  # View ▸ 3-D surface
+    settle(1.5)
+    view = window.surface3d.view3d
+    image = view.grabFramebuffer()
+    pixels = np.array([[image.pixelColor(x, y).getRgb()[:3] for x in range(0, image.width(), 8)]
+                       for y in range(0, image.height(), 8)], dtype=float)  # fmt: skip
+    out["pixel_std"] = float(pixels.std())
+    out["non_white_share"] = float((pixels.sum(axis=2) < 740).mean())
+    colours = view.surface._meshdata.vertexColors()  # (pyqtgraph keeps the mesh's per-vertex colours there)
+    mesh = view.mesh
+    share = mesh.share.ravel()
+    expected = view.colour_map.map(np.nan_to_num(share, nan=1.0), mode="float")[:, :3]
+    given = np.asarray(colours)[..., :3].reshape(-1, 3)
+    out["colour_matches_height"] = bool(given.shape == expected.shape and np.allclose(given, expected))
+    out["colour_span"] = float(np.ptp(expected.sum(axis=1)))
+    window.controller.step(60)
+    settle(0.3)
+    window.surface3d.feed(force=True)
+    buffer = window.presenter.buffer
+    heads = view.heads.pos
+    xy = np.array([buffer.trajectory(r)[-1][:2] for r in range(len(buffer.status))])
+    out["heads_match"] = bool(np.allclose(heads[:, :2], xy))
+    out["step"] = int(buffer.step)
+    view.orbit(40, 20)
+    moved = dict(view.cameraParams())
+    window.surface3d.view3d.reset_camera("Corner")
+    params = view.cameraParams()
+    out["camera_moved"] = moved["azimuth"] != params["azimuth"]
+    out["camera_reset"] = (params["elevation"], params["azimuth"]) == (30.0, -60.0)
+    model.set_landscape("sine-mix")
+    settle(0.3)
+    out["enabled_1d"] = window.surface3d.action.isEnabled()
+    out["hidden_1d"] = not window.surface3d.shown
+    window.close()
+    app.processEvents()
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
