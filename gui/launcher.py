@@ -38,7 +38,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("give an experiment file or --preset, not both")
     if args.preset is not None and args.preset not in PRESETS:
         parser.error(f"unknown preset {args.preset!r}; valid: {', '.join(PRESETS)}")
-    return run_app(args.preset, args.screenshot, args.steps, args.experiment, args.lesson)
+    if args.view == "3d" and not args.screenshot:
+        parser.error("--view 3d goes with --screenshot (in the window: View ▸ 3-D surface, F3)")
+    return run_app(args.preset, args.screenshot, args.steps, args.experiment, args.lesson, args.view)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", metavar="PNG", help="render the window offscreen and save it")
     parser.add_argument("--steps", type=int, default=None, help="with --screenshot: steps to run first")
     parser.add_argument(
+        "--view",
+        choices=("2d", "3d"),
+        default="2d",
+        help="with --screenshot: the window (2d) or the 3-D view (3d: needs a display with OpenGL)",
+    )
+    parser.add_argument(
         "--lesson",
         metavar="NAME|FILE.md",
         help="open with a lesson at its first step (see: minima-lab lessons list)",
@@ -67,12 +75,13 @@ def run_app(
     steps: int | None = None,
     experiment: str | None = None,
     lesson: str | None = None,
+    view: str = "2d",
 ) -> int:
     """Open the window (optionally with a preset or an experiment file); with ``screenshot``, render
     it offscreen after ``steps`` steps and save a PNG."""
     from gui.app import ensure_app
 
-    app = ensure_app(offscreen=bool(screenshot))
+    app = ensure_app(offscreen=bool(screenshot) and view != "3d")  # (OpenGL needs a real display)
     from PySide6.QtCore import QSettings
 
     from gui.main_window import MainWindow
@@ -101,7 +110,7 @@ def run_app(
 
         attach(window)
     if screenshot:
-        return _save_screenshot(app, window, screenshot, steps)
+        return _save_screenshot(app, window, screenshot, steps, view)
     return app.exec()
 
 
@@ -116,12 +125,16 @@ def _wait_prepared(app, window) -> None:
     app.processEvents()
 
 
-def _save_screenshot(app, window, path: str, steps: int | None) -> int:
+def _save_screenshot(app, window, path: str, steps: int | None, view: str = "2d") -> int:
     window.resize(*SCREENSHOT_SIZE)
     _wait_prepared(app, window)
+    if view == "3d" and (problem := window.surface3d.show_for_picture()) is not None:
+        print(f"error: no 3-D view: {problem}", file=sys.stderr)
+        window.close()
+        return 2
     window.controller.step(steps if steps is not None else window.model.max_steps // 3)
     app.processEvents()
-    ok = window.grab().save(path)
+    ok = (window.surface3d.picture() if view == "3d" else window.grab()).save(path)
     window.close()
     if not ok:
         print(f"error: cannot write screenshot {path!r}", file=sys.stderr)

@@ -12,7 +12,7 @@ from core.landscape import Landscape
 from core.minima.grid import display_grid
 
 HEIGHT_SHARE = 0.5  # the surface's height at vertical scale 1, as a share of the domain's larger side
-LIFT_SHARE = 0.015  # trails and heads ride this share of the height above the surface
+LIFT_SHARE = 0.03  # trails and heads ride this share of the height above the surface
 GRID = 100  # about this many points per axis in the 3-D surface's mesh (from the 2-D view's grid)
 MAX_VERTICAL_SCALE = 10.0
 

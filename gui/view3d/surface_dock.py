@@ -129,6 +129,21 @@ class SurfaceDock:
         width, height = min(900, screen.width() // 2), min(700, screen.height() - 80)
         self.dock.setGeometry(screen.right() - width, screen.top() + 40, width, height)
 
+    def show_for_picture(self) -> str | None:
+        """Show the 3-D view for a picture (``--screenshot --view 3d``); why it cannot, or None."""
+        if self.window.model.landscape.dim != 2:
+            return f"{self.window.model.landscape.name} is 1-D: the 3-D view shows 2-D landscapes"
+        self.set_shown(True)
+        return None if self.shown else (self.problem or "OpenGL is not available here")
+
+    def picture(self):
+        """The 3-D view as an image, its latest runs drawn."""
+        from PySide6.QtWidgets import QApplication
+
+        self.feed(force=True)
+        QApplication.processEvents()
+        return self.view3d.grabFramebuffer()
+
     def close(self) -> None:
         """Close the 3-D window with the main one."""
         if self.dock is not None:

@@ -9,19 +9,27 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
+from OpenGL import GL
 
 from core.landscape import Landscape
 from core.surface3d import SurfaceMesh, surface_mesh
 from gui.style import SURFACE_COLOURS, SURFACE_STOPS
 
 CAMERAS = {  # name: (elevation, azimuth) in degrees
-    "Corner": (30.0, -60.0),
+    "Corner": (45.0, -60.0),
     "Above": (89.0, -90.0),
     "Side (x)": (5.0, -90.0),
     "Side (y)": (5.0, 0.0),
 }
-HEAD_SIZE = 11  # pixels
-TRAIL_WIDTH = 2.0
+# Runs and markers are drawn without the depth test, over the surface: from most angles a bump would hide
+# a trail lying in a valley (and the lift alone cannot lift it over the next bump).
+ON_TOP = {
+    GL.GL_DEPTH_TEST: False,
+    GL.GL_BLEND: True,
+    "glBlendFunc": (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA),
+}
+HEAD_SIZE = 14  # pixels
+TRAIL_WIDTH = 3.0
 
 
 def rgba(colour: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
@@ -48,8 +56,9 @@ class SurfaceView3D(gl.GLViewWidget):
         self.trails = gl.GLLinePlotItem(pos=nothing, mode="lines", width=TRAIL_WIDTH, antialias=True)
         for item in (self.trails, self.minima, self.starts, self.heads):
             self.addItem(item)
-        for item in (self.trails, self.minima, self.starts, self.heads):
-            item.setGLOptions("translucent")  # drawn over the surface where they touch it
+        for depth, item in enumerate((self.trails, self.minima, self.starts, self.heads), start=1):
+            item.setGLOptions(ON_TOP)  # seen through the surface's bumps: a trail in a valley stays visible
+            item.setDepthValue(depth)  # (drawn after the surface, heads last)
         self.frames_drawn = 0
 
     # ---- the landscape ------------------------------------------------------------------------------
@@ -88,7 +97,7 @@ class SurfaceView3D(gl.GLViewWidget):
         x, y = self.mesh.x, self.mesh.y
         centre = pg.Vector((x[0] + x[-1]) / 2, (y[0] + y[-1]) / 2, self.mesh.heights.top / 3)
         size = max(x[-1] - x[0], y[-1] - y[0], self.mesh.heights.top)
-        self.setCameraPosition(pos=centre, distance=2.0 * size, elevation=elevation, azimuth=azimuth)
+        self.setCameraPosition(pos=centre, distance=1.6 * size, elevation=elevation, azimuth=azimuth)
 
     # ---- the runs -----------------------------------------------------------------------------------
     def show_runs(

@@ -57,7 +57,7 @@ def main() -> None:
     window.surface3d.view3d.reset_camera("Corner")
     params = view.cameraParams()
     out["camera_moved"] = moved["azimuth"] != params["azimuth"]
-    out["camera_reset"] = (params["elevation"], params["azimuth"]) == (30.0, -60.0)
+    out["camera_reset"] = (params["elevation"], params["azimuth"]) == (45.0, -60.0)
     model.set_landscape("sine-mix")
     settle(0.3)
     out["enabled_1d"] = window.surface3d.action.isEnabled()
