@@ -79,7 +79,10 @@ class Probe(QObject):
     """See the module docstring."""
 
     received = Signal(str)  # a command line, emitted from the reader thread
-    COMMANDS = ("ready", "mark", "report", "speed", "play", "pause", "choose", "labelled", "basins", "quit")
+    COMMANDS = (
+        *("ready", "mark", "report", "speed", "play", "pause", "choose", "labelled", "basins", "quit"),
+        "view3d",
+    )
 
     def __init__(self, window):
         super().__init__(window)
@@ -95,6 +98,7 @@ class Probe(QObject):
         self._table, self._status = Gaps(), Gaps()
         self._status_text = window.state_label.text()
         self._chosen: str | None = None
+        self._paints3d_mark = 0
         self._paint_filter = _Filter(self._on_view_event)
         window.view.viewport().installEventFilter(self._paint_filter)
         self._key_filter = _Filter(self._on_app_event)
@@ -201,6 +205,7 @@ class Probe(QObject):
         controller = self.window.controller
         self._mark_time, self._mark_step = now, controller.step_count
         self._paints, self._late_ms, self._last_tick = 0, [], now
+        self._paints3d_mark = self._paints3d()
         self._space_at = self._space_to_paused_ms = self._paused_time = None
         self._table.restart(now, controller.is_running)
         self._status.restart(now, controller.is_running)
@@ -217,6 +222,7 @@ class Probe(QObject):
                 "reply": "report",
                 "seconds": seconds,
                 "paints": self._paints,
+                "paints3d_per_s": (self._paints3d() - self._paints3d_mark) / seconds,
                 "repaints_per_s": self._paints / seconds,
                 "late_worst_ms": late[-1],
                 "late_p99_ms": late[min(len(late) - 1, int(0.99 * len(late)))],
@@ -230,6 +236,15 @@ class Probe(QObject):
                 "paused_time": self._paused_time,
             }
         )
+
+    def _paints3d(self) -> int:
+        view = self.window.surface3d.view3d
+        return getattr(view, "paints", 0) if view is not None else 0
+
+    def _do_view3d(self, _argument: str) -> None:
+        """Show View ▸ 3-D surface (its repaints are then counted in reports)."""
+        self.window.surface3d.set_shown(True)
+        say({"reply": "view3d", "shown": self.window.surface3d.shown})
 
     def _do_speed(self, argument: str) -> None:
         speed = int(argument)
