@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
+    QLabel,
     QMainWindow,
     QPushButton,
     QVBoxLayout,
@@ -110,13 +111,28 @@ class SurfaceDock:
         controls = QWidget()
         row = QHBoxLayout(controls)
         row.setContentsMargins(0, 0, 0, 0)
+        self.scale = QComboBox()
+        self.scale.addItems([f"{k}×" for k in (1, 2, 3, 4)])
+        self.scale.setToolTip("Size of the saved PNG: 1–4 times the view's size on screen")
+        png = QPushButton("Save PNG…")
+        png.clicked.connect(self.save_png_dialog)
+        gif = QPushButton("Save GIF…")
+        gif.setToolTip("An animated GIF: the camera turns once around the surface while the runs play")
+        gif.clicked.connect(self.save_gif_dialog)
         for widget in (self.camera, reset, self.vertical, self.log):
             row.addWidget(widget)
         row.addStretch(1)
+        pictures = QWidget()  # (a row of its own: both rows fit a window half a 1280-wide screen wide)
+        second = QHBoxLayout(pictures)
+        second.setContentsMargins(0, 0, 0, 0)
+        for widget in (QLabel("Picture:"), self.scale, png, gif):
+            second.addWidget(widget)
+        second.addStretch(1)
         body = QWidget()
         column = QVBoxLayout(body)
         column.setContentsMargins(2, 2, 2, 2)
         column.addWidget(controls)
+        column.addWidget(pictures)
         column.addWidget(self.view3d, 1)
         # A window of its own, not a dock: an OpenGL widget inside the main window would make Qt compose
         # the whole main window through OpenGL (with a software renderer, every 2-D frame slows down).
@@ -186,6 +202,63 @@ class SurfaceDock:
             self.view3d.show_landscape(
                 self.window.model.landscape, self.log.isChecked(), self.vertical.value()
             )
+
+    # ---- pictures -----------------------------------------------------------------------------------
+    def save_png(self, path: str, scale: int = 1) -> str | None:
+        """Write the 3-D view as a PNG at ``scale`` ×; returns the problem, or None."""
+        from gui.view3d.export3d import save_png
+
+        self.feed(force=True)
+        try:
+            save_png(self.view3d, path, scale)
+        except (OSError, ValueError) as exc:
+            return f"Could not save {path}: {exc}"
+        return None
+
+    def save_gif(self, path: str, frames: int | None = None, progress=None) -> str | None:
+        """Write the turning GIF (the runs play ``GIF_STEPS`` steps a frame); the problem, or None."""
+        from gui.view3d.export3d import GIF_FRAMES, GIF_STEPS, save_rotating_gif
+
+        def advance() -> None:
+            if not self.window.controller.done:
+                self.window.controller.step(GIF_STEPS)
+            self.feed(force=True)
+
+        cancelled = (lambda k: progress(k)) if progress is not None else (lambda _k: False)
+        try:
+            written = save_rotating_gif(self.view3d, path, advance, frames or GIF_FRAMES, cancelled=cancelled)
+        except (OSError, ValueError) as exc:
+            return f"Could not save {path}: {exc}"
+        return None if written else "cancelled: nothing written"
+
+    def save_png_dialog(self) -> None:
+        from gui.file_dialogs import save_path
+
+        path = save_path(self.dock, "Save the 3-D view", "surface-3d.png", "PNG image (*.png)")
+        if path:
+            problem = self.save_png(path, self.scale.currentIndex() + 1)
+            self.window.show_message(problem or f"Saved {path}", 15000)
+
+    def save_gif_dialog(self) -> None:
+        from PySide6.QtWidgets import QApplication, QProgressDialog
+
+        from gui.file_dialogs import save_path
+        from gui.view3d.export3d import GIF_FRAMES
+
+        path = save_path(self.dock, "Save a turning GIF", "surface-3d.gif", "GIF animation (*.gif)")
+        if not path:
+            return
+        dialog = QProgressDialog("Drawing the frames…", "Cancel", 0, GIF_FRAMES, self.dock)
+        dialog.setMinimumDuration(300)
+
+        def progress(k: int) -> bool:
+            dialog.setValue(k + 1)
+            QApplication.processEvents()
+            return dialog.wasCanceled()
+
+        problem = self.save_gif(path, progress=progress)
+        dialog.close()
+        self.window.show_message(problem or f"Saved {path}", 15000)
 
     # ---- the runs -----------------------------------------------------------------------------------
     def feed(self, force: bool = False) -> None:

@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 def main() -> None:
     import numpy as np
+    from PIL import Image
 
     from gui.app import ensure_app
 
@@ -58,6 +59,21 @@ def main() -> None:
     params = view.cameraParams()
     out["camera_moved"] = moved["azimuth"] != params["azimuth"]
     out["camera_reset"] = (params["elevation"], params["azimuth"]) == (45.0, -60.0)
+    folder = Path(sys.argv[1])
+    png = folder / "view.png"
+    out["png_problem"] = window.surface3d.save_png(str(png), scale=2)
+    out["png_size"] = list(__import__("PIL.Image", fromlist=["Image"]).open(png).size)
+    out["view_size"] = [
+        int(view.width() * view.devicePixelRatioF()),
+        int(view.height() * view.devicePixelRatioF()),
+    ]
+    gif = folder / "turn.gif"
+    before = window.controller.step_count
+    out["gif_problem"] = window.surface3d.save_gif(str(gif), frames=8)
+    image = Image.open(gif)
+    out["gif_frames"], out["gif_size"] = image.n_frames, list(image.size)
+    out["gif_steps"] = window.controller.step_count - before
+    out["refused_problem"] = window.surface3d.save_png(str(folder), scale=1)  # a folder: refused
     model.set_landscape("sine-mix")
     settle(0.3)
     out["enabled_1d"] = window.surface3d.action.isEnabled()

@@ -22,13 +22,14 @@ CHECKS = Path(__file__).with_name("gl_view3d_checks.py")
 
 
 @pytest.fixture(scope="module")
-def checks() -> dict:
+def checks(tmp_path_factory) -> dict:
     pytest.importorskip("OpenGL")
     if shutil.which("xvfb-run") is None:
         pytest.skip("needs xvfb-run (installed by .ci/run)")
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
     done = subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, str(CHECKS)],
+        ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, str(CHECKS),
+         str(tmp_path_factory.mktemp("view3d"))],
         capture_output=True, text=True, timeout=180, env=env,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
@@ -48,6 +49,13 @@ def test_the_heads_are_where_the_2d_view_has_them(checks) -> None:
 def test_the_camera_resets_and_1d_turns_the_view_off(checks) -> None:
     assert checks["camera_moved"] and checks["camera_reset"]
     assert not checks["enabled_1d"] and checks["hidden_1d"]
+
+
+def test_png_at_2x_and_a_turning_gif_are_valid_files(checks) -> None:
+    assert checks["png_problem"] is None and checks["png_size"] == [2 * v for v in checks["view_size"]]
+    assert checks["gif_problem"] is None and checks["gif_frames"] == 8
+    assert checks["gif_size"] == checks["view_size"] and checks["gif_steps"] == 80  # the runs played
+    assert "Could not save" in checks["refused_problem"]
 
 
 def test_heights_follow_the_values_linearly_or_on_a_log_scale() -> None:
