@@ -25,7 +25,7 @@ from core.surface3d import MAX_VERTICAL_SCALE
 from gui.qt_helpers import make_action
 
 FRAME_SECONDS = 1 / 40  # the 3-D view takes the runs' rows at most this often (it follows the 2-D frames)
-POINTS_PER_RUN = 300  # of each trail
+POINTS_PER_RUN = 150  # of each trail (every k-th row and the last: the software renderer draws each)
 
 
 def opengl_problem(load: bool = False) -> str | None:

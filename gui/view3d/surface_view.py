@@ -53,7 +53,8 @@ class SurfaceView3D(gl.GLViewWidget):
         self.minima = gl.GLScatterPlotItem(pos=nothing, pxMode=True)
         self.starts = gl.GLScatterPlotItem(pos=nothing, pxMode=True)
         self.heads = gl.GLScatterPlotItem(pos=nothing, pxMode=True)
-        self.trails = gl.GLLinePlotItem(pos=nothing, mode="lines", width=TRAIL_WIDTH, antialias=True)
+        # (no line smoothing: Mesa's software renderer spent most of each 3-D frame smoothing wide lines)
+        self.trails = gl.GLLinePlotItem(pos=nothing, mode="lines", width=TRAIL_WIDTH, antialias=False)
         for item in (self.trails, self.minima, self.starts, self.heads):
             self.addItem(item)
         for depth, item in enumerate((self.trails, self.minima, self.starts, self.heads), start=1):
@@ -97,7 +98,7 @@ class SurfaceView3D(gl.GLViewWidget):
         x, y = self.mesh.x, self.mesh.y
         centre = pg.Vector((x[0] + x[-1]) / 2, (y[0] + y[-1]) / 2, self.mesh.heights.top / 3)
         size = max(x[-1] - x[0], y[-1] - y[0], self.mesh.heights.top)
-        self.setCameraPosition(pos=centre, distance=1.6 * size, elevation=elevation, azimuth=azimuth)
+        self.setCameraPosition(pos=centre, distance=1.8 * size, elevation=elevation, azimuth=azimuth)
 
     # ---- the runs -----------------------------------------------------------------------------------
     def show_runs(
