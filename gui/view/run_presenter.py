@@ -134,6 +134,7 @@ class RunPresenter(QObject):
         self._land = exp.landscape if exp is not None else self.model.landscape
         self._start_labelling()
         self.escapes = []
+        self.escape_points = np.empty((0, 2))  # where the escape events are marked (the view's x, y)
         self._buffer = RunBuffer(engine) if engine is not None else None
         self.escape_finder.reset(engine.n_runs if engine else 0, self._land.dim)  # (old events never arrive)
         specs = exp.methods if exp else ()
@@ -355,7 +356,7 @@ class RunPresenter(QObject):
             return
         self.table.update_escapes(escapes)
         self.view.show_escapes(xy[:, 0], xy[:, 1])
-        self.escapes = escapes
+        self.escapes, self.escape_points = escapes, xy
 
     @property
     def escapes_pending(self) -> bool:

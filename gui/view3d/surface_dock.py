@@ -65,6 +65,7 @@ class SurfaceDock:
         self.view3d = None
         self.dock: SurfaceWindow | None = None
         self._last = 0.0
+        self._escapes_shown = None
         self.action: QAction = make_action(window, "&3-D surface", self.set_shown, "F3", checkable=True)
         view_menu.addAction(self.action)
         self.problem = opengl_problem()
@@ -274,6 +275,9 @@ class SurfaceDock:
             self.view3d.show_runs([], np.empty((0, 2)), [])
             return
         self.view3d.show_runs(run_trails(buffer, view), self._starts(), self._start_colours())
+        if presenter.escape_points is not self._escapes_shown:  # (new events: a search takes ~1 s)
+            self._escapes_shown = presenter.escape_points
+            self.view3d.show_escapes(presenter.escape_points)
 
     def _starts(self) -> np.ndarray:
         starts = self.window.model.starts

@@ -53,11 +53,12 @@ class SurfaceView3D(gl.GLViewWidget):
         self.minima = gl.GLScatterPlotItem(pos=nothing, pxMode=True)
         self.starts = gl.GLScatterPlotItem(pos=nothing, pxMode=True)
         self.heads = gl.GLScatterPlotItem(pos=nothing, pxMode=True)
+        self.escapes = gl.GLScatterPlotItem(pos=nothing, pxMode=True)
         # (no line smoothing: Mesa's software renderer spent most of each 3-D frame smoothing wide lines)
         self.trails = gl.GLLinePlotItem(pos=nothing, mode="lines", width=TRAIL_WIDTH, antialias=False)
-        for item in (self.trails, self.minima, self.starts, self.heads):
+        marks = (self.trails, self.minima, self.starts, self.escapes, self.heads)
+        for depth, item in enumerate(marks, start=1):
             self.addItem(item)
-        for depth, item in enumerate((self.trails, self.minima, self.starts, self.heads), start=1):
             item.setGLOptions(ON_TOP)  # seen through the surface's bumps: a trail in a valley stays visible
             item.setDepthValue(depth)  # (drawn after the surface, heads last)
         self.frames_drawn = 0
@@ -130,6 +131,15 @@ class SurfaceView3D(gl.GLViewWidget):
         start_points = [np.append(p, heights.lifted(f)) for p, f in self._start_values(starts)]
         self._set_points(self.starts, start_points, [rgba(c, 0.9) for c in start_colours], 8.0)
         self.frames_drawn += 1
+
+    def show_escapes(self, xy: np.ndarray) -> None:
+        """Mark escape events (points (k, 2) where a run entered a new basin) on the surface."""
+        if self.land is None or self.mesh is None or not len(xy):
+            self.escapes.setData(pos=np.empty((0, 3)))
+            return
+        xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+        z = self.mesh.heights.lifted(self.land.value_fn(xy))
+        self.escapes.setData(pos=np.column_stack([xy, z]), color=rgba("#FFFFFF"), size=7.0)
 
     def _start_values(self, starts: np.ndarray) -> list[tuple[np.ndarray, float]]:
         if self.land is None or not len(starts):

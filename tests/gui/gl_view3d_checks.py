@@ -47,7 +47,13 @@ def main() -> None:
     out["colour_span"] = float(np.ptp(expected.sum(axis=1)))
     window.controller.step(60)
     settle(0.3)
+    for _ in range(200):  # (the escape events come from a search in the background)
+        if not window.presenter.escapes_pending and len(window.presenter.escape_points):
+            break
+        settle(0.05)
     window.surface3d.feed(force=True)
+    out["escape_points"] = len(window.presenter.escape_points)
+    out["escape_marks"] = len(view.escapes.pos) if view.escapes.pos is not None else 0
     buffer = window.presenter.buffer
     heads = view.heads.pos
     xy = np.array([buffer.trajectory(r)[-1][:2] for r in range(len(buffer.status))])
