@@ -107,6 +107,9 @@ class SurfaceDock:
         self.vertical.setToolTip("Vertical scale of the surface")
         self.log = QCheckBox("Log height")
         self.log.setToolTip("Height log10(1 + f − min f): valleys such as Rosenbrock's become readable")
+        self.contours = QCheckBox("Contours")
+        self.contours.setToolTip("Lines of equal height on the surface")
+        self.contours.toggled.connect(self.view3d.show_contours)
         for signal in (self.vertical.valueChanged, self.log.toggled):
             signal.connect(lambda _=None: (self.show_landscape(), self.feed(force=True)))
         controls = QWidget()
@@ -120,7 +123,7 @@ class SurfaceDock:
         gif = QPushButton("Save GIF…")
         gif.setToolTip("An animated GIF: the camera turns once around the surface while the runs play")
         gif.clicked.connect(self.save_gif_dialog)
-        for widget in (self.camera, reset, self.vertical, self.log):
+        for widget in (self.camera, reset, self.vertical, self.log, self.contours):
             row.addWidget(widget)
         row.addStretch(1)
         pictures = QWidget()  # (a row of its own: both rows fit a window half a 1280-wide screen wide)

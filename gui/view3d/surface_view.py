@@ -12,7 +12,7 @@ import pyqtgraph.opengl as gl
 from OpenGL import GL
 
 from core.landscape import Landscape
-from core.surface3d import SurfaceMesh, surface_mesh
+from core.surface3d import SurfaceMesh, contour_segments, surface_mesh
 from gui.style import SURFACE_COLOURS, SURFACE_STOPS
 
 CAMERAS = {  # name: (elevation, azimuth) in degrees
@@ -56,6 +56,10 @@ class SurfaceView3D(gl.GLViewWidget):
         self.escapes = gl.GLScatterPlotItem(pos=nothing, pxMode=True)
         # (no line smoothing: Mesa's software renderer spent most of each 3-D frame smoothing wide lines)
         self.trails = gl.GLLinePlotItem(pos=nothing, mode="lines", width=TRAIL_WIDTH, antialias=False)
+        self.contours = gl.GLLinePlotItem(pos=nothing, mode="lines", width=1.0, color=(0.25, 0.3, 0.4, 0.55))
+        self.contours.setGLOptions("translucent")  # (on the surface: hidden behind bumps, as lines on it are)
+        self.contours.setVisible(False)
+        self.addItem(self.contours)
         marks = (self.trails, self.minima, self.starts, self.escapes, self.heads)
         for depth, item in enumerate(marks, start=1):
             self.addItem(item)
@@ -79,6 +83,7 @@ class SurfaceView3D(gl.GLViewWidget):
             self.addItem(self.surface)
         else:
             self.surface.setData(x=mesh.x, y=mesh.y, z=z, colors=colours)
+        self.contours.setData(pos=contour_segments(mesh))
         self._show_minima(land)
 
     def _show_minima(self, land: Landscape) -> None:
@@ -90,6 +95,10 @@ class SurfaceView3D(gl.GLViewWidget):
         z = self.mesh.heights.lifted(np.array([m.value for m in points]))
         colours = np.array([rgba("#F5C400") if m.kind == "global" else rgba("#FFFFFF") for m in points])
         self.minima.setData(pos=np.column_stack([xy, z]), color=colours, size=9.0)
+
+    def show_contours(self, shown: bool) -> None:
+        """Draw (or hide) contour lines on the surface."""
+        self.contours.setVisible(shown)
 
     def reset_camera(self, name: str = "Corner") -> None:
         """Look at the whole surface from one of ``CAMERAS``."""

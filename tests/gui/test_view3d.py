@@ -69,3 +69,17 @@ def test_heights_follow_the_values_linearly_or_on_a_log_scale() -> None:
     assert linear.heights.lifted(linear.heights.low) > 0
     with pytest.raises(ValueError, match="1-D"):
         surface_mesh(get_landscape("sine-mix"))
+
+
+def test_contour_lines_lie_on_the_surface_at_their_heights() -> None:
+    from core.surface3d import contour_segments
+    from core.surface3d.heights import LIFT_SHARE
+
+    land = get_landscape("himmelblau")
+    mesh = surface_mesh(land)
+    segments = contour_segments(mesh)
+    assert len(segments) > 100 and len(segments) % 2 == 0
+    on_surface = mesh.heights.z(land.value_fn(segments[:, :2]))
+    lifted = segments[:, 2] - 0.5 * LIFT_SHARE * mesh.heights.top
+    assert np.median(np.abs(on_surface - lifted)) < 0.02 * mesh.heights.top  # (the mesh is a grid of it)
+    assert len(np.unique(np.round(segments[:, 2], 9))) == 12
