@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from core.surface3d import MAX_VERTICAL_SCALE
 from gui.qt_helpers import make_action
 
-FRAME_SECONDS = 1 / 40  # the 3-D view takes the runs' rows at most this often (it follows the 2-D frames)
+FRAME_SECONDS = 1 / 50  # the 3-D view takes the runs' rows at most this often (it follows the 2-D frames)
 POINTS_PER_RUN = 150  # of each trail (every k-th row and the last: the software renderer draws each)
 
 
@@ -137,7 +137,9 @@ class SurfaceDock:
         column.setContentsMargins(2, 2, 2, 2)
         column.addWidget(controls)
         column.addWidget(pictures)
-        column.addWidget(self.view3d, 1)
+        self.container = QWidget.createWindowContainer(self.view3d)
+        self.container.setMinimumSize(200, 160)
+        column.addWidget(self.container, 1)
         # A window of its own, not a dock: an OpenGL widget inside the main window would make Qt compose
         # the whole main window through OpenGL (with a software renderer, every 2-D frame slows down).
         self.dock = SurfaceWindow(self.action)

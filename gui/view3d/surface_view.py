@@ -10,6 +10,8 @@ import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
 from OpenGL import GL
+from pyqtgraph.opengl.GLViewWidget import GLViewMixin
+from PySide6.QtOpenGL import QOpenGLWindow
 
 from core.landscape import Landscape
 from core.surface3d import SurfaceMesh, contour_segments, surface_mesh
@@ -37,13 +39,12 @@ def rgba(colour: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
     return (c.redF(), c.greenF(), c.blueF(), alpha)
 
 
-class SurfaceView3D(gl.GLViewWidget):
+class SurfaceView3D(GLViewMixin, QOpenGLWindow):
     """``show_landscape`` builds the surface; ``show_runs`` moves the trails and heads."""
 
     def __init__(self, parent=None):
-        super().__init__(parent)
+        super().__init__()
         self.setBackgroundColor("w")
-        self.setMinimumSize(200, 160)
         self.colour_map = pg.ColorMap(SURFACE_STOPS, SURFACE_COLOURS)
         self.mesh: SurfaceMesh | None = None
         self.land: Landscape | None = None
