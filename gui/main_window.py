@@ -29,7 +29,7 @@ from gui.view.landscape_view import LandscapeView
 from gui.view.results_table import ResultsTable
 from gui.view.run_presenter import RunPresenter
 from gui.view.side_plots import SidePlots
-from gui.view3d.surface_dock import SurfaceDock
+from gui.view3d.surface_window import Surface3D
 from gui.windows.about import AboutMethodsDialog
 from gui.windows.analysis import AnalysisWindows
 from gui.workers.base import GUI_GATE, stop_workers
@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
         choice_menu(self.model, "colour_scale", view_menu.addMenu("&Colour scale"), COLOUR_SCALES)
         choice_menu(self.model, "legend", view_menu.addMenu("&Legend"), LEGEND_PLACES)
         view_menu.addAction(make_action(self, "&Fit view to the domain", self.view.fit_view, "Ctrl+0"))
-        self.surface3d = SurfaceDock(self, view_menu)
+        self.surface3d = Surface3D(self, view_menu)
         view_menu.addSeparator()
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())

@@ -57,13 +57,13 @@ class SurfaceWindow(QWidget):
         super().closeEvent(event)
 
 
-class SurfaceDock:
-    """Owns the 3-D dock (made on first use) and its menu action."""
+class Surface3D:
+    """Owns the 3-D window (made on first use), its menu action, and what it is given to show."""
 
     def __init__(self, window: QMainWindow, view_menu):
         self.window = window
         self.view3d = None
-        self.dock: SurfaceWindow | None = None
+        self.window3d: SurfaceWindow | None = None
         self._last = 0.0
         self._escapes_shown = None
         self.action: QAction = make_action(window, "&3-D surface", self.set_shown, "F3", checkable=True)
@@ -75,24 +75,44 @@ class SurfaceDock:
     # ---- showing ------------------------------------------------------------------------------------
     def set_shown(self, shown: bool) -> None:
         """Show (or hide) the 3-D view beside the 2-D one (or say why it cannot be shown)."""
-        if shown and self.dock is None:
+        if shown and self.window3d is None:
             self.problem = opengl_problem(load=True)
             if self.problem is not None:
                 self._on_landscape()
                 self.window.show_message(f"No 3-D view: {self.problem}", 15000)
                 return
             self._build()
-        if self.dock is not None:
-            self.dock.setVisible(shown)
+        if self.window3d is not None:
+            self.window3d.setVisible(shown)
         if shown:
             self.show_landscape()
             self.view3d.reset_camera()
             self.feed(force=True)
 
     def _build(self) -> None:
-        from gui.view3d.surface_view import CAMERAS, SurfaceView3D
+        from gui.view3d.surface_view import SurfaceView3D
 
         self.view3d = SurfaceView3D()
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(2, 2, 2, 2)
+        column.addWidget(_row(self._camera_controls()))
+        column.addWidget(_row(self._picture_controls()))  # (two rows fit half a 1280-wide screen)
+        # The scene is a QOpenGLWindow in a container: a QOpenGLWidget would be composed through the
+        # window's backing store on every frame (with a software renderer, the 2-D view fell to 30 /s).
+        self.container = QWidget.createWindowContainer(self.view3d)
+        self.container.setMinimumSize(200, 160)
+        column.addWidget(self.container, 1)
+        self.window3d = SurfaceWindow(self.action)
+        self.window3d.setWindowTitle("Minima Lab — 3-D surface")
+        QVBoxLayout(self.window3d).addWidget(body)
+        self.window3d.layout().setContentsMargins(0, 0, 0, 0)
+        self._keys_of_the_main_window()
+        self._place_beside()
+
+    def _camera_controls(self) -> list[QWidget]:
+        from gui.view3d.surface_view import CAMERAS
+
         self.camera = QComboBox()
         self.camera.addItems(list(CAMERAS))
         self.camera.setToolTip("Look from one of these places (drag orbits, the wheel zooms, Ctrl+drag pans)")
@@ -107,14 +127,14 @@ class SurfaceDock:
         self.vertical.setToolTip("Vertical scale of the surface")
         self.log = QCheckBox("Log height")
         self.log.setToolTip("Height log10(1 + f − min f): valleys such as Rosenbrock's become readable")
+        for signal in (self.vertical.valueChanged, self.log.toggled):
+            signal.connect(lambda _=None: (self.show_landscape(), self.feed(force=True)))
         self.contours = QCheckBox("Contours")
         self.contours.setToolTip("Lines of equal height on the surface")
         self.contours.toggled.connect(self.view3d.show_contours)
-        for signal in (self.vertical.valueChanged, self.log.toggled):
-            signal.connect(lambda _=None: (self.show_landscape(), self.feed(force=True)))
-        controls = QWidget()
-        row = QHBoxLayout(controls)
-        row.setContentsMargins(0, 0, 0, 0)
+        return [self.camera, reset, self.vertical, self.log, self.contours]
+
+    def _picture_controls(self) -> list[QWidget]:
         self.scale = QComboBox()
         self.scale.addItems([f"{k}×" for k in (1, 2, 3, 4)])
         self.scale.setToolTip("Size of the saved PNG: 1–4 times the view's size on screen")
@@ -123,34 +143,14 @@ class SurfaceDock:
         gif = QPushButton("Save GIF…")
         gif.setToolTip("An animated GIF: the camera turns once around the surface while the runs play")
         gif.clicked.connect(self.save_gif_dialog)
-        for widget in (self.camera, reset, self.vertical, self.log, self.contours):
-            row.addWidget(widget)
-        row.addStretch(1)
-        pictures = QWidget()  # (a row of its own: both rows fit a window half a 1280-wide screen wide)
-        second = QHBoxLayout(pictures)
-        second.setContentsMargins(0, 0, 0, 0)
-        for widget in (QLabel("Picture:"), self.scale, png, gif):
-            second.addWidget(widget)
-        second.addStretch(1)
-        body = QWidget()
-        column = QVBoxLayout(body)
-        column.setContentsMargins(2, 2, 2, 2)
-        column.addWidget(controls)
-        column.addWidget(pictures)
-        self.container = QWidget.createWindowContainer(self.view3d)
-        self.container.setMinimumSize(200, 160)
-        column.addWidget(self.container, 1)
-        # A window of its own, not a dock: an OpenGL widget inside the main window would make Qt compose
-        # the whole main window through OpenGL (with a software renderer, every 2-D frame slows down).
-        self.dock = SurfaceWindow(self.action)
-        self.dock.setWindowTitle("Minima Lab — 3-D surface")
-        QVBoxLayout(self.dock).addWidget(body)
-        self.dock.layout().setContentsMargins(0, 0, 0, 0)
-        self._keys_of_the_main_window()
-        screen = self.window.screen().availableGeometry()  # (at the screen's right: beside the 2-D view)
-        # (Mesa's software renderer costs per pixel: ~15 ms a frame at 900 × 700, ~9 ms at 640 × 480)
+        return [QLabel("Picture:"), self.scale, png, gif]
+
+    def _place_beside(self) -> None:
+        """At the screen's right, beside the 2-D view (Mesa's software renderer costs per pixel: ~15 ms a
+        frame at 900 × 700, ~9 ms at 640 × 480)."""
+        screen = self.window.screen().availableGeometry()
         width, height = min(720, screen.width() // 2), min(560, screen.height() - 80)
-        self.dock.setGeometry(screen.right() - width, screen.top() + 40, width, height)
+        self.window3d.setGeometry(screen.right() - width, screen.top() + 40, width, height)
 
     def show_for_picture(self) -> str | None:
         """Show the 3-D view for a picture (``--screenshot --view 3d``); why it cannot, or None."""
@@ -169,10 +169,10 @@ class SurfaceDock:
 
     def close(self) -> None:
         """Close the 3-D window with the main one."""
-        if self.dock is not None:
-            self.dock.close()
-            self.dock.deleteLater()
-            self.dock = None
+        if self.window3d is not None:
+            self.window3d.close()
+            self.window3d.deleteLater()
+            self.window3d = None
 
     def _keys_of_the_main_window(self) -> None:
         """Space plays or pauses, R resets and Ctrl+Q quits from the 3-D window too (its arrows orbit)."""
@@ -181,13 +181,13 @@ class SurfaceDock:
             ("Space", window.play_action.trigger),
             ("R", window.reset_action.trigger),
             ("Ctrl+Q", window.close),
-            ("Ctrl+W", self.dock.close),
+            ("Ctrl+W", self.window3d.close),
         ):
-            QShortcut(QKeySequence(key), self.dock).activated.connect(slot)
+            QShortcut(QKeySequence(key), self.window3d).activated.connect(slot)
 
     @property
     def shown(self) -> bool:
-        return self.dock is not None and self.dock.isVisible() and self.view3d is not None
+        return self.window3d is not None and self.window3d.isVisible() and self.view3d is not None
 
     def _on_landscape(self) -> None:
         land = self.window.model.landscape
@@ -198,8 +198,8 @@ class SurfaceDock:
         )
         self.action.setToolTip(why or "The landscape as a lit surface with the runs riding on it (F3)")
         self.action.setStatusTip(self.action.toolTip())
-        if not usable and self.dock is not None:
-            self.dock.hide()
+        if not usable and self.window3d is not None:
+            self.window3d.hide()
         elif self.shown:
             self.show_landscape()
             self.view3d.reset_camera(self.camera.currentText())
@@ -241,7 +241,7 @@ class SurfaceDock:
     def save_png_dialog(self) -> None:
         from gui.file_dialogs import save_path
 
-        path = save_path(self.dock, "Save the 3-D view", "surface-3d.png", "PNG image (*.png)")
+        path = save_path(self.window3d, "Save the 3-D view", "surface-3d.png", "PNG image (*.png)")
         if path:
             problem = self.save_png(path, self.scale.currentIndex() + 1)
             self.window.show_message(problem or f"Saved {path}", 15000)
@@ -252,10 +252,10 @@ class SurfaceDock:
         from gui.file_dialogs import save_path
         from gui.view3d.export3d import GIF_FRAMES
 
-        path = save_path(self.dock, "Save a turning GIF", "surface-3d.gif", "GIF animation (*.gif)")
+        path = save_path(self.window3d, "Save a turning GIF", "surface-3d.gif", "GIF animation (*.gif)")
         if not path:
             return
-        dialog = QProgressDialog("Drawing the frames…", "Cancel", 0, GIF_FRAMES, self.dock)
+        dialog = QProgressDialog("Drawing the frames…", "Cancel", 0, GIF_FRAMES, self.window3d)
         dialog.setMinimumDuration(300)
 
         def progress(k: int) -> bool:
@@ -290,6 +290,17 @@ class SurfaceDock:
 
     def _start_colours(self) -> list[str]:
         return ["#222222"] * len(self.window.model.starts)
+
+
+def _row(widgets: list[QWidget]) -> QWidget:
+    """The widgets side by side, packed to the left."""
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        layout.addWidget(widget)
+    layout.addStretch(1)
+    return row
 
 
 def run_trails(buffer, view, limit: int = POINTS_PER_RUN) -> list[tuple[np.ndarray, np.ndarray, str]]:
