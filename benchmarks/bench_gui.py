@@ -2,7 +2,8 @@
 
 Run: ``python benchmarks/bench_gui.py`` (``--seconds S``: the streaming window, 5 by default;
 ``--repeats N``: launches per case, 3 by default, the best shown; ``--only NAME``: one case of
-launch, runs35, runs210, choose, basins).
+launch, runs35, runs210, choose, basins, view3d — the last under Xvfb only, with Mesa's software
+OpenGL: Qt's offscreen platform has none).
 
 Each case launches the app as a person does, ``python main.py FILE.json`` (a file written here), first
 under an Xvfb server of its own (QT_QPA_PLATFORM=xcb, a fresh settings folder per launch, keys pressed
@@ -18,193 +19,27 @@ painted, Ctrl+Q to the process's exit.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import queue
-import select
-import shutil
 import signal
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-PATIENCE = "patience=10000000"  # the stochastic runs never settle within the window
-# Tiny rates keep the deterministic runs moving (on Rastrigin every start is near a local minimum, so
-# any visible rate settles within a few thousand steps); the noisy ones wander over the whole box.
-DETERMINISTIC = ("gd:lr=1e-7", "momentum:lr=1e-8", "nesterov:lr=1e-8", "adam:lr=1e-6", "rmsprop:lr=1e-6")
-NOISY = (f"sgd:lr=0.002,noise=20000,noise_decay=0,{PATIENCE}", f"langevin:lr=0.002,temperature=5,{PATIENCE}")
-STARTS = ((3.1, -2.9), (-3.3, 2.2), (1.4, 4.1), (-4.2, -1.6), (2.5, 0.6))
-MORE_STARTS = tuple((-3.7 + 2 * i, -4.2 + 2 * j) for i in range(5) for j in range(5))  # 30 starts in all
-MAX_STEPS = 1_000_000  # far more than a run of a few seconds reaches: nothing ends at max-steps
-PLAIN = ("gd:lr=0.002", "momentum:lr=0.002,beta=0.9")  # the simple file: two runs from one start
-DATA_LANDSCAPES = {"ffp": "fit-frequency-phase", "net": "tiny-net"}  # figure keys' short names
-SCREEN = "1920x1080x24"
-WAIT = 60.0  # seconds an answer may take (a data landscape's basins are found in seconds)
-EXIT_WAIT = 10.0  # seconds a process may take to exit after Ctrl+Q
-
-
-class Timeout(Exception):
-    """Something did not happen in time (reported as "timeout", never waited for longer)."""
-
-
-class Problem(Exception):
-    """The app or a tool failed (reported as "error")."""
-
-
-# ---- the X server and the app ------------------------------------------------------------------------
-@contextmanager
-def xvfb() -> Iterator[str]:
-    """A fresh Xvfb server (it picks a free display number and says it once it is ready); killed after."""
-    if not (shutil.which("Xvfb") and shutil.which("xdotool")):
-        raise SystemExit("bench_gui needs Xvfb and xdotool (Debian: apt-get install xvfb xdotool)")
-    read, write = os.pipe()
-    command = ["Xvfb", "-displayfd", str(write), "-screen", "0", SCREEN, "-nolisten", "tcp"]
-    server = subprocess.Popen(command, pass_fds=(write,), stderr=subprocess.DEVNULL, start_new_session=True)
-    os.close(write)
-    try:
-        if not select.select([read], [], [], 20)[0]:
-            raise SystemExit("Xvfb did not start within 20 s")
-        yield ":" + os.read(read, 64).decode().strip()
-    finally:
-        os.close(read)
-        server.kill()
-        server.wait()
-
-
-class App:
-    """``python main.py FILE.json`` with the probe on; on ``display`` (Xvfb) or offscreen (None)."""
-
-    def __init__(self, path: Path, display: str | None, folder: Path):
-        self.display, self._window = display, None
-        self.config = Path(tempfile.mkdtemp(prefix="config-", dir=folder))  # no saved session
-        self.log = self.config / "app.log"
-        env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
-        env.update(MINIMA_LAB_PROBE="1", XDG_CONFIG_HOME=str(self.config), QT_QPA_PLATFORM="offscreen")
-        env.update({"DISPLAY": display, "QT_QPA_PLATFORM": "xcb"} if display else {})
-        self._answers: queue.Queue = queue.Queue()
-        pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "text": True, "bufsize": 1}
-        command = [sys.executable, "main.py", str(path)]
-        with open(self.log, "w") as log:
-            # A session of its own: the app and its engine process are killed together in ``close``.
-            self.started = time.time()
-            self.proc = subprocess.Popen(
-                command, cwd=ROOT, env=env, stderr=log, start_new_session=True, **pipes
-            )
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        for line in self.proc.stdout:
-            try:
-                self._answers.put(json.loads(line))
-            except ValueError:  # not the probe's (a library's message)
-                pass
-        self._answers.put(None)
-
-    def expect(self, name: str, timeout: float = WAIT) -> dict:
-        """The next answer (or event) called ``name``; others before it are dropped."""
-        deadline = time.monotonic() + timeout
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                answer = self._answers.get(timeout=left)
-            except queue.Empty:
-                break
-            if answer is None:
-                self._answers.put(None)
-                raise Problem(f"the app exited (status {self.proc.poll()}) before answering {name!r}")
-            if name in (answer.get("reply"), answer.get("event")):
-                if "error" in answer:
-                    raise Problem(f"{name}: {answer['error']}")
-                return answer
-        raise Timeout(f"no answer to {name!r} within {timeout:.0f} s")
-
-    def send(self, command: str) -> None:
-        try:
-            self.proc.stdin.write(command + "\n")
-            self.proc.stdin.flush()
-        except (BrokenPipeError, ValueError) as exc:
-            raise Problem(f"the app has gone (status {self.proc.poll()})") from exc
-
-    def ask(self, command: str, timeout: float = WAIT) -> dict:
-        self.send(command)
-        return self.expect(command.split()[0], timeout)
-
-    def ready(self) -> None:
-        """Wait until the file's runs are prepared; on Xvfb, give the window the keyboard."""
-        self.ask("ready")
-        if self.display is not None:
-            pid = str(self.proc.pid)
-            self._window = self.xdotool("search", "--sync", "--onlyvisible", "--pid", pid).split()[-1]
-            self.focus()
-
-    def xdotool(self, *args: str) -> str:
-        env = {**os.environ, "DISPLAY": self.display}
-        try:
-            done = subprocess.run(["xdotool", *args], env=env, capture_output=True, text=True, timeout=WAIT)
-        except subprocess.TimeoutExpired as exc:
-            raise Timeout(f"xdotool {args[0]}: no result within {WAIT:.0f} s") from exc
-        if done.returncode != 0:
-            raise Problem(f"xdotool {' '.join(args)}: {done.stderr.strip() or done.returncode}")
-        return done.stdout
-
-    def focus(self) -> None:
-        """Without a window manager nothing else gives the window the keyboard."""
-        self.xdotool("windowfocus", "--sync", self._window)
-
-    def press(self, key: str, command: str) -> None:
-        """Press ``key`` in the X window; offscreen, send the probe ``command`` instead."""
-        if self.display is None:
-            self.ask(command)
-        else:
-            self.focus()
-            self.xdotool("key", key)
-
-    def quit(self) -> float:
-        """Ctrl+Q (offscreen: the probe's ``quit``) until the process has exited, in seconds."""
-        if self.display is None:
-            began = time.perf_counter()
-            self.send("quit")
-        else:
-            self.focus()
-            began = time.perf_counter()
-            self.xdotool("key", "ctrl+q")
-        try:
-            status = self.proc.wait(EXIT_WAIT)
-        except subprocess.TimeoutExpired as exc:
-            raise Timeout(f"still running {EXIT_WAIT:.0f} s after Ctrl+Q") from exc
-        if status != 0:
-            raise Problem(f"exit status {status} after Ctrl+Q")
-        return time.perf_counter() - began
-
-    def close(self) -> str:
-        """Kill whatever is left of the app's process group; the end of its log (its folder removed)."""
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self.proc.wait()
-        self.proc.stdin.close()
-        tail = "\n".join(self.log.read_text(errors="replace").splitlines()[-5:])
-        shutil.rmtree(self.config, ignore_errors=True)
-        return tail
-
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gui_harness import DATA_LANDSCAPES, SCREEN, WAIT, App, Problem, Timeout, write_files, xvfb  # noqa: E402
 
 # ---- the cases ---------------------------------------------------------------------------------------
 Start = Callable[[str], App]  # launches the app on one of the files written by ``write_files``
 
 
-def stream(app: App, seconds: float) -> dict:
+def stream(app: App, seconds: float, ready: bool = True) -> dict:
     """Speed "max", Space, ``seconds`` of running: the probe's report."""
-    app.ready()
+    if ready:
+        app.ready()
     app.ask("speed 0")
     app.ask("mark")
     app.press("space", "play")
@@ -265,8 +100,22 @@ def case_basins(start: Start, out: dict, seconds: float) -> None:
     out["quit_basins"] = app.quit()
 
 
+def case_view3d(start: Start, out: dict, seconds: float) -> None:
+    """The 35-run file with View ▸ 3-D surface shown beside the window (Xvfb: Mesa's software OpenGL)."""
+    app = start("runs35")
+    app.ready()
+    if not app.ask("view3d")["shown"]:
+        raise Problem("the 3-D view did not show (no OpenGL?)")
+    time.sleep(1.0)  # (the surface built and drawn once)
+    report = stream(app, seconds, ready=False)
+    out.update(paints3d=report["paints3d_per_s"], late3d=report["late_worst_ms"])
+    out.update(fps2d_3d=report["repaints_per_s"], steps3d=report["steps_per_s"])
+    app.quit()
+
+
 CASES = {"launch": case_launch, "runs35": case_runs35, "runs210": case_runs210}
-CASES.update(choose=case_choose, basins=case_basins)
+CASES.update(choose=case_choose, basins=case_basins, view3d=case_view3d)
+X_ONLY = {"view3d"}  # (offscreen, Qt has no OpenGL)
 
 
 @dataclass(frozen=True)
@@ -309,24 +158,13 @@ FIGURES = tuple(
         ("shown", "launch", "5. launch, simple file", "Popen to first frame shown", "{:.2f} s", "< 1 s"),
         ("quit_running", "runs35", "6. Ctrl+Q while running", "to process exit", "{:.3f} s", "< 0.5 s"),
         ("quit_basins", "basins", "6. Ctrl+Q, basin map computing", "to process exit", "{:.3f} s", "< 0.5 s"),
+        ("paints3d", "view3d", "7. case 1 with 3-D view", "3-D view repaints", "{:.1f} /s", "≥ 30 /s"),
+        ("late3d", "view3d", "", "worst lateness (5 ms timer)", "{:.1f} ms", "< 50 ms"),
+        ("fps2d_3d", "view3d", "", "repaints of the 2-D view beside it", "{:.1f} /s"),
+        ("steps3d", "view3d", "", "engine steps per second", "{:,.0f} /s"),
     ]
 )
 BUSY = {"fps35": "≥ 50 /s"}  # the lower bar the issue accepts on a busy machine
-
-
-def write_files(folder: Path) -> dict[str, Path]:
-    """The experiment files the cases open."""
-    from core.experiment.file_format import save_state
-    from core.experiment.presets import Preset
-
-    files = {
-        "runs35": ("rastrigin", DETERMINISTIC + NOISY, STARTS, MAX_STEPS),
-        "runs210": ("rastrigin", DETERMINISTIC + NOISY, STARTS + MORE_STARTS, MAX_STEPS),
-        "plain": ("rastrigin", PLAIN, STARTS[:1], 1500),
-    }
-    for name, spec in files.items():
-        save_state(folder / f"{name}.json", Preset(name, name, "", *spec).state())
-    return {name: folder / f"{name}.json" for name in files}
 
 
 # ---- running and reporting ---------------------------------------------------------------------------
@@ -335,6 +173,8 @@ def measure(display: str | None, names: list[str], repeats: int, seconds: float,
     values: dict[str, list] = defaultdict(list)
     with tempfile.TemporaryDirectory(prefix="bench-gui-") as folder:
         for name in names:
+            if display is None and name in X_ONLY:
+                continue
             for repeat in range(repeats):
                 out = run_case(name, display, Path(folder), files, seconds)
                 for key, value in out.items():

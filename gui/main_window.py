@@ -213,7 +213,7 @@ class MainWindow(QMainWindow):
             source.message.connect(lambda text: self.show_message(text, 15000))
         self.files.pathChanged.connect(lambda path: self.setWindowTitle(f"Minima Lab — {Path(path).name}"))
         self.view.hovered.connect(lambda text: self.show_message(text, 3000))
-        self.view.painted.connect(self.surface3d.feed)  # (the 3-D view follows the 2-D one, ≤ 50 Hz)
+        self.view.painted.connect(self.surface3d.feed)  # (the 3-D view follows the 2-D one at its own pace)
 
     def _apply_view_options(self) -> None:
         view = self.model.view

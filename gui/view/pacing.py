@@ -52,9 +52,17 @@ class FrameClock:
         self.timer.timeout.connect(on_tick)
         self.typical_ms = 0.0
 
+    def set_rate(self, hz: float) -> None:
+        """Fire at most ``hz`` times a second from now on."""
+        self.fastest_ms = int(1000 / hz)
+        self._pace()
+
     def took(self, ms: float) -> None:
         """A frame took ``ms`` milliseconds to draw."""
         self.typical_ms += self.SMOOTHING * (ms - self.typical_ms)
+        self._pace()
+
+    def _pace(self) -> None:
         interval = max(self.fastest_ms, int(self.typical_ms / self.share))
         if interval != self.timer.interval():  # (setting it restarts the timer: only on a change)
             self.timer.setInterval(interval)

@@ -31,7 +31,8 @@ from gui.view.side_plots import SidePlots
 from gui.workers.base import GUI_GATE, TaskRunner
 from gui.workers.engine_runner import RunController, Update
 
-FRAME_HZ = 60  # the view redraws at most this often while streaming
+FRAME_HZ = 60  # the view redraws at most this often while streaming…
+SHARING_FRAME_HZ = 40  # …and this often while the 3-D view, drawn on the same thread, is shown
 FRAME_POINTS = 16  # new points painted per run and frame at most (the first frames get hundreds of rows)…
 FRAME_POINTS_ALL = 12_000  # …and over all runs (thousands of runs: fewer each)
 # While streaming, seconds between refreshes of each side plot (a frame refreshes at most one of
@@ -362,6 +363,10 @@ class RunPresenter(QObject):
     def escapes_pending(self) -> bool:
         """Whether escape events are still being found (or the basins they need)."""
         return self.escape_finder.busy or (self._labeller is None and self._labelling.busy)
+
+    def share_frames(self, shared: bool) -> None:
+        """Redraw less often while another view (the 3-D one) draws the same runs on this thread."""
+        self._frame_clock.set_rate(SHARING_FRAME_HZ if shared else FRAME_HZ)
 
     def _on_frame_timer(self) -> None:
         if self._dirty:

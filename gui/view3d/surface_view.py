@@ -16,6 +16,7 @@ from PySide6.QtOpenGL import QOpenGLWindow
 from core.landscape import Landscape
 from core.surface3d import SurfaceMesh, contour_segments, surface_mesh
 from gui.style import SURFACE_COLOURS, SURFACE_STOPS
+from gui.view3d.backdrop import Backdrop
 
 CAMERAS = {  # name: (elevation, azimuth) in degrees
     "Corner": (45.0, -60.0),
@@ -66,7 +67,12 @@ class SurfaceView3D(GLViewMixin, QOpenGLWindow):
             self.addItem(item)
             item.setGLOptions(ON_TOP)  # seen through the surface's bumps: a trail in a valley stays visible
             item.setDepthValue(depth)  # (drawn after the surface, heads last)
+        self.marks = marks
+        self.backdrop = Backdrop()
+        self.keep_backdrop = True  # (False: every item drawn anew each frame, as exports draw them)
+        self.backdrop_version = 0  # (bumped when the surface or its contour lines change)
         self.frames_drawn = 0
+        self.paints = 0
 
     # ---- the landscape ------------------------------------------------------------------------------
     def show_landscape(self, land: Landscape, log: bool | None = None, vertical: float | None = None) -> None:
@@ -86,6 +92,7 @@ class SurfaceView3D(GLViewMixin, QOpenGLWindow):
             self.surface.setData(x=mesh.x, y=mesh.y, z=z, colors=colours)
         self.contours.setData(pos=contour_segments(mesh))
         self._show_minima(land)
+        self.backdrop_version += 1
 
     def _show_minima(self, land: Landscape) -> None:
         points = [m for m in land.minima if len(m.location) == 2]
@@ -100,6 +107,8 @@ class SurfaceView3D(GLViewMixin, QOpenGLWindow):
     def show_contours(self, shown: bool) -> None:
         """Draw (or hide) contour lines on the surface."""
         self.contours.setVisible(shown)
+        self.backdrop_version += 1
+        self.update()
 
     def reset_camera(self, name: str = "Corner") -> None:
         """Look at the whole surface from one of ``CAMERAS``."""
@@ -171,5 +180,32 @@ class SurfaceView3D(GLViewMixin, QOpenGLWindow):
             item.setData(pos=np.empty((0, 3)))
 
     def paintGL(self, *args, **kwargs) -> None:  # noqa: N802 (Qt's name)
-        super().paintGL(*args, **kwargs)
-        self.paints = getattr(self, "paints", 0) + 1
+        """The still surface copied from the backdrop, then the runs and markers drawn over it."""
+        self.paints += 1
+        if not self.keep_backdrop:
+            super().paintGL(*args, **kwargs)
+            return
+        region = self.getViewport()
+        self.setProjection(region, region)
+        self.setModelview()
+        self.backdrop.show(self._backdrop_key(region), self._device_size(), self._draw_still)
+        GL.glViewport(0, 0, *self._device_size())
+        GL.glClear(GL.GL_DEPTH_BUFFER_BIT)
+        for item in sorted(self.marks, key=lambda i: i.depthValue()):
+            if item.visible():
+                self.drawItemTree(item)
+
+    def _draw_still(self) -> None:
+        GL.glClearColor(*self.opts["bgcolor"])
+        GL.glClear(GL.GL_DEPTH_BUFFER_BIT | GL.GL_COLOR_BUFFER_BIT)
+        for item in (self.surface, self.contours):
+            if item is not None and item.visible():
+                self.drawItemTree(item)
+
+    def _backdrop_key(self, region: tuple) -> tuple:
+        camera = self.projectionMatrix(region, region) * self.viewMatrix()
+        return (tuple(camera.data()), self.backdrop_version, tuple(self.opts["bgcolor"]))
+
+    def _device_size(self) -> tuple[int, int]:
+        ratio = self.devicePixelRatio()
+        return (round(self.width() * ratio), round(self.height() * ratio))

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import importlib.util
 import time
+from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,8 +25,8 @@ from PySide6.QtWidgets import (
 from core.surface3d import MAX_VERTICAL_SCALE
 from gui.qt_helpers import make_action
 
-FRAME_SECONDS = 1 / 50  # the 3-D view takes the runs' rows at most this often (it follows the 2-D frames)
 POINTS_PER_RUN = 150  # of each trail (every k-th row and the last: the software renderer draws each)
+FRAME_SECONDS = 1 / 42  # the 3-D view takes the runs' rows at most this often (each frame costs ~8 ms)
 
 
 def opengl_problem(load: bool = False) -> str | None:
@@ -46,11 +47,19 @@ def opengl_problem(load: bool = False) -> str | None:
 class SurfaceWindow(QWidget):
     """The 3-D view's own window (beside the main one); closing it unticks View ▸ 3-D surface."""
 
-    def __init__(self, action: QAction):
+    def __init__(self, action: QAction, on_shown: Callable[[bool], None]):
         # Parentless: a window with an OpenGL widget made a child of the main window would make Qt
         # re-create the main window's native window (a flicker; tools holding its id lose it).
         super().__init__(None, Qt.WindowType.Window)
-        self.action = action
+        self.action, self.on_shown = action, on_shown
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self.on_shown(True)
+        super().showEvent(event)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self.on_shown(False)
+        super().hideEvent(event)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         self.action.setChecked(False)
@@ -65,6 +74,9 @@ class Surface3D:
         self.view3d = None
         self.window3d: SurfaceWindow | None = None
         self._last = 0.0
+        self._later = QTimer(singleShot=True, timeout=self._catch_up)
+        self._fed_at_paint = -1  # the 3-D view's paint count when it was last given rows
+        self._behind = False  # rows arrived while the 3-D view was still drawing the previous ones
         self._escapes_shown = None
         self.action: QAction = make_action(window, "&3-D surface", self.set_shown, "F3", checkable=True)
         view_menu.addAction(self.action)
@@ -93,6 +105,7 @@ class Surface3D:
         from gui.view3d.surface_view import SurfaceView3D
 
         self.view3d = SurfaceView3D()
+        self.view3d.frameSwapped.connect(self._catch_up)
         body = QWidget()
         column = QVBoxLayout(body)
         column.setContentsMargins(2, 2, 2, 2)
@@ -103,7 +116,7 @@ class Surface3D:
         self.container = QWidget.createWindowContainer(self.view3d)
         self.container.setMinimumSize(200, 160)
         column.addWidget(self.container, 1)
-        self.window3d = SurfaceWindow(self.action)
+        self.window3d = SurfaceWindow(self.action, self.window.presenter.share_frames)
         self.window3d.setWindowTitle("Minima Lab — 3-D surface")
         QVBoxLayout(self.window3d).addWidget(body)
         self.window3d.layout().setContentsMargins(0, 0, 0, 0)
@@ -269,11 +282,17 @@ class Surface3D:
 
     # ---- the runs -----------------------------------------------------------------------------------
     def feed(self, force: bool = False) -> None:
-        """Give the 3-D view the runs' latest rows (at most ``1 / FRAME_SECONDS`` times a second)."""
-        now = time.perf_counter()
-        if not self.shown or (not force and now - self._last < FRAME_SECONDS):
+        """Give the 3-D view the runs' latest rows, once it has drawn the previous ones (rows given
+        meanwhile would never be seen); if it is still drawing, they follow when it is done."""
+        if not self.shown:
             return
-        self._last = now
+        wait = self._last + FRAME_SECONDS - time.perf_counter()
+        if not force and (wait > 0 or self.view3d.paints == self._fed_at_paint):
+            self._behind = True
+            if wait > 0 and not self._later.isActive():
+                self._later.start(int(wait * 1000) + 1)
+            return
+        self._behind, self._fed_at_paint, self._last = False, self.view3d.paints, time.perf_counter()
         presenter, view = self.window.presenter, self.window.view
         buffer = presenter.buffer
         if buffer is None or self.view3d.land is not self.window.model.landscape:
@@ -283,6 +302,10 @@ class Surface3D:
         if presenter.escape_points is not self._escapes_shown:  # (new events: a search takes ~1 s)
             self._escapes_shown = presenter.escape_points
             self.view3d.show_escapes(presenter.escape_points)
+
+    def _catch_up(self) -> None:
+        if self._behind:
+            self.feed()
 
     def _starts(self) -> np.ndarray:
         starts = self.window.model.starts

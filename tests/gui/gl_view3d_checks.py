@@ -33,9 +33,7 @@ def main() -> None:
     window.surface3d.action.trigger()  # View ▸ 3-D surface
     settle(1.5)
     view = window.surface3d.view3d
-    image = view.grabFramebuffer()
-    pixels = np.array([[image.pixelColor(x, y).getRgb()[:3] for x in range(0, image.width(), 8)]
-                       for y in range(0, image.height(), 8)], dtype=float)  # fmt: skip
+    pixels = _pixels(view.grabFramebuffer())
     out["pixel_std"] = float(pixels.std())
     out["non_white_share"] = float((pixels.sum(axis=2) < 740).mean())
     colours = view.surface._meshdata.vertexColors()  # (pyqtgraph keeps the mesh's per-vertex colours there)
@@ -45,8 +43,11 @@ def main() -> None:
     given = np.asarray(colours)[..., :3].reshape(-1, 3)
     out["colour_matches_height"] = bool(given.shape == expected.shape and np.allclose(given, expected))
     out["colour_span"] = float(np.ptp(expected.sum(axis=1)))
+    out["frame_ms_shared"] = window.presenter._frame_clock.fastest_ms
     window.controller.step(60)
-    settle(0.3)
+    settle(0.5)
+    out["heads_follow"] = _heads_match(view, window.presenter.buffer)  # (no feed asked for: it follows)
+    out.update(_backdrop_checks(view, settle))
     for _ in range(200):  # (the escape events come from a search in the background)
         if not window.presenter.escapes_pending and len(window.presenter.escape_points):
             break
@@ -55,9 +56,7 @@ def main() -> None:
     out["escape_points"] = len(window.presenter.escape_points)
     out["escape_marks"] = len(view.escapes.pos) if view.escapes.pos is not None else 0
     buffer = window.presenter.buffer
-    heads = view.heads.pos
-    xy = np.array([buffer.trajectory(r)[-1][:2] for r in range(len(buffer.status))])
-    out["heads_match"] = bool(np.allclose(heads[:, :2], xy))
+    out["heads_match"] = _heads_match(view, buffer)
     out["step"] = int(buffer.step)
     view.orbit(40, 20)
     moved = dict(view.cameraParams())
@@ -84,9 +83,46 @@ def main() -> None:
     settle(0.3)
     out["enabled_1d"] = window.surface3d.action.isEnabled()
     out["hidden_1d"] = not window.surface3d.shown
+    out["frame_ms_alone"] = window.presenter._frame_clock.fastest_ms
     window.close()
     app.processEvents()
     print(json.dumps(out))
+
+
+def _heads_match(view, buffer) -> bool:
+    import numpy as np
+
+    xy = np.array([buffer.trajectory(r)[-1][:2] for r in range(len(buffer.status))])
+    return bool(view.heads.pos is not None and np.allclose(view.heads.pos[:, :2], xy))
+
+
+def _backdrop_checks(view, settle) -> dict:
+    """The surface is drawn once while the camera stays, again when it moves; the picture on screen
+    (the backdrop copied, the runs over it) is the picture drawn whole."""
+    import numpy as np
+
+    renders = view.backdrop.renders
+    for _ in range(3):
+        view.update()
+        settle(0.1)
+    out = {"backdrop_kept": view.backdrop.renders == renders}
+    view.orbit(10, 0)
+    settle(0.2)
+    out["backdrop_redrawn"] = view.backdrop.renders == renders + 1
+    shown = _pixels(view.grabFramebuffer())  # (the backdrop copied, the runs drawn over it)
+    view.keep_backdrop = False
+    whole = _pixels(view.grabFramebuffer())  # (every item drawn anew)
+    view.keep_backdrop = True
+    out["backdrop_diff"] = float(np.abs(shown - whole).mean())
+    out["backdrop_std"] = float(shown.std())
+    return out
+
+
+def _pixels(image):
+    import numpy as np
+
+    return np.array([[image.pixelColor(x, y).getRgb()[:3] for x in range(0, image.width(), 4)]
+                     for y in range(0, image.height(), 4)], dtype=float)  # fmt: skip
 
 
 if __name__ == "__main__":

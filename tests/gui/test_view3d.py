@@ -47,6 +47,13 @@ def test_the_heads_are_where_the_2d_view_has_them(checks) -> None:
     assert checks["escape_marks"] == checks["escape_points"] > 0  # noisy SGD escapes: marked in 3-D too
 
 
+def test_the_3d_view_follows_the_runs_without_redrawing_the_still_surface(checks) -> None:
+    assert checks["heads_follow"]  # the rows reach it after each of its frames, never asked
+    assert checks["backdrop_kept"] and checks["backdrop_redrawn"]  # once per camera position
+    assert checks["backdrop_diff"] < 1.0  # the picture on screen is the picture drawn whole (0–255 levels)
+    assert checks["frame_ms_shared"] == 25 and checks["frame_ms_alone"] == 16  # 2-D at 40 /s beside it
+
+
 def test_the_camera_resets_and_1d_turns_the_view_off(checks) -> None:
     assert checks["camera_moved"] and checks["camera_reset"]
     assert not checks["enabled_1d"] and checks["hidden_1d"]
