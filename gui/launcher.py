@@ -97,6 +97,7 @@ def run_app(
             return 2
     elif preset_id is not None or screenshot or not window.model.experiment():
         window.model.load_preset(get_preset(preset_id or DEFAULT_PRESET))
+    window.model.undo_stack.clear()  # (Undo goes back to what the window opened with, no further)
     window.show()
     if lesson is not None:
         if (problem := window.lessons.open_named(lesson)) is not None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QVB
 from core.experiment.presets import PRESETS
 from core.landscapes.registry import LANDSCAPES
 from core.minima.surface import warm_surfaces
+from gui.edit_actions import EditActions
 from gui.export.export_actions import ExportActions
 from gui.file_actions import FileActions
 from gui.lessons.lesson_dock import LessonDock
@@ -23,12 +24,15 @@ from gui.panels.basin_panel import BasinPanel
 from gui.panels.controls import RunControls
 from gui.panels.landscape_panel import LandscapePanel
 from gui.panels.methods_panel import MethodsPanel
+from gui.panels.timeline_bar import TimelineBar
+from gui.presenter_mode import PresenterMode
 from gui.qt_helpers import bind_view_option, choice_menu, make_action, scrolling
 from gui.session import restore_experiment, restore_layout, save_session
 from gui.view.landscape_view import LandscapeView
 from gui.view.results_table import ResultsTable
 from gui.view.run_presenter import RunPresenter
 from gui.view.side_plots import SidePlots
+from gui.view.timeline import Timeline, escape_steps
 from gui.view3d.surface_window import Surface3D
 from gui.windows.about import AboutMethodsDialog
 from gui.windows.analysis import AnalysisWindows
@@ -75,6 +79,7 @@ class MainWindow(QMainWindow):
         self.side = SidePlots()
         self.table = ResultsTable()
         self.controls = RunControls(self.model)
+        self.timeline_bar = TimelineBar()
         self.preparer = Preparer(self)
         self.landscape_panel = LandscapePanel(self.model, self.preparer)
         self.methods_panel = MethodsPanel(self.model)
@@ -83,6 +88,8 @@ class MainWindow(QMainWindow):
         self.presenter = RunPresenter(
             self.model, self.controller, self.view, self.side, self.table, self.state_label.setText
         )
+        speed = lambda: self.controls.steps_per_second  # noqa: E731 (read at each replay frame)
+        self.timeline = Timeline(self.presenter, self.controller, speed, self)
         self._build_layout()
         self._build_menus()
         self._connect()
@@ -101,6 +108,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.controls)
+        layout.addWidget(self.timeline_bar)
         self.setCentralWidget(central)
         # The side columns run the window's full height; the results sit under the view only.
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -138,6 +146,7 @@ class MainWindow(QMainWindow):
         self.exports = ExportActions(self.model, self, file_menu, self.figure_layout)
         file_menu.addSeparator()
         file_menu.addAction(make_action(self, "&Quit", self.close, QKeySequence.StandardKey.Quit))
+        self.edits = EditActions(self, self.model, self.menuBar().addMenu("&Edit"))
         self._build_run_menu()
         presets_menu = self.menuBar().addMenu("&Presets")
         for preset in PRESETS.values():
@@ -155,13 +164,17 @@ class MainWindow(QMainWindow):
     def _build_run_menu(self) -> None:
         run_menu = self.menuBar().addMenu("&Run")
         self.play_action = make_action(self, "Play / Pause", self.toggle_play)
-        self.step_action = make_action(self, "Step", lambda: self.controller.step(1))
+        self.step_action = make_action(self, "Step", self.step_forward)
+        self.back_action = make_action(self, "Step back", self.timeline.back)
+        self.replay_action = make_action(self, "Replay", self.timeline.toggle_replay)
         self.chunk_action = make_action(self, f"Step {CHUNK_STEP}", lambda: self.controller.step(CHUNK_STEP))
         self.reset_action = make_action(self, "Reset", self.reload)
         # Window-wide keys that also work while a button or the plot has focus; the menu shows them.
         for action, key in (
             (self.play_action, "Space"),
             (self.step_action, "Right"),
+            (self.back_action, "Left"),
+            (self.replay_action, "P"),
             (self.chunk_action, "Shift+Right"),
             (self.reset_action, "R"),
         ):
@@ -171,6 +184,8 @@ class MainWindow(QMainWindow):
             )
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.activated.connect(action.trigger)
+        run_menu.addSeparator()
+        run_menu.addActions(self.edits.start_actions)
 
     def _build_view_menu(self) -> None:
         view_menu = self.menuBar().addMenu("&View")
@@ -190,9 +205,12 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
+        self.presenter_mode = PresenterMode(self, view_menu)  # F11
 
     def _connect(self) -> None:
         self.model.changed.connect(self.reload_soon)
+        self.view.menuAsked.connect(self.edits.context_menu)
+        self._connect_timeline()
         self.model.stateLoaded.connect(self.presenter.prepare_soon)  # (the old runs are not redrawn first)
         self.model.landscapeChanged.connect(lambda: QTimer.singleShot(0, self, self.fit_left_column))
         self.model.viewChanged.connect(self._apply_view_options)
@@ -256,12 +274,34 @@ class MainWindow(QMainWindow):
             self.model.load_state,
         )
 
+    def _connect_timeline(self) -> None:
+        bar, timeline, presenter = self.timeline_bar, self.timeline, self.presenter
+        bar.seek.connect(timeline.seek)
+        bar.replay.connect(timeline.toggle_replay)
+        timeline.moved.connect(
+            lambda at, latest, stride: bar.show_step(at, latest, stride, timeline.replaying)
+        )
+        presenter.prepared.connect(timeline.reset)
+        presenter.stepShown.connect(lambda _step: timeline.follow())
+        presenter.escape_finder.found.connect(
+            lambda *_: bar.slider.set_ticks(escape_steps(presenter.escapes))
+        )
+        presenter.prepared.connect(lambda: bar.slider.set_ticks([]))
+
     def toggle_play(self) -> None:
+        """Space: play or pause the runs; with an earlier step shown, replay from there (or stop)."""
         self.presenter.flush()
-        if self.controller.is_running:
+        if self.timeline.replaying or self.timeline.scrubbed:
+            self.timeline.toggle_replay()
+        elif self.controller.is_running:
             self.controller.pause()
         else:
             self.controller.play()
+
+    def step_forward(self) -> None:
+        """→: the next recorded step when an earlier one is shown, else one step more."""
+        if not self.timeline.forward():
+            self.controller.step(1)
 
     def figure_layout(self, side_plots: bool = False) -> FigureLayout:
         """The window's current view (and side plots) with a caption, for an image export."""

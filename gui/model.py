@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from core.experiment.history import describe_edit
 from core.experiment.spec import Experiment, MethodSpec, method_spec
 from core.experiment.state import (
     MAX_STEPS,
@@ -26,7 +28,27 @@ from core.methods import METHODS, get_method
 from core.params import resolve_params
 
 MAX_STEPS_RANGE = (1, MAX_STEPS)
+UNDO_LIMIT = 200  # edits Edit ▸ Undo can go back
 DEFAULT_VIEW = ViewOptions(ViewOptions.DEFAULTS)
+
+
+class _Edit(QUndoCommand):
+    """One edit: the state (and start marks) before it and after it. Pushed once the edit is made, so
+    the first ``redo`` (Qt calls it on push) does nothing."""
+
+    def __init__(self, model: AppModel, before: tuple, text: str):
+        super().__init__(text)
+        self.model, self.before, self.after = model, before, None
+        self.pushed = False
+
+    def undo(self) -> None:
+        self.after = self.model.snapshot()
+        self.model.restore(self.before)
+
+    def redo(self) -> None:
+        if self.pushed:
+            self.model.restore(self.after)
+        self.pushed = True
 
 
 @dataclass
@@ -53,6 +75,8 @@ class AppModel(QObject):
         super().__init__(parent)
         self._state = ExperimentState(get_landscape(DEFAULT_LANDSCAPE), (), view=DEFAULT_VIEW)
         self._marks: tuple[int, ...] = ()  # each start's marker number (see ``start_marks``)
+        self.undo_stack = QUndoStack(self)  # every edit of the state (Edit ▸ Undo / Redo)
+        self.undo_stack.setUndoLimit(UNDO_LIMIT)
 
     # ---- reading ------------------------------------------------------------------------------------
     @property
@@ -217,6 +241,9 @@ class AppModel(QObject):
         view = ViewOptions({**DEFAULT_VIEW, **state.view})
         self._commit(state.replace(methods=methods, parked=parked, view=view))
         self._marks = ()  # (numbered afresh)
+        self._emit_all()
+
+    def _emit_all(self) -> None:
         for signal in (
             self.stateLoaded,
             self.landscapeChanged,
@@ -236,8 +263,22 @@ class AppModel(QObject):
         """Show a preset (``core.experiment.presets.Preset``); the view options stay as they are."""
         self.load_state(preset.state().replace(view=self.view))
 
+    # ---- undo -----------------------------------------------------------------------------------------
+    def snapshot(self) -> tuple[ExperimentState, tuple[int, ...]]:
+        """The state and the starts' marks, as ``restore`` takes them back."""
+        return self._state, self._marks
+
+    def restore(self, snapshot: tuple[ExperimentState, tuple[int, ...]]) -> None:
+        """Show a state taken by ``snapshot`` (an undo or redo: not itself an edit)."""
+        self._state, self._marks = snapshot
+        self._emit_all()
+
     def _commit(self, state: ExperimentState, signal=None) -> None:
-        """Make ``state`` current if it passes the shared checks (ValueError otherwise), then signal."""
+        """Make ``state`` current if it passes the shared checks (ValueError otherwise), then signal.
+        An edit that changes the state can be undone."""
+        before = self.snapshot()
         self._state = state.check()
+        if self._state != before[0]:
+            self.undo_stack.push(_Edit(self, before, describe_edit(before[0], self._state)))
         if signal is not None:
             signal.emit()

@@ -45,6 +45,11 @@ ERROR_STYLE = f"color: {ERROR_COLOR};"  # an error message
 ERROR_FIELD_STYLE = f"border: 2px solid {ERROR_COLOR};"  # a field holding a refused value
 GLOBAL_MIN_COLOR = "#FFD700"
 LOCAL_MIN_COLOR = "#FFFFFF"
+# Presenter mode (View ▸ Presenter): sizes in pixels, so they hold on any screen's DPI.
+PRESENTER_FONT_PX = 18  # the window's widgets, plot titles and axis labels
+PRESENTER_TICK_PX = 16  # the plots' tick labels and legends
+PRESENTER_TRAIL_SCALE = 2.0  # trail widths
+PRESENTER_MARKER_SCALE = 1.5  # heads, start points, escapes and minima
 
 
 def display_label(spec: MethodSpec) -> str:

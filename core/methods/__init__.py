@@ -8,6 +8,7 @@ from core.methods.escape import Langevin, NoisySGD, PerturbedGD
 from core.methods.gradient import AdaGrad, Adam, GradientDescent, Momentum, Nesterov, RMSProp
 from core.methods.multistart import BasinHopping, RandomRestarts
 from core.methods.sampling import MetropolisHastings, SimulatedAnnealing
+from core.methods.stability import largest_curvature, rate_advice, stable_rate, unstable
 
 METHODS: dict[str, type[Method]] = {
     cls.id: cls
@@ -39,4 +40,12 @@ def get_method(method_id: str) -> type[Method]:
         raise ValueError(f"unknown method {method_id!r}; valid: {', '.join(METHODS)}") from None
 
 
-__all__ = ["METHODS", "Method", "get_method"]
+__all__ = [
+    "METHODS",
+    "Method",
+    "get_method",
+    "largest_curvature",
+    "rate_advice",
+    "stable_rate",
+    "unstable",
+]

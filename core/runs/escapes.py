@@ -19,6 +19,15 @@ class EscapeSummary:
     first_global_step: int | None  # first step in a global minimum's basin
     highest_barrier: float  # the largest loss climbed above the basin floor before an escape
 
+    def until(self, step: int) -> EscapeSummary:
+        """The events at or before ``step`` (the highest barrier before it is not kept: NaN)."""
+        first = (
+            self.first_global_step
+            if self.first_global_step is not None and self.first_global_step <= step
+            else None
+        )
+        return EscapeSummary(tuple(s for s in self.steps if s <= step), first, float("nan"))
+
     def to_dict(self) -> dict:
         return {
             "escapes": len(self.steps),

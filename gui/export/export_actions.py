@@ -1,4 +1,4 @@
-"""File ▸ Export: image (PNG/SVG of the window's view), animation (GIF) and data (CSV/JSON).
+"""File ▸ Export: image (PNG/SVG of the window's view), animation (GIF/MP4) and data (CSV/JSON).
 
 Each export has a dialog-free core (``export_*_to``), so the behaviour is testable; the menu wrappers
 add the dialogs. An image is drawn from what the window shows (at once); an animation or a data export
@@ -86,16 +86,18 @@ class ExportActions(MenuActions):
         return self.runner.busy
 
     def export_animation_to(self, path: str, frames: int, fps: float) -> str | None:
-        """Start a GIF export (the runs in the worker, then the frames here); None if it started."""
+        """Start a GIF or MP4 export, by the file name (the runs in the worker, then the frames here);
+        None if it started."""
         exp = self.model.experiment()
         if exp is None:
             return "Nothing to animate: choose at least one method and one start point."
-        if Path(path).suffix.lower() != ".gif":
-            return f"Could not export {path}: the file name must end in .gif"
+        suffix = Path(path).suffix.lower()
+        if suffix not in (".gif", ".mp4"):
+            return f"Could not export {path}: the file name must end in .gif or .mp4"
         from gui.export.exporters import check_animation, figure_runs
 
         try:
-            check_animation(frames, fps)
+            check_animation(frames, fps, suffix=suffix)
         except ValueError as exc:
             return f"Could not export {path}: {exc}"
         runs = lambda state: figure_runs(exp, state.progress)  # noqa: E731
@@ -190,7 +192,8 @@ class ExportActions(MenuActions):
         fps.setValue(15)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        path = save_path(self.host, "Export animation", "runs.gif", "Animated GIF (*.gif)")
+        filters = "Animated GIF (*.gif);;MP4 video, H.264 (*.mp4)"
+        path = save_path(self.host, "Export animation", "runs.gif", filters)
         if path:
             self.report(self.export_animation_to(path, frames.value(), fps.value()))
 

@@ -1,19 +1,21 @@
-"""Exports of an experiment: images (PNG/SVG), animations (GIF) and data (CSV/JSON).
+"""Exports of an experiment: images (PNG/SVG), animations (GIF/MP4) and data (CSV/JSON).
 
 ``ExperimentFigure`` builds its own offscreen view of an experiment's complete runs, so the same
 code serves the window's File ▸ Export menu and the headless ``python main.py export``. The runs are
 streamed into a ``RunBuffer`` (``figure_runs``, Qt-free, so a worker can compute them): a long run keeps
-a thinned history within ``MAX_WINDOW_VALUES`` numbers, whatever its length. An animation's frames are
-quantized as they are drawn and limited to ``MAX_GIF_PIXELS`` pixels in all, checked before any work.
+a thinned history within ``MAX_WINDOW_VALUES`` numbers, whatever its length. A GIF's frames are
+quantized as they are drawn and limited to ``MAX_GIF_PIXELS`` pixels in all, checked before any work;
+an MP4's are streamed to the video encoder (``gui.export.video``) and kept nowhere.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from core.experiment.spec import Experiment
@@ -33,6 +35,7 @@ from gui.export.figure import (
     save_png,
     save_svg,
 )
+from gui.export.video import even_size, fit_frame, save_mp4
 from gui.model import AppModel
 from gui.style import display_label, method_color
 from gui.view.landscape_view import LandscapeView
@@ -43,7 +46,7 @@ from gui.view.side_plots import SidePlots
 VIEW_SIZE = (1000, 700)
 SIDE_SIZE = (420, 233)
 IMAGE_FORMATS = (".png", ".svg")
-ANIMATION_FORMATS = (".gif",)
+ANIMATION_FORMATS = (".gif", ".mp4")
 DATA_FORMATS = (".csv", ".json")
 FIGURE_CHUNK = 500  # engine steps between two progress reports
 MAX_FRAMES = 2000
@@ -61,12 +64,13 @@ def figure_runs(exp: Experiment, progress: Callable[[float], None] | None = None
     return buffer
 
 
-def check_animation(frames: int, fps: float, size: tuple[int, int] = VIEW_SIZE) -> None:
-    """Refuse an animation outside the frame range or over the pixel budget (before any work)."""
+def check_animation(frames: int, fps: float, size: tuple[int, int] = VIEW_SIZE, suffix: str = ".gif") -> None:
+    """Refuse, before any work, an animation outside the frame range, or a GIF over the pixel budget
+    (a GIF keeps every frame until it is written; a video streams them to its encoder)."""
     if not 2 <= frames <= MAX_FRAMES or not 0.5 <= fps <= 60:
         raise ValueError(f"frames must be 2–{MAX_FRAMES:,} and frames per second 0.5–60")
     pixels = frames * size[0] * size[1]
-    if pixels > MAX_GIF_PIXELS:
+    if suffix == ".gif" and pixels > MAX_GIF_PIXELS:
         raise LimitError(
             f"{frames:,} frames of {size[0]}×{size[1]} pixels is {pixels:,} pixels: at most "
             f"{MAX_GIF_PIXELS:,} (the GIF limit; at most {MAX_GIF_PIXELS // (size[0] * size[1]):,} frames)"
@@ -173,24 +177,53 @@ def export_animation(
     progress: ProgressFn | None = None,
     runs: RunBuffer | None = None,
 ) -> bool:
-    """An animated GIF of the runs from step 0 to the end; False if cancelled (nothing written)."""
-    if Path(path).suffix.lower() not in ANIMATION_FORMATS:
-        raise ValueError(f"animation export writes .gif, not {Path(path).suffix or 'no extension'}")
-    check_animation(frames, fps)
+    """An animated GIF or an H.264 MP4 video (by the file name) of the runs from step 0 to the end.
+    ``progress(done, total)`` follows each frame and may return False to cancel: then nothing is
+    written and the result is False."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in ANIMATION_FORMATS:
+        raise ValueError(f"animation export writes .gif or .mp4, not {suffix or 'no extension'}")
+    check_animation(frames, fps, suffix=suffix)
     figure = ExperimentFigure(exp, runs=runs)
     try:
         steps = frame_steps(figure.last_step, frames)
-        images = []
-        for done, step in enumerate(steps):
-            images.append(paletted(qimage_to_pil(render_image(figure.layout(step)))))
-            if progress is not None and not progress(done + 1, len(steps) + 1):
-                return False
-        save_gif(images, path, fps)
+        drawn = _drawn_frames(figure, steps, progress)
+        if suffix == ".mp4":
+            _save_video(figure, drawn, path, fps)
+        else:
+            save_gif([paletted(qimage_to_pil(image)) for image in drawn], path, fps)
         if progress is not None:
             progress(len(steps) + 1, len(steps) + 1)
         return True
+    except _Cancelled:
+        return False
     finally:
         figure.close()
+
+
+class _Cancelled(Exception):
+    """The progress callback asked to stop drawing frames."""
+
+
+def _drawn_frames(
+    figure: ExperimentFigure, steps: list[int], progress: ProgressFn | None
+) -> Iterator[QImage]:
+    """Each step's frame; after each, ``progress`` (one more step for the writing) may cancel."""
+    for done, step in enumerate(steps):
+        yield render_image(figure.layout(step))
+        if progress is not None and not progress(done + 1, len(steps) + 1):
+            raise _Cancelled
+
+
+def _save_video(figure: ExperimentFigure, drawn: Iterator[QImage], path: str | Path, fps: float) -> None:
+    """Stream the frames into an MP4, all of the last frame's size made even.
+
+    The caption ends with the step number, so the last frame's caption is the longest (the tallest if
+    it wraps): its size holds every frame, a shorter one padded with white at the bottom. An odd width
+    or height gets one more pixel of white (yuv420p needs even sizes), never a crop."""
+    last = figure.layout(figure.last_step).size
+    size = even_size(last.width(), last.height())
+    save_mp4((fit_frame(np.asarray(qimage_to_pil(image)), size) for image in drawn), path, fps)
 
 
 def export_data(exp: Experiment, path: str | Path) -> None:

@@ -9,6 +9,7 @@ from core.landscapes.data import DataLandscape
 from core.methods import get_method
 from core.params import ParamSpec
 from gui.model import AppModel
+from gui.panels.stable_rate import StableRateBar
 from gui.qt_helpers import error_label
 from gui.style import ERROR_FIELD_STYLE
 
@@ -43,9 +44,12 @@ class ParamEditor(QWidget):
         self.reset_button = QPushButton("Reset")
         self.reset_button.setToolTip("Restore every parameter of this method to its default")
         self.reset_button.clicked.connect(self._reset)
+        self.stable_rate = StableRateBar(model)  # just above the form, so next to lr (its first field)
+        self.stable_rate.rateChosen.connect(self._use_rate)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
+        layout.addWidget(self.stable_rate)
         layout.addLayout(self.form)
         layout.addWidget(self.error)
         self.fields: dict[str, QWidget] = {}
@@ -103,6 +107,11 @@ class ParamEditor(QWidget):
         self.fields[name].setStyleSheet("")
         self.error.clear()
 
+    def _use_rate(self, rate: float) -> None:
+        """Set lr to ``rate`` (the stable one), replacing a refused lr text if there is one."""
+        self._forget_refused()
+        self._commit("lr", repr(rate))
+
     def _reset(self) -> None:
         if self.method_id is not None:
             self.model.reset_method(self.method_id)
@@ -131,6 +140,7 @@ class ParamEditor(QWidget):
         self._place(
             [spec.name for spec in get_method(self.method_id).params() if self._applies(spec, params)]
         )
+        self.stable_rate.refresh(self.method_id)
 
     def _applies(self, spec: ParamSpec, params: dict) -> bool:
         """Whether ``spec`` matters now (a schedule's own parameter; minibatches on data landscapes)."""

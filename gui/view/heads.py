@@ -58,6 +58,12 @@ class HeadMarkers(QGraphicsItem):
         self._set_bounds(points[finite])
         self._drawn = (np.asarray(runs), kinds, list(table))
 
+    def set_size(self, size: float) -> None:
+        """Draw the symbols ``size`` pixels wide from now on (presenter mode)."""
+        self.size = size
+        self._atlas = None
+        self.update()
+
     def clear(self) -> None:
         self._kinds = {}
         self._heads = (np.empty((0, 2)), np.empty(0, dtype=int))

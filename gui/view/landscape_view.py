@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView
 
 from core.minima.grid import sample_curve
@@ -43,6 +43,7 @@ class LandscapeView(pg.PlotWidget):
     hovered = Signal(str)
     painted = Signal()
     picked = Signal(float, float)  # Ctrl+click at these data coordinates: select the run drawn there
+    menuAsked = Signal(QPoint)  # a right-click away from every start, at this point of the screen
 
     def __init__(self, model: AppModel, parent=None):
         super().__init__(parent)
@@ -342,7 +343,8 @@ class LandscapeView(pg.PlotWidget):
         if color is None:
             self.selected.set_data(np.empty(0), np.empty(0), np.empty(0, dtype=bool))
             return
-        self.selected.set_style(pg.mkPen(color, width=4, cap=Qt.PenCapStyle.RoundCap), outlined=True)
+        width = 4 * self.runs_drawn.width_scale
+        self.selected.set_style(pg.mkPen(color, width=width, cap=Qt.PenCapStyle.RoundCap), outlined=True)
         connect = np.zeros(len(x), dtype=bool) if self.runs_drawn.dots else np.ones(len(x), dtype=bool)
         self.selected.set_data(x, y, connect)
 

@@ -55,11 +55,14 @@ def elided_title(label: pg.LabelItem, name: str, landscape_id: str, room: int) -
 
 
 def title_font(label: pg.LabelItem) -> QFont:
-    """The font a pyqtgraph title is drawn in (its HTML sets the size, e.g. 11pt, not the item's font)."""
+    """The font a pyqtgraph title is drawn in (its HTML sets the size, e.g. 11pt or 18px, not the item's
+    font)."""
     font = QFont(label.item.font())
-    size = str(label.opts.get("size", "")).removesuffix("pt")
-    if size.replace(".", "", 1).isdigit():
-        font.setPointSizeF(float(size))
+    size = str(label.opts.get("size", ""))
+    if size.endswith("px") and size[:-2].isdigit():
+        font.setPixelSize(int(size[:-2]))
+    elif size.removesuffix("pt").replace(".", "", 1).isdigit():
+        font.setPointSizeF(float(size.removesuffix("pt")))
     return font
 
 

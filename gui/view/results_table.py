@@ -6,14 +6,20 @@ cell, and an update repaints only the rows on screen.
 
 from __future__ import annotations
 
+import math
+from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
+from core.files import write_problem
 from core.runs.status import RunStatus, RunStatuses
+from gui.file_dialogs import save_path
+from gui.qt_helpers import make_action
 from gui.style import method_color
+from gui.view.table_export import report, selected_rows, shown_rows, table_lines, tsv_text, write_csv
 
 COLUMNS = (
     "Method",
@@ -48,11 +54,25 @@ def _fmt_point(p: tuple[float, ...]) -> str:
     return ", ".join(f"{v:.6g}" for v in p)
 
 
-def _status_texts(s: RunStatus) -> list[str]:
+def _exact(v: float) -> str:
+    """The shortest text that reads back as the same float."""
+    return repr(float(v))
+
+
+def _exact_point(p: tuple[float, ...]) -> str:
+    return ", ".join(map(_exact, p))
+
+
+def _fmt_loss(v: float) -> str:
+    return f"{v:.8g}"
+
+
+def _status_texts(s: RunStatus, exact: bool = False) -> list[str]:
+    point, loss = (_exact_point, _exact) if exact else (_fmt_point, _fmt_loss)
     return [
-        _fmt_point(s.final),
-        f"{s.final_loss:.8g}",
-        f"{s.best_loss:.8g}",
+        point(s.final),
+        loss(s.final_loss),
+        loss(s.best_loss),
         str(s.steps),
         s.status,
         s.minimum or "—",
@@ -60,11 +80,12 @@ def _status_texts(s: RunStatus) -> list[str]:
     ]
 
 
-def _escape_texts(esc) -> list[str]:
+def _escape_texts(esc, exact: bool = False) -> list[str]:
     if esc is None:
         return ["—", "—", "—"]
     first = "—" if esc.first_global_step is None else str(esc.first_global_step)
-    return [str(len(esc.steps)), first, f"{esc.highest_barrier:.4g}"]
+    barrier = _exact(esc.highest_barrier) if exact else f"{esc.highest_barrier:.4g}"
+    return [str(len(esc.steps)), first, "—" if math.isnan(esc.highest_barrier) else barrier]
 
 
 BLANK_STATUS = ["", "", "", "", "ready", "", ""]
@@ -80,6 +101,7 @@ class ResultsModel(QAbstractTableModel):
         super().__init__(parent)
         self.labels: list[str] = []
         self.starts: list[str] = []
+        self.points: list[tuple[float, ...]] = []  # the starts themselves, for exact texts
         self.colors: list[QBrush] = []
         self.tooltips: list[str] = []
         self.statuses: RunStatuses | tuple = ()
@@ -91,17 +113,20 @@ class ResultsModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def text(self, row: int, col: int) -> str:
-        """The text of one cell."""
+    def text(self, row: int, col: int, exact: bool = False) -> str:
+        """The text of one cell as shown, or with ``exact`` its numbers at full precision (the shortest
+        text that reads back as the same float) instead of shortened."""
         if col == METHOD_COL:
             return self.labels[row]
         if col < STATUS_FIRST:
-            return self.starts[row]
+            return _exact_point(self.points[row]) if exact else self.starts[row]
         if col < ESCAPES_FIRST:
             statuses = self.statuses
-            return (_status_texts(statuses[row]) if row < len(statuses) else BLANK_STATUS)[col - STATUS_FIRST]
+            texts = _status_texts(statuses[row], exact) if row < len(statuses) else BLANK_STATUS
+            return texts[col - STATUS_FIRST]
         escapes = self.escapes
-        return (_escape_texts(escapes[row]) if row < len(escapes) else BLANK_ESCAPES)[col - ESCAPES_FIRST]
+        texts = _escape_texts(escapes[row], exact) if row < len(escapes) else BLANK_ESCAPES
+        return texts[col - ESCAPES_FIRST]
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
@@ -130,10 +155,16 @@ class ResultsModel(QAbstractTableModel):
         return None
 
     def reset_rows(
-        self, labels: list[str], starts: list[str], colors: list[QBrush], tooltips: list[str]
+        self,
+        labels: list[str],
+        starts: list[str],
+        colors: list[QBrush],
+        tooltips: list[str],
+        points: list[tuple[float, ...]],
     ) -> None:
         self.beginResetModel()
         self.labels, self.starts, self.colors, self.tooltips = labels, starts, colors, tooltips
+        self.points = points
         self.statuses, self.escapes = (), []
         self.endResetModel()
 
@@ -180,6 +211,8 @@ class ResultsTable(QTableView):
         metrics, rows = self.fontMetrics(), range(min(FIT_ROWS, self.results.rowCount()))
         for col, name in enumerate(COLUMNS):
             texts = [name, *(self.results.text(row, col) for row in rows)]
+            if col == STATUS_COL:  # (fitted as the runs start: "running" may turn "converged" later)
+                texts += list(STATUS_COLORS)
             self.setColumnWidth(col, max(map(metrics.horizontalAdvance, texts)) + CELL_PADDING_PX)
 
     def select_run(self, run: int) -> None:
@@ -196,7 +229,11 @@ class ResultsTable(QTableView):
         texts = {start: _fmt_point(start) for start in set(starts)}
         widen = set(labels) != set(self.results.labels)
         self.results.reset_rows(
-            list(labels), [texts[s] for s in starts], [brushes[m] for m in method_ids], list(specs)
+            list(labels),
+            [texts[s] for s in starts],
+            [brushes[m] for m in method_ids],
+            list(specs),
+            list(starts),
         )
         self._fitted = False
         if widen:  # new method names
@@ -232,7 +269,46 @@ class ResultsTable(QTableView):
             )
             menu.addAction(f"Show {label} alone", lambda: self.methodsShown.emit({label}))
         menu.addAction("Show every method", lambda: self.methodsShown.emit(set(labels)))
+        menu.addSeparator()
+        menu.addAction(make_action(menu, "Copy rows", self.copy_rows, QKeySequence.StandardKey.Copy))
+        menu.addAction(make_action(menu, "Export table as CSV…", self.export_dialog))
+        menu.aboutToHide.connect(lambda: QTimer.singleShot(0, menu.deleteLater))  # (after its action ran)
         menu.popup(self.viewport().mapToGlobal(pos))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        """Ctrl+C copies rows (``copy_rows``): Qt's own copy takes the current cell alone."""
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_rows()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def copy_rows(self) -> str:
+        """Put the selected rows, or every row shown when none is, on the clipboard as tab-separated text
+        under the column titles, numbers at full precision; the text copied."""
+        rows = selected_rows(self) or shown_rows(self)
+        text = tsv_text(table_lines(self, rows, partial(self.results.text, exact=True)))
+        QGuiApplication.clipboard().setText(text)
+        report(self, f"Copied {len(rows)} row(s) of the results table", 5000)
+        return text
+
+    def export_csv(self, path: str) -> bool:
+        """Write every row shown to ``path`` as CSV (UTF-8, header line, full precision), atomically; the
+        status bar says what was written or why not. Whether it was written."""
+        rows = shown_rows(self)
+        try:
+            write_csv(path, table_lines(self, rows, partial(self.results.text, exact=True)))
+        except OSError as exc:
+            report(self, f"Could not export the results table to {path}: {write_problem(exc)}")
+            return False
+        report(self, f"Exported {len(rows)} row(s) of the results table to {path}")
+        return True
+
+    def export_dialog(self) -> None:
+        """Ask where to export the table as CSV, then ``export_csv``."""
+        path = save_path(self, "Export the results table", "results.csv", "CSV (*.csv)")
+        if path:
+            self.export_csv(path)
 
     def rowCount(self) -> int:  # noqa: N802 (as QTableWidget's)
         return self.results.rowCount()

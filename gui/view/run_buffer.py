@@ -110,6 +110,32 @@ class RunBuffer:
         copy.ends = {name: dict(ends) for name, ends in self.ends.items()}
         return copy
 
+    def until(self, step: int) -> RunBuffer:
+        """The rows up to ``step`` (a stored one: a multiple of ``stride``, or the latest) as a buffer
+        of their own, sharing these arrays: the runs as they were at ``step``. A run that ended later
+        is "running" there."""
+        step = min(max(int(step), 0), self.step)
+        if step == self.step:
+            return self
+        past = object.__new__(RunBuffer)
+        past.__dict__.update(self.__dict__)
+        row = min(step // self.stride, self.stored - 1)
+        past.stored, past.step = row + 1, step
+        series = {"positions": self.positions, "losses": self.losses, "learning_rates": self.learning_rates}
+        past.last = {name: data[row].copy() for name, data in {**series, **self.extras}.items()}
+        past.finished = self.finished & (self.steps <= step)
+        past.steps = np.minimum(self.steps, step)
+        past.status = tuple(
+            s if done else "running" for s, done in zip(self.status, past.finished, strict=True)
+        )
+        past.diverged = self.diverged & past.finished
+        past.batches = {}
+        return past
+
+    def latest(self, name: str) -> np.ndarray:
+        """Every run's value of series ``name`` at its last step (its end if it has finished)."""
+        return self._end_values(name, np.arange(len(self.status)))
+
     @property
     def thin_due(self) -> bool:
         """Whether the stored rows reach into the headroom (``thin`` them soon)."""

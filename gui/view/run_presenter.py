@@ -14,20 +14,22 @@ from collections import deque
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from core.minima.basins import BasinLabeller, cached_labeller, labeller_built_apart
 from core.minima.grid import loss_limit
 from core.progress import Cancelled
 from gui.model import AppModel
 from gui.style import display_label, method_color
+from gui.view.drawn_runs import DrawnRuns
 from gui.view.escape_finder import EscapeFinder
 from gui.view.landscape_view import LandscapeView
 from gui.view.pacing import FrameClock, PanelTurns
 from gui.view.results_table import METHOD_COL, ResultsTable
-from gui.view.run_arrays import group_points, nearest_run, split_runs
+from gui.view.run_arrays import group_points
 from gui.view.run_buffer import RunBuffer
 from gui.view.side_plots import SidePlots
+from gui.view.timeline import escapes_until, statuses_at
 from gui.workers.base import GUI_GATE, TaskRunner
 from gui.workers.engine_runner import RunController, Update
 
@@ -41,12 +43,14 @@ SIDE_PLOT_PERIODS = {"loss": 0.25, "lr": 0.35, "noise": 0.35}
 TABLE_PERIOD = 0.15
 PANEL_DELAY_MS = 8  # after the frame that chose it
 SELECTED_POINTS = 2000  # drawn of the run chosen in the table
-PICK_DISTANCE = 0.03  # a Ctrl+click this close (a share of the view's size) to a trail picks its run
 LABELLING_DELAY = 0.15  # seconds: the new landscape is drawn first, the worker taking no time from it
 
 
-class RunPresenter(QObject):
+class RunPresenter(DrawnRuns, QObject):
     """See the module docstring. ``status(text)`` receives the one-line run status."""
+
+    prepared = Signal()  # fresh runs, at step 0
+    stepShown = Signal(int)  # the status line shows this latest step
 
     def __init__(
         self,
@@ -61,6 +65,7 @@ class RunPresenter(QObject):
         self.model, self.controller = model, controller
         self.view, self.side, self.table, self.status = view, side, table, status
         self._buffer: RunBuffer | None = None
+        self.past: RunBuffer | None = None  # the rows up to an earlier step shown (the timeline), or None
         self._land = model.landscape  # the landscape of the runs shown
         self.frames_drawn = 0
         self.escapes: list = []
@@ -137,6 +142,7 @@ class RunPresenter(QObject):
         self.escapes = []
         self.escape_points = np.empty((0, 2))  # where the escape events are marked (the view's x, y)
         self._buffer = RunBuffer(engine) if engine is not None else None
+        self.past = None
         self.escape_finder.reset(engine.n_runs if engine else 0, self._land.dim)  # (old events never arrive)
         specs = exp.methods if exp else ()
         n_starts = len(exp.starts) if exp else 0
@@ -168,6 +174,7 @@ class RunPresenter(QObject):
         self._queue_panel(lambda: self._prepare_side_plots(colors))
         self._queue_panel(lambda: self.table.prepare_runs(labels, texts, methods, starts))
         self._queue_panel(lambda: self.show_methods(self._shown))  # (hidden methods stay hidden)
+        self.prepared.emit()
 
     def _prepare_side_plots(self, colors: list[str]) -> None:
         land = self._land
@@ -208,6 +215,10 @@ class RunPresenter(QObject):
         self._dirty = False
         if self.buffer is None or self._latest is None:
             return
+        if self.past is not None:
+            if full:
+                self._draw_past(self.past)
+            return
         GUI_GATE.drawing()  # the view's next paint ends it
         diverged = self.buffer.diverged
         if full:
@@ -229,6 +240,30 @@ class RunPresenter(QObject):
             self._side_plot_due = plot
             self._panel_timer.start()
 
+    @property
+    def shown_buffer(self) -> RunBuffer | None:
+        """The rows drawn: up to the timeline's step, or all of them (a due preparation not made:
+        this is read while painting)."""
+        return self.past if self.past is not None else self._buffer
+
+    def show_past(self, past: RunBuffer | None) -> None:
+        """Draw the runs as they were at ``past.step`` (a ``RunBuffer.until``); None: as they are."""
+        self.past = past
+        self.draw_frame(full=True)
+        self.show_status_line()
+
+    def _draw_past(self, past: RunBuffer) -> None:
+        """Trails, heads, side plots and table at ``past.step`` (the live rows keep arriving)."""
+        limit = self.view.points_limit()
+        groups = [group_points(past, self._land, runs, limit=limit) for runs in self.view.run_groups]
+        self.view.show_runs(groups, past.diverged)
+        self.view.runs_drawn.canvas.invalidate()
+        self.side.refresh(past, ("loss", "lr", "noise"))
+        self.table.update_statuses(statuses_at(past, self._latest.statuses))
+        if len(self.escapes) == len(past.status):
+            self.table.update_escapes(escapes_until(self.escapes, past.step))
+        self.view.painted.emit()  # (the 3-D view follows)
+
     def _queue_panel(self, job: Callable[[], None]) -> None:
         """Run ``job`` in a later turn of the event loop, after the jobs queued before it (each job in
         a turn of its own: a full frame's side plots and table never hold the window together)."""
@@ -245,7 +280,7 @@ class RunPresenter(QObject):
             QTimer.singleShot(0, self, self._next_panel_job)
 
     def _refresh_side_plots(self, plots: tuple[str, ...] = ("loss", "lr", "noise")) -> None:
-        if self._buffer is not None:
+        if self._buffer is not None and self.past is None:
             self.side.refresh(self._buffer, plots)
             self._show_fit()
 
@@ -304,18 +339,11 @@ class RunPresenter(QObject):
         xy = points[0, : counts[0]]
         self.view.show_selected(xy[:, 0], xy[:, 1], self.view.run_color(run))
 
-    def pick_run(self, x: float, y: float) -> None:
-        """Select the row of the run drawn nearest to (x, y) (a Ctrl+click on the view)."""
-        if self._buffer is None:
-            return
-        scale = np.array([max(hi - lo, 1e-12) for lo, hi in self.view.vb.viewRange()])
-        shown = self.view.runs_drawn.runs_shown
-        run, distance = nearest_run(self.view.run_groups, self.run_points(thinned=True), (x, y), scale, shown)
-        if run >= 0 and distance < PICK_DISTANCE:
-            self.table.select_run(run)
-
     def _refresh_table(self) -> None:
         if self._latest is None:
+            return
+        if self.past is not None:
+            self.show_status_line()
             return
         self.table.update_statuses(self._latest.statuses)
         self._show_escapes()
@@ -355,7 +383,7 @@ class RunPresenter(QObject):
     def _on_escapes(self, escapes: list, xy: np.ndarray) -> None:
         if self.buffer is None or len(escapes) != len(self.buffer.status):
             return
-        self.table.update_escapes(escapes)
+        self.table.update_escapes(escapes if self.past is None else escapes_until(escapes, self.past.step))
         self.view.show_escapes(xy[:, 0], xy[:, 1])
         self.escapes, self.escape_points = escapes, xy
 
@@ -388,31 +416,9 @@ class RunPresenter(QObject):
         note = f" — {diverged} run(s) diverged (NaN/inf or unbounded)" if diverged else ""
         if self._labeller is None and self._labelling.busy:
             note += " · finding the basins (escapes follow)…"
-        self.status(f"step {step} · {self.controller.state}{note}")
-
-    def _whole_trails(self) -> list[tuple[np.ndarray, np.ndarray]] | None:
-        """Every run's points as the view's trails keep them (None: no runs)."""
-        if self._buffer is None:
-            return None
-        limit = self.view.points_limit()
-        return [group_points(self._buffer, self._land, runs, limit=limit) for runs in self.view.run_groups]
-
-    def run_points(self, thinned: bool = False) -> list[tuple[np.ndarray, np.ndarray]]:
-        """The points of every trail item (see ``run_arrays.group_points``): all of them, or
-        ``thinned`` to about as many as the view draws."""
-        land, view = self._land, self.view
-        return [
-            group_points(self.buffer, land, runs, limit=view.points_limit() if thinned else None)
-            for runs in view.run_groups
-        ]
-
-    def trails(self) -> list[tuple]:
-        """Each run's drawn trail as (x, y) arrays: (x, f(x)) on 1-D, (x, y) on 2-D; rows of a run
-        that went far outside the domain (a diverging run on its way out) are left out."""
-        out: dict[int, tuple] = {}
-        for runs, (points, counts) in zip(self.view.run_groups, self.run_points(), strict=True):
-            out.update(zip(runs.tolist(), split_runs(points, counts), strict=True))
-        return [out[r] for r in sorted(out)]
+        shown = f"showing step {self.past.step} of {step} · " if self.past is not None else f"step {step} · "
+        self.status(f"{shown}{self.controller.state}{note}")
+        self.stepShown.emit(step)
 
     def on_state(self, state: str) -> None:
         if self._prepare_due and state not in ("paused", "finished"):

@@ -32,15 +32,15 @@ def points_per_run(runs: int, limit: int) -> int:
     return max(MIN_RUN_POINTS, min(limit, MAX_DRAWN_POINTS // max(runs, 1)))
 
 
-def trail_pen(color: str, dots: bool, outlined: bool = False) -> QPen:
+def trail_pen(color: str, dots: bool, outlined: bool = False, scale: float = 1.0) -> QPen:
     """A method's trail pen: on a curve, dots (tiny round-capped segments: one cheap path), half
     transparent; on a surface an opaque path, 2 px when ``outlined`` (few runs), else 1 px (wider
-    paths cost a lot with thousands of runs)."""
+    paths cost a lot with thousands of runs); ``scale`` times as wide (presenter mode)."""
     faded = pg.mkColor(color)
     if dots:
         faded.setAlpha(150)
-        return pg.mkPen(faded, width=5, cap=Qt.PenCapStyle.RoundCap)
-    return pg.mkPen(faded, width=2 if outlined else 1)
+        return pg.mkPen(faded, width=5 * scale, cap=Qt.PenCapStyle.RoundCap)
+    return pg.mkPen(faded, width=(2 if outlined else 1) * scale)
 
 
 def halo_pen(pen: QPen) -> QPen:

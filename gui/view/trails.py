@@ -61,6 +61,7 @@ class Trails:
         self.kind_of = self.cross_of = np.empty(0, dtype=int)  # each run's kind number, and diverged
         self.source: Callable[[], list[Group] | None] | None = None  # every run's points now, thinned
         self._stale = False  # the items lack rows that ``extend`` painted
+        self.width_scale = 1.0  # the trails' widths, times their usual (see ``set_width_scale``)
 
     def prepare(self, colors: list[str], start_indices: list[int], labels: list[str], dim: int) -> None:
         """Fresh trails for runs of these colours, start markers and method labels; the items (and the
@@ -75,15 +76,25 @@ class Trails:
         if key != self._key:
             self._key, self.dots = key, dim == 1
             self._make_items(key[1])
-        outlined = not self.dots and len(colors) <= OUTLINED_RUNS
+        self._style_items()
         empty = np.empty(0)
-        for item, (_, color) in zip(self.items, key[1], strict=True):
-            item.set_style(trail_pen(color, self.dots, outlined), outlined)
+        for item in self.items:
             item.set_data(empty, empty, np.empty(0, dtype=bool))
         self._tips = np.full((len(colors), 2), np.nan)
         self.runs_shown = np.ones(len(colors), dtype=bool)
         self._stale = False
         self.canvas.invalidate()
+
+    def set_width_scale(self, scale: float) -> None:
+        """Draw the trails ``scale`` times their usual width (presenter mode), these and the next."""
+        self.width_scale = scale
+        self._style_items()
+
+    def _style_items(self) -> None:
+        outlined = not self.dots and len(self.colors) <= OUTLINED_RUNS
+        labelled = self._key[1] if self._key else []
+        for item, (_, color) in zip(self.items, labelled, strict=True):
+            item.set_style(trail_pen(color, self.dots, outlined, self.width_scale), outlined)
 
     def _make_items(self, labelled: list[tuple[str, str]]) -> None:
         """One item and one legend entry per (label, colour); those already made are kept and restyled

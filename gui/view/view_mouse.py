@@ -45,7 +45,8 @@ class ViewMouse:
             return
         try:
             if event.button() == Qt.MouseButton.RightButton:
-                self._remove_start_near(event.scenePos())
+                if not self._remove_start_near(event.scenePos()):
+                    self.view.menuAsked.emit(event.screenPos().toPoint())
             elif event.button() == Qt.MouseButton.LeftButton:
                 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
                     self.view.model.add_start(point)
@@ -58,7 +59,7 @@ class ViewMouse:
     def _inside(self, point: tuple[float, ...]) -> bool:
         return all(lo <= v <= hi for v, (lo, hi) in zip(point, self.view.model.landscape.domain, strict=True))
 
-    def _remove_start_near(self, scene_pos) -> None:
+    def _remove_start_near(self, scene_pos) -> bool:
         best, best_d = None, REMOVE_RADIUS_PX
         for i, start in enumerate(self.view.model.starts):
             sp = self.view.vb.mapViewToScene(QPointF(*self.view.start_xy(start)))
@@ -67,6 +68,7 @@ class ViewMouse:
                 best, best_d = i, d
         if best is not None:
             self.view.model.remove_start(best)
+        return best is not None
 
     def _on_move(self, scene_pos) -> None:
         p = self._view_point(scene_pos)

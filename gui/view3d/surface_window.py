@@ -294,7 +294,7 @@ class Surface3D:
             return
         self._behind, self._fed_at_paint, self._last = False, self.view3d.paints, time.perf_counter()
         presenter, view = self.window.presenter, self.window.view
-        buffer = presenter.buffer
+        buffer = presenter.shown_buffer  # (an earlier step, when the timeline shows one)
         if buffer is None or self.view3d.land is not self.window.model.landscape:
             self.view3d.show_runs([], np.empty((0, 2)), [])
             return

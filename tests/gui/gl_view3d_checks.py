@@ -57,6 +57,11 @@ def main() -> None:
     out["escape_marks"] = len(view.escapes.pos) if view.escapes.pos is not None else 0
     buffer = window.presenter.buffer
     out["heads_match"] = _heads_match(view, buffer)
+    window.timeline.seek(25)  # (the timeline: the 3-D view shows step 25 too)
+    settle(0.3)
+    out["heads_at_25"] = _heads_match(view, buffer.until(25))
+    window.timeline.seek(buffer.step)
+    settle(0.3)
     out["step"] = int(buffer.step)
     view.orbit(40, 20)
     moved = dict(view.cameraParams())

@@ -32,7 +32,7 @@ def window(qtbot):
 def test_window_launches_with_panels_and_menus(window):
     assert window.isVisible()
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["&File", "&Run", "&Presets", "&View", "&Analysis", "&Help"]
+    assert menus == ["&File", "&Edit", "&Run", "&Presets", "&View", "&Analysis", "&Help"]
     assert window.landscape_panel.chooser.group_of("rastrigin") == "2-D surfaces"
     assert len(window.methods_panel.boxes) == len(METHODS) == 15
 
@@ -230,7 +230,11 @@ def test_a_burst_of_changes_draws_its_runs_once_and_play_uses_the_latest(qtbot, 
 def test_the_run_menu_shows_its_keys_and_analysis_windows_close_with_escape(qtbot, window):
     run_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Run")
     texts = [a.text() for a in run_menu.actions()]
-    assert texts == ["Play / Pause\tSpace", "Step\tRight", "Step 50\tShift+Right", "Reset\tR"]
+    assert texts[:6] == [
+        "Play / Pause\tSpace", "Step\tRight", "Step back\tLeft", "Replay\tP",
+        "Step 50\tShift+Right", "Reset\tR",
+    ]  # fmt: skip
+    assert texts[7:] == ["Add &random starts…", "Add a &grid of starts…", "&Clear starts"]
     for show in (window.analysis.show_highdim, window.analysis.show_nn_compare):
         analysis = show()
         qtbot.waitExposed(analysis)

@@ -44,6 +44,7 @@ def test_the_surface_shows_coloured_by_height(checks) -> None:
 
 def test_the_heads_are_where_the_2d_view_has_them(checks) -> None:
     assert checks["step"] == 60 and checks["heads_match"]
+    assert checks["heads_at_25"]  # scrubbed back on the timeline: the 3-D heads are those of step 25
     assert checks["escape_marks"] == checks["escape_points"] > 0  # noisy SGD escapes: marked in 3-D too
 
 
