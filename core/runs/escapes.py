@@ -156,6 +156,11 @@ class EscapeTracker:
         rows = [row for run in runs for row in self.where[run]]
         return np.array(rows, dtype=float).reshape(-1, self.dim + 1)
 
+    def event_steps(self, runs: Sequence[int]) -> np.ndarray:
+        """The step of each row ``event_points`` gives for ``runs``."""
+        steps = [s for run in runs for s in self.steps[run][len(self.steps[run]) - len(self.where[run]) :]]
+        return np.array(steps, dtype=np.int64)
+
 
 def feed_padded(
     tracker: EscapeTracker,

@@ -1,18 +1,53 @@
-"""What the landscape view draws of the runs, as points: for exports, tests and picking a run with a
-Ctrl+click. A part of ``RunPresenter`` (which holds ``shown_buffer``, ``view``, ``table`` and the
-landscape); the rows are those shown — up to the timeline's step, when it shows an earlier one."""
+"""What the window draws of the runs: as they are, or as they were at the timeline's step (the trails,
+heads, side plots, table and escape marks from ``RunBuffer.until``); and their points, for exports,
+tests and picking a run with a Ctrl+click. A part of ``RunPresenter`` (which holds the rows, the
+view, the side plots, the table and the landscape)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from gui.view.run_arrays import group_points, nearest_run, split_runs
+from gui.view.run_buffer import RunBuffer
+from gui.view.timeline import escapes_until, statuses_at
 
 PICK_DISTANCE = 0.03  # a Ctrl+click this close (a share of the view's size) to a trail picks its run
 
 
 class DrawnRuns:
-    """Mixed into ``RunPresenter``: the drawn runs' points."""
+    """Mixed into ``RunPresenter``: the runs drawn as they are or as they were at an earlier step
+    (the timeline), and their points."""
+
+    @property
+    def shown_buffer(self) -> RunBuffer | None:
+        """The rows drawn: up to the timeline's step, or all of them (a due preparation not made:
+        this is read while painting)."""
+        return self.past if self.past is not None else self._buffer
+
+    def show_past(self, past: RunBuffer | None) -> None:
+        """Draw the runs as they were at ``past.step`` (a ``RunBuffer.until``); None: as they are."""
+        self.past = past
+        self.draw_frame(full=True)
+        self._mark_escapes()
+        self.show_status_line()
+
+    def _draw_past(self, past: RunBuffer) -> None:
+        """Trails, heads, side plots and table at ``past.step`` (the live rows keep arriving)."""
+        limit = self.view.points_limit()
+        groups = [group_points(past, self._land, runs, limit=limit) for runs in self.view.run_groups]
+        self.view.show_runs(groups, past.diverged)
+        self.view.runs_drawn.canvas.invalidate()
+        self.side.refresh(past, ("loss", "lr", "noise"))
+        self.table.update_statuses(statuses_at(past, self._latest.statuses))
+        if len(self.escapes) == len(past.status):
+            self.table.update_escapes(escapes_until(self.escapes, past.step))
+        self.view.painted.emit()  # (the 3-D view follows)
+
+    def _mark_escapes(self) -> None:
+        """Mark the escape events on the paths (those up to the timeline's step, if it shows one)."""
+        xy = self.escape_points
+        self.shown_escape_points = xy if self.past is None else xy[self.escape_steps <= self.past.step]
+        self.view.show_escapes(self.shown_escape_points[:, 0], self.shown_escape_points[:, 1])
 
     def pick_run(self, x: float, y: float) -> None:
         """Select the row of the run drawn nearest to (x, y) (a Ctrl+click on the view)."""

@@ -27,7 +27,7 @@ class EscapeFinder(QObject):
     for a diverged run: where it went says nothing about the landscape's basins) and the points to
     mark, (k, 2) in the view's coordinates."""
 
-    found = Signal(list, object)
+    found = Signal(list, object, object)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -77,9 +77,10 @@ class EscapeFinder(QObject):
         tracker, step, status = outcome
         self._tracker, self._fed_step = tracker, step
         events = [None if s == "diverged" else tracker.summary(r) for r, s in enumerate(status)]
-        points = tracker.event_points([r for r, s in enumerate(status) if s != "diverged"])
+        marked = [r for r, s in enumerate(status) if s != "diverged"]
+        points = tracker.event_points(marked)
         xy = points[:, [0, 1]] if tracker.dim == 2 else points[:, [0, -1]]
-        self.found.emit(events, xy)
+        self.found.emit(events, xy, tracker.event_steps(marked))
         if self._due is not None:
             self.request(*self._due)
 

@@ -29,7 +29,7 @@ from gui.view.results_table import METHOD_COL, ResultsTable
 from gui.view.run_arrays import group_points
 from gui.view.run_buffer import RunBuffer
 from gui.view.side_plots import SidePlots
-from gui.view.timeline import escapes_until, statuses_at
+from gui.view.timeline import escapes_until
 from gui.workers.base import GUI_GATE, TaskRunner
 from gui.workers.engine_runner import RunController, Update
 
@@ -69,6 +69,8 @@ class RunPresenter(DrawnRuns, QObject):
         self._land = model.landscape  # the landscape of the runs shown
         self.frames_drawn = 0
         self.escapes: list = []
+        self.escape_points = self.shown_escape_points = np.empty((0, 2))
+        self.escape_steps = np.empty(0, dtype=np.int64)
         self._latest: Update | None = None
         self._painted_step = -1  # the last step whose rows are painted on the view's trails
         self._panel_jobs: deque[Callable[[], None]] = deque()  # the side plots and table, to follow
@@ -141,6 +143,8 @@ class RunPresenter(DrawnRuns, QObject):
         self._start_labelling()
         self.escapes = []
         self.escape_points = np.empty((0, 2))  # where the escape events are marked (the view's x, y)
+        self.escape_steps = np.empty(0, dtype=np.int64)  # (and when)
+        self.shown_escape_points = self.escape_points  # (those up to the step shown)
         self._buffer = RunBuffer(engine) if engine is not None else None
         self.past = None
         self.escape_finder.reset(engine.n_runs if engine else 0, self._land.dim)  # (old events never arrive)
@@ -239,30 +243,6 @@ class RunPresenter(DrawnRuns, QObject):
         if (plot := self._side_turns.due()) is not None:
             self._side_plot_due = plot
             self._panel_timer.start()
-
-    @property
-    def shown_buffer(self) -> RunBuffer | None:
-        """The rows drawn: up to the timeline's step, or all of them (a due preparation not made:
-        this is read while painting)."""
-        return self.past if self.past is not None else self._buffer
-
-    def show_past(self, past: RunBuffer | None) -> None:
-        """Draw the runs as they were at ``past.step`` (a ``RunBuffer.until``); None: as they are."""
-        self.past = past
-        self.draw_frame(full=True)
-        self.show_status_line()
-
-    def _draw_past(self, past: RunBuffer) -> None:
-        """Trails, heads, side plots and table at ``past.step`` (the live rows keep arriving)."""
-        limit = self.view.points_limit()
-        groups = [group_points(past, self._land, runs, limit=limit) for runs in self.view.run_groups]
-        self.view.show_runs(groups, past.diverged)
-        self.view.runs_drawn.canvas.invalidate()
-        self.side.refresh(past, ("loss", "lr", "noise"))
-        self.table.update_statuses(statuses_at(past, self._latest.statuses))
-        if len(self.escapes) == len(past.status):
-            self.table.update_escapes(escapes_until(self.escapes, past.step))
-        self.view.painted.emit()  # (the 3-D view follows)
 
     def _queue_panel(self, job: Callable[[], None]) -> None:
         """Run ``job`` in a later turn of the event loop, after the jobs queued before it (each job in
@@ -380,12 +360,12 @@ class RunPresenter(DrawnRuns, QObject):
         if self._labeller is not None and self.buffer is not None:
             self.escape_finder.request(self.buffer, self._labeller, self.controller.is_running)
 
-    def _on_escapes(self, escapes: list, xy: np.ndarray) -> None:
+    def _on_escapes(self, escapes: list, xy: np.ndarray, steps: np.ndarray) -> None:
         if self.buffer is None or len(escapes) != len(self.buffer.status):
             return
         self.table.update_escapes(escapes if self.past is None else escapes_until(escapes, self.past.step))
-        self.view.show_escapes(xy[:, 0], xy[:, 1])
-        self.escapes, self.escape_points = escapes, xy
+        self.escapes, self.escape_points, self.escape_steps = escapes, xy, steps
+        self._mark_escapes()
 
     @property
     def escapes_pending(self) -> bool:

@@ -299,9 +299,9 @@ class Surface3D:
             self.view3d.show_runs([], np.empty((0, 2)), [])
             return
         self.view3d.show_runs(run_trails(buffer, view), self._starts(), self._start_colours())
-        if presenter.escape_points is not self._escapes_shown:  # (new events: a search takes ~1 s)
-            self._escapes_shown = presenter.escape_points
-            self.view3d.show_escapes(presenter.escape_points)
+        if presenter.shown_escape_points is not self._escapes_shown:  # (new events, or another step)
+            self._escapes_shown = presenter.shown_escape_points
+            self.view3d.show_escapes(presenter.shown_escape_points)
 
     def _catch_up(self) -> None:
         if self._behind:

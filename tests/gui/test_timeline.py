@@ -128,3 +128,7 @@ def test_escape_events_are_ticks_and_a_click_near_one_jumps_there(qtbot, recorde
     qtbot.mouseClick(slider, Qt.MouseButton.LeftButton, pos=QPoint(round(x), slider.height() // 2))
     assert window.timeline.at == tick
     assert_shows(window, runs, tick)
+    marks = window.view.escapes.getData()[0]
+    assert len(marks) == sum(s <= tick for run in runs for s in run["escape_steps"])  # none later
+    window.timeline.seek(STEPS)
+    assert len(window.view.escapes.getData()[0]) == len(window.presenter.escape_points) > len(marks)
