@@ -6,7 +6,8 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import BinaryIO
 
 
@@ -21,24 +22,46 @@ def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], None]) -> 
     refused if it is a folder.
     """
     asked = os.fspath(path)
-    target = os.path.realpath(asked)
-    folder = os.path.dirname(target)
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(errno.ENOENT, f"the folder {folder} does not exist", asked)
-    if os.path.isdir(target):
-        raise IsADirectoryError(errno.EISDIR, "it is a folder", asked)
+    target = _checked_target(asked)
     if os.path.exists(target) and not os.path.isfile(target):
         _write_through(target, asked, write)
         return
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".minima-", suffix=".tmp")
-    except OSError as exc:
-        raise type(exc)(exc.errno, exc.strerror, asked) from None
-    try:
+    with _temporary(asked, target, ".tmp") as (fd, _):
         with os.fdopen(fd, "wb") as fh:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike, suffix: str = ".tmp") -> Iterator[str]:
+    """The name of a temporary file beside ``path`` (ending in ``suffix``) for a writer that needs a
+    name (ffmpeg); when the block ends the file is fsync'd and renamed over ``path``, as
+    ``atomic_write`` does; if it raises, the file is removed and ``path`` left as it was. A target that
+    is a device or a pipe is refused (ValueError)."""
+    asked = os.fspath(path)
+    target = _checked_target(asked)
+    if os.path.exists(target) and not os.path.isfile(target):
+        raise ValueError(f"{asked} is not a regular file (a device or a pipe)")
+    with _temporary(asked, target, suffix) as (fd, tmp):
+        os.close(fd)
+        yield tmp
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+
+
+@contextmanager
+def _temporary(asked: str, target: str, suffix: str) -> Iterator[tuple[int, str]]:
+    """A temporary file beside ``target`` (its descriptor, open, and name), renamed over ``target``
+    with its permissions when the block ends; removed if the block raises (an OSError then names
+    ``asked``)."""
+    folder = os.path.dirname(target)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".minima-", suffix=suffix)
+    except OSError as exc:
+        raise type(exc)(exc.errno, exc.strerror, asked) from None
+    try:
+        yield fd, tmp
         os.chmod(tmp, _mode_for(target))
         os.replace(tmp, target)
     except BaseException as exc:
@@ -48,6 +71,18 @@ def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], None]) -> 
             raise type(exc)(exc.errno, exc.strerror or str(exc), asked) from exc
         raise
     _sync_folder(folder)
+
+
+def _checked_target(asked: str) -> str:
+    """Where ``asked`` leads (a symlink followed: the link stays a link); refused if its folder is
+    missing or it is a folder."""
+    target = os.path.realpath(asked)
+    folder = os.path.dirname(target)
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(errno.ENOENT, f"the folder {folder} does not exist", asked)
+    if os.path.isdir(target):
+        raise IsADirectoryError(errno.EISDIR, "it is a folder", asked)
+    return target
 
 
 def _write_through(target: str, asked: str, write: Callable[[BinaryIO], None]) -> None:

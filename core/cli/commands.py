@@ -1,6 +1,6 @@
 """The headless commands (``minima-lab --help``): list, run, basins, highdim and export.
 
-Pictures (``--format png``, ``export`` to PNG/SVG/GIF) are drawn with Qt, which core does not import:
+Pictures (``--format png``, ``export`` to PNG/SVG/GIF/MP4) are drawn with Qt, which core does not import:
 the launcher passes ``renderers``, functions by command name that draw them.
 """
 
@@ -25,6 +25,7 @@ from core.cli.lessons_command import command_lessons
 from core.cli.parser import CliError, build_parser, merge_start_values
 from core.files import atomic_write_text, write_problem
 from core.landscapes.registry import LANDSCAPES, data_landscape_ids, get_landscape
+from core.limits import LimitError
 from core.methods import METHODS
 from core.params import ParamError
 from core.runs.engine import Engine
@@ -39,14 +40,21 @@ from core.runs.results import (
 
 Renderer = Callable[..., None]  # draws a picture to a path; see each command for its arguments
 DATA_FORMATS = (".csv", ".json")
-PICTURE_FORMATS = (".png", ".svg", ".gif")
+PICTURE_FORMATS = (".png", ".svg", ".gif", ".mp4")
 
 
 def command_run(args: argparse.Namespace) -> str:
     exp = runnable(run_state(args), args.experiment or "run")
-    if args.format != "summary":
+    try:
         check_export_size(exp)
-    engine = Engine(exp, record="final" if args.format == "summary" else "full").run()
+        record = "full"
+    except LimitError:
+        if args.format != "summary":
+            raise
+        # Too many numbers to keep every step: the summary alone is made from final states, where a run
+        # that diverged ends at the last step the engine checked (every 20th), not its last finite one.
+        record = "final"
+    engine = Engine(exp, record=record).run()
     results = collect_results(engine)
     formatter = {"json": results_to_json, "csv": results_to_csv, "summary": results_to_summary}[args.format]
     return formatter(engine, results)

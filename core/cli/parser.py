@@ -14,7 +14,7 @@ COMMANDS = {
     "basins": "basin-of-attraction maps and success rates",
     "sweep": "success rates against one parameter's values (batch size, momentum, temperature, …)",
     "highdim": "critical points and GD spread of random landscapes in d dimensions",
-    "export": "an experiment file or a preset to PNG, SVG, GIF, CSV or JSON, without a window",
+    "export": "an experiment file or a preset to PNG, SVG, GIF, MP4, CSV or JSON, without a window",
     "lessons": "the built-in lessons (list), or every claim of lessons measured (check [FILE…])",
 }
 
@@ -125,13 +125,13 @@ def _export_arguments(export: argparse.ArgumentParser) -> None:
     export.add_argument("experiment", nargs="?", help="an experiment file saved by the app (File ▸ Save)")
     export.add_argument("--preset", choices=list(PRESETS), help="use a preset instead of a file")
     export.add_argument(
-        "-o", "--output", required=True, help="out.png | out.svg | out.gif | out.csv | out.json"
+        "-o", "--output", required=True, help="out.png | out.svg | out.gif | out.mp4 | out.csv | out.json"
     )
     export.add_argument("--steps", type=int, help="run at most this many steps (default: the experiment's)")
     export.add_argument("--scale", type=int, choices=(1, 2, 4), default=1, help="PNG resolution multiplier")
     export.add_argument("--side-plots", action="store_true", help="images: add loss, rate and noise plots")
-    export.add_argument("--frames", type=int, default=60, help="GIF: number of frames (default 60)")
-    export.add_argument("--fps", type=float, default=15, help="GIF: frames per second (default 15)")
+    export.add_argument("--frames", type=int, default=60, help="GIF, MP4: number of frames (default 60)")
+    export.add_argument("--fps", type=float, default=15, help="GIF, MP4: frames per second (default 15)")
 
 
 def merge_start_values(argv: list[str]) -> list[str]:

@@ -295,8 +295,13 @@ def write_run_data(
     atomic_write_text(path, text)
 
 
+def format_number(v: float) -> str:
+    """Eight decimals, or eight significant digits past a million (a diverging run's numbers)."""
+    return f"{v:.8f}" if abs(v) < 1e6 else f"{v:.8g}"
+
+
 def format_point(p: tuple[float, ...]) -> str:
-    return "(" + ", ".join(f"{v:.8f}" for v in p) + ")" if len(p) > 1 else f"{p[0]:.8f}"
+    return "(" + ", ".join(map(format_number, p)) + ")" if len(p) > 1 else format_number(p[0])
 
 
 def results_to_summary(engine: Engine, results: list[RunResult]) -> str:
@@ -306,7 +311,7 @@ def results_to_summary(engine: Engine, results: list[RunResult]) -> str:
         where = _summary_place(res)
         lines.append(
             f"{res.spec.label:<28} start {format_point(res.start):<26} -> {format_point(res.final)}"
-            f"  f={res.final_loss:.8f}  {res.status} after {res.steps} steps  [{where}]"
+            f"  f={format_number(res.final_loss)}  {res.status} after {res.steps} steps  [{where}]"
         )
     return "\n".join(lines) + "\n"
 

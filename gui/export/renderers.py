@@ -1,4 +1,4 @@
-"""The pictures of the command line (``--format png``, ``export`` to PNG/SVG/GIF), drawn with Qt
+"""The pictures of the command line (``--format png``, ``export`` to PNG/SVG/GIF/MP4), drawn with Qt
 offscreen. Importing this module imports no Qt: each renderer does when it is called."""
 
 from __future__ import annotations
@@ -45,12 +45,12 @@ def render_basins(maps: list, path: str) -> None:
 
 
 def render_export(exp, path: str, scale: int, side_plots: bool, frames: int, fps: float) -> None:
-    """A PNG/SVG image or a GIF animation of the experiment's complete runs."""
+    """A PNG/SVG image or a GIF or MP4 animation of the experiment's complete runs."""
     from gui.app import ensure_app
     from gui.export.exporters import export_animation, export_image
 
     ensure_app(offscreen=True)
-    if path.lower().endswith(".gif"):
+    if path.lower().endswith((".gif", ".mp4")):
         export_animation(exp, path, frames=frames, fps=fps)
     else:
         export_image(exp, path, scale=scale, side_plots=side_plots)

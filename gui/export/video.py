@@ -8,16 +8,16 @@ target is left as it was. ffmpeg prints nothing: a failure becomes a ValueError 
 
 from __future__ import annotations
 
-import errno
 import os
 import struct
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import imageio.v2 as imageio
 import numpy as np
+
+from core.files import atomic_path
 
 VIDEO_CRF = 18  # x264's constant quality (0 lossless … 51 worst): thin trails and caption text stay sharp
 ENCODER_STOPPED = "ffmpeg stopped before the video was complete (is the disk full?)"
@@ -43,7 +43,8 @@ def fit_frame(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
 def save_mp4(frames: Iterable[np.ndarray], path: str | Path, fps: float) -> None:
     """Encode RGB frames, all of one even size, as an H.264 MP4 at ``path`` (atomically: see above)."""
-    with _temporary_beside(path) as temporary:
+    # (the name ends in .mp4: imageio and ffmpeg choose the format by the name)
+    with atomic_path(path, suffix=".tmp.mp4") as temporary:
         _encode(frames, temporary, fps)
         if not _complete_mp4(temporary):
             raise ValueError(ENCODER_STOPPED)
@@ -107,43 +108,3 @@ def _complete_mp4(path: str) -> bool:
             kinds.add(kind)
             offset += length
     return offset == size and {b"ftyp", b"moov", b"mdat"} <= kinds
-
-
-@contextmanager
-def _temporary_beside(path: str | Path) -> Iterator[str]:
-    """A temporary file in ``path``'s folder for ffmpeg to fill; synced and renamed over ``path`` when
-    the block ends, removed if it raises (``core.files.atomic_write`` hands out a file object instead,
-    and ffmpeg needs a name: it seeks back to put the header first)."""
-    asked = os.fspath(path)
-    target = os.path.realpath(asked)  # a symlink stays a link to the new video
-    folder = os.path.dirname(target)
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(errno.ENOENT, f"the folder {folder} does not exist", asked)
-    if os.path.isdir(target):
-        raise IsADirectoryError(errno.EISDIR, "it is a folder", asked)
-    if os.path.exists(target) and not os.path.isfile(target):
-        raise ValueError("a video is written to a regular file, not to a device or a pipe")
-    mode = _mode_for(target)
-    # The name ends in .mp4: imageio and ffmpeg choose the format by the name.
-    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".minima-", suffix=".tmp.mp4")
-    os.close(fd)
-    try:
-        yield temporary
-        with open(temporary, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-
-
-def _mode_for(target: str) -> int:
-    """The existing file's permissions, or a new file's (0666 less the umask; mkstemp gives 0600)."""
-    try:
-        return os.stat(target).st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask

@@ -120,6 +120,17 @@ def test_summary_has_one_line_per_run(capsys):
     assert len(out) == 4 and "global min" in out[0] and "local min" in out[1]
 
 
+def test_a_diverged_run_ends_in_the_summary_where_the_json_ends_it(capsys):
+    args = ["run", "-f", "double-well", "-m", "momentum:lr=0.5", "-s", "1.5", "--steps", "100"]
+    assert cli_main([*args, "--format", "json"]) == 0
+    run = json.loads(capsys.readouterr().out)["runs"][0]
+    assert run["status"] == "diverged" and run["steps"] == 5
+    assert cli_main(args) == 0
+    summary = capsys.readouterr().out
+    assert "diverged after 5 steps" in summary and f"f={run['final_loss']:.8g}" in summary
+    assert f"-> {run['final'][0]:.8g}" in summary  # (eight digits, not 150)
+
+
 def test_list_names_every_landscape_method_and_parameter(capsys):
     assert cli_main(["list"]) == 0
     out = capsys.readouterr().out

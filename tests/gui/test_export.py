@@ -214,6 +214,13 @@ def test_headless_export_command_for_a_preset_and_a_file(tmp_path):
     proc = run_main("export", str(saved), "-o", str(gif), "--frames", "5", "--steps", "100")
     assert proc.returncode == 0, proc.stderr
     assert Image.open(gif).n_frames == 5
+    mp4 = tmp_path / "rosen.mp4"
+    proc = run_main("export", str(saved), "-o", str(mp4), "--frames", "6", "--fps", "12", "--steps", "100")
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    import imageio.v3 as iio
+
+    frames = list(iio.imiter(mp4))
+    assert len(frames) == 6 and frames[0].shape[0] % 2 == frames[0].shape[1] % 2 == 0
     proc = run_main("export", str(saved), "-o", str(tmp_path / "rosen.json"))
     assert (
         proc.returncode == 0
