@@ -19,6 +19,11 @@ class DrawnRuns:
     (the timeline), and their points."""
 
     @property
+    def stored_rows(self) -> RunBuffer | None:
+        """The live rows as stored (a due preparation not made: read while drawing)."""
+        return self._buffer
+
+    @property
     def shown_buffer(self) -> RunBuffer | None:
         """The rows drawn: up to the timeline's step, or all of them (a due preparation not made:
         this is read while painting)."""

@@ -62,12 +62,12 @@ class Timeline(QObject):
     # ---- reading ------------------------------------------------------------------------------------
     @property
     def latest(self) -> int:
-        buffer = self.presenter.buffer
+        buffer = self.presenter.stored_rows  # (read as the status line is shown: no preparation made)
         return 0 if buffer is None else buffer.step
 
     @property
     def stride(self) -> int:
-        buffer = self.presenter.buffer
+        buffer = self.presenter.stored_rows
         return 1 if buffer is None else buffer.stride
 
     @property
