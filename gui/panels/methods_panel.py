@@ -6,6 +6,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core.methods import METHODS
+from core.methods.stability import rate_advice
 from gui.model import AppModel
 from gui.panels.param_editor import ParamEditor
 from gui.style import method_color
@@ -53,6 +54,7 @@ class MethodsPanel(QWidget):
         layout.addWidget(self.editor)
         layout.addStretch(1)
         model.methodsChanged.connect(self._sync)
+        model.landscapeChanged.connect(self._flag_unstable)
         self._sync()
         self.editor.show_method(self.chooser.currentData())
 
@@ -73,3 +75,21 @@ class MethodsPanel(QWidget):
             box.blockSignals(True)
             box.setChecked(self.model.methods[mid].enabled)
             box.blockSignals(False)
+        self._flag_unstable()
+
+    def _flag_unstable(self) -> None:
+        """A ticked method whose lr is above its stability limit here gets a ⚠ after its name (the
+        parameter editor says why and offers a stable rate)."""
+        land = self.model.landscape
+        for mid, box in self.boxes.items():
+            choice = self.model.methods[mid]
+            advice = None if land.expensive or not choice.enabled else rate_advice(land, mid, choice.params)
+            flagged = advice is not None and advice.unstable
+            box.setText(f"{METHODS[mid].name} ⚠" if flagged else METHODS[mid].name)
+            tip = METHODS[mid].description
+            if flagged:
+                tip += (
+                    f"\n\n⚠ lr = {advice.lr:.3g} is above {advice.formula} = {advice.limit:.3g} on "
+                    "this landscape: it may diverge. Choose it under “Parameters of” for a stable rate."
+                )
+            box.setToolTip(tip)

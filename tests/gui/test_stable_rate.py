@@ -10,6 +10,7 @@ from core.experiment.presets import PRESETS
 from core.methods import stable_rate
 from gui.model import AppModel
 from gui.panels.param_editor import ParamEditor
+from tests.gui.helpers import make_window
 
 
 @pytest.fixture
@@ -89,3 +90,22 @@ def test_loading_a_preset_changes_none_of_its_parameters(qtbot, editor):
     assert flagged(editor)
     assert model.state.methods == preset.state().methods
     assert model.state.parked == preset.state().parked
+
+
+def test_the_methods_panel_flags_each_ticked_method_with_an_unstable_rate(qtbot):
+    window = make_window(qtbot)
+    model, boxes = window.model, window.methods_panel.boxes
+    model.set_landscape("rastrigin")
+    for mid in model.methods:
+        model.set_method_enabled(mid, mid in ("gd", "momentum", "adam"))
+    model.set_method_param("gd", "lr", "0.01")  # above 2/L = 0.00504 on Rastrigin
+    model.set_method_param("momentum", "lr", "0.001")  # below 2(1+β)/L
+    model.set_method_param("adam", "lr", "0.5")  # (no such limit)
+    assert boxes["gd"].text().endswith("⚠") and "may diverge" in boxes["gd"].toolTip()
+    assert not boxes["momentum"].text().endswith("⚠") and not boxes["adam"].text().endswith("⚠")
+    model.set_landscape("booth")  # a gentle bowl: 0.01 is stable there
+    assert not boxes["gd"].text().endswith("⚠")
+    model.set_landscape("rastrigin")
+    model.set_method_enabled("gd", False)  # (an unticked method runs nothing: no flag)
+    assert not boxes["gd"].text().endswith("⚠")
+    window.close()
