@@ -310,7 +310,8 @@ class MainWindow(QMainWindow):
         self.presenter.flush()  # the latest change's runs, drawn
         self.view.runs_drawn.sync()  # every row painted on screen, in the trails an export paints
         exp = self.model.experiment()
-        caption = caption_text(exp, self.controller.step_count) if exp else self.model.landscape.name
+        step = self.timeline.at if self.timeline.scrubbed else self.controller.step_count  # (the step shown)
+        caption = caption_text(exp, step) if exp else self.model.landscape.name
         side = [self.side.loss_plot, self.side.lr_plot, self.side.noise_plot] if side_plots else []
         return FigureLayout(self.view, side, caption)
 

@@ -132,3 +132,13 @@ def test_escape_events_are_ticks_and_a_click_near_one_jumps_there(qtbot, recorde
     assert len(marks) == sum(s <= tick for run in runs for s in run["escape_steps"])  # none later
     window.timeline.seek(STEPS)
     assert len(window.view.escapes.getData()[0]) == len(window.presenter.escape_points) > len(marks)
+
+
+def test_an_image_export_shows_the_step_on_the_timeline(qtbot, recorded):
+    window, runs = recorded
+    window.timeline.seek(50)
+    layout = window.figure_layout()
+    assert "step 50" in layout.caption and f"step {STEPS}" not in layout.caption
+    trails = window.presenter.trails()  # what an export paints: each run up to step 50
+    for (x, y), run in zip(trails, runs, strict=True):
+        np.testing.assert_allclose([x[-1], y[-1]], at_step([run], 50)[0], atol=1e-12)
