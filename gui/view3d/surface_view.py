@@ -6,6 +6,8 @@ the camera orbits with a drag, zooms with the wheel and pans with a middle drag 
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
@@ -32,9 +34,11 @@ ON_TOP = {
     "glBlendFunc": (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA),
 }
 HEAD_SIZE = 14  # pixels
+TRAIL_ALPHA = 0.95
 TRAIL_WIDTH = 3.0
 
 
+@functools.lru_cache(maxsize=256)
 def rgba(colour: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
     c = pg.mkColor(colour)
     return (c.redF(), c.greenF(), c.blueF(), alpha)
@@ -131,22 +135,13 @@ class SurfaceView3D(GLViewMixin, QOpenGLWindow):
         last point a ball; ``starts`` (k, 2) are the start points on the surface."""
         if self.mesh is None:
             return
-        segments, colours, heads, head_colours = [], [], [], []
         heights = self.mesh.heights
-        for xy, f, colour in trails:
-            keep = np.isfinite(f) & np.isfinite(xy).all(axis=1)
-            xy, f = xy[keep], f[keep]
-            if not len(f):
-                continue
-            points = np.column_stack([xy, heights.lifted(f)])
-            if len(points) > 1:
-                pairs = np.repeat(points, 2, axis=0)[1:-1]  # p0 p1 p1 p2 …: one segment per step
-                segments.append(pairs)
-                colours.append(np.tile(rgba(colour, 0.95), (len(pairs), 1)))
-            heads.append(points[-1])
-            head_colours.append(rgba(colour))
-        self._set_lines(segments, colours)
-        self._set_points(self.heads, heads, head_colours, HEAD_SIZE)
+        points, ends, colours = _joined_trails(trails, heights)
+        begins = np.delete(np.arange(len(points)), ends)  # a segment from each point but a trail's last
+        line_colours = np.repeat(colours[np.searchsorted(ends, begins)] * [1, 1, 1, TRAIL_ALPHA], 2, axis=0)
+        segments = points[np.column_stack([begins, begins + 1]).ravel()]
+        self._set_lines([segments] if len(segments) else [], [line_colours])
+        self._set_points(self.heads, list(points[ends]), list(colours), HEAD_SIZE)
         start_points = [np.append(p, heights.lifted(f)) for p, f in self._start_values(starts)]
         self._set_points(self.starts, start_points, [rgba(c, 0.9) for c in start_colours], 8.0)
         self.frames_drawn += 1
@@ -209,3 +204,17 @@ class SurfaceView3D(GLViewMixin, QOpenGLWindow):
     def _device_size(self) -> tuple[int, int]:
         ratio = self.devicePixelRatio()
         return (round(self.width() * ratio), round(self.height() * ratio))
+
+
+def _joined_trails(trails: list, heights) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every trail's finite points lifted above the surface, one after another (n, 3); the index of
+    each trail's last point; each trail's colour (RGBA). Trails with no finite point are left out."""
+    kept = [
+        (xy[ok, :2], f[ok], c) for xy, f, c in trails for ok in [np.isfinite(f) & np.isfinite(xy).all(axis=1)]
+    ]
+    kept = [trail for trail in kept if len(trail[1])]
+    if not kept:
+        return np.empty((0, 3)), np.empty(0, dtype=int), np.empty((0, 4))
+    xy, f = np.concatenate([t[0] for t in kept]), np.concatenate([t[1] for t in kept])
+    ends = np.cumsum([len(t[1]) for t in kept]) - 1
+    return np.column_stack([xy, heights.lifted(f)]), ends, np.array([rgba(t[2]) for t in kept])
