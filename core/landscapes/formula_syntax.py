@@ -228,6 +228,7 @@ def _negative(expr: sympy.Expr) -> sympy.Expr:
 
 
 def check_characters(text: str) -> None:
+    """Refuse any character but printable ASCII and tabs (with a hint for π, ², ×, −, …)."""
     for i, char in enumerate(text):
         if not (" " <= char <= "~" or char == "\t"):
             hint = f"; write {_CHARACTER_HINTS[char]}" if char in _CHARACTER_HINTS else "; use ASCII only"
@@ -235,6 +236,7 @@ def check_characters(text: str) -> None:
 
 
 def check_brackets(text: str) -> None:
+    """Refuse brackets nested deeper than ``MAX_DEPTH`` (before the parser sees them)."""
     depth = 0
     for i, char in enumerate(text):
         if char in "([{":
@@ -246,6 +248,7 @@ def check_brackets(text: str) -> None:
 
 
 def syntax_error(exc: SyntaxError, offset: int, length: int) -> FormulaError:
+    """Python's syntax error as a ``FormulaError`` at its position in the formula (with hints)."""
     position = min(max(offset + (exc.offset or 1) - 1, 0), length)
     message = exc.msg or "invalid syntax"
     if "decimal literal" in message:
