@@ -66,6 +66,25 @@ def default_values(param: ParamSpec, current: float, count: int = 8) -> str:
     return f"lin:{low:.6g}:{high:.6g}:{count}"
 
 
+def values_text(values: Sequence[float]) -> str:
+    """A text ``parse_values`` reads back as ``values``: ``log:…`` or ``lin:…`` when they are such a
+    range, else the list (each number in its shortest exact form)."""
+    values = tuple(float(v) for v in values)
+    for kind in ("log", "lin") if len(values) > 2 else ():
+        for digits in (6, 17):
+            text = f"{kind}:{values[0]:.{digits}g}:{values[-1]:.{digits}g}:{len(values)}"
+            if _reads_back(text, values):
+                return text
+    return ",".join(f"{v:g}" if float(f"{v:g}") == v else repr(v) for v in values)
+
+
+def _reads_back(text: str, values: tuple[float, ...]) -> bool:
+    try:
+        return bool(np.allclose(parse_values(text), values, rtol=1e-12, atol=0))
+    except ValueError:  # (a log range through zero)
+        return False
+
+
 def is_log_range(text: str) -> bool:
     """Whether plots of the values ``text`` asks for read best on a log axis: a ``log:`` range, or a
     list of positive values spread geometrically over a decade or more (1,2,4,8,…)."""

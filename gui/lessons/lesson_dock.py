@@ -122,7 +122,7 @@ class LessonDock:
 
         analysis, land = self.window.analysis, self.window.model.landscape
         if isinstance(study, Sweep):
-            analysis.show_sweep().show_sweep(replace(study, landscape=land))
+            analysis.show_sweep().show_study(replace(study, landscape=land))
         elif isinstance(study, list) and study and isinstance(study[0], BasinMap):
             basins = self.window.basins
             basins.grid.setValue(study[0].shape[0])  # (the panel's settings say what its maps are)

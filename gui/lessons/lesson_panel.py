@@ -54,6 +54,7 @@ class LessonPanel(QWidget):
         self.host = host
         self.lesson: Lesson | None = None
         self.index = 0
+        self._shown: tuple | None = None  # (lesson, index) of the step shown last
         self._results: list[ClaimResult] | None = None  # measured, waiting for the window's run
         self.runner = TaskRunner(self)
         self.runner.succeeded.connect(self._on_measured)
@@ -212,12 +213,15 @@ class LessonPanel(QWidget):
         return page
 
     def show_step(self, index: int) -> None:
-        """Show step ``index`` and load its experiment into the window (a step without one keeps the
-        window as it is)."""
+        """Show step ``index`` and load its experiment into the window. A step without one goes on
+        with the window as the step before left it when reached by Next; reached any other way (Back,
+        Reset step, opened there), it loads the experiment in force there (the last one before it)."""
         if self.lesson is None or not 0 <= index < len(self.lesson.steps):
             return
         self.runner.drop()
+        after_previous = self._shown == (self.lesson, index - 1)
         self.index, step = index, self.lesson.steps[index]
+        self._shown = (self.lesson, index)
         count = len(self.lesson.steps)
         self.heading.setText(
             f"<small>{self.lesson.title} — step {index + 1} of {count}</small><br><b>{step.title}</b>"
@@ -230,7 +234,7 @@ class LessonPanel(QWidget):
         self.run_button.setVisible(step.run is not None)
         self.back.setEnabled(index > 0)
         self.next.setEnabled(index < count - 1)
-        if step.setup is not None:
+        if step.setup is not None or (not after_previous and self.lesson.setup_at(index) is not None):
             self.host.load_lesson_step(self.lesson, index)
         self.stepShown.emit(index)
 
@@ -238,8 +242,6 @@ class LessonPanel(QWidget):
         """The step as it was first shown: its experiment loaded again, nothing answered."""
         self.host.controller.pause()
         self.show_step(self.index)
-        if self.lesson is not None and self.lesson.steps[self.index].setup is None:
-            self.host.reload()
 
     def run_step(self) -> None:
         """Play the step's runs in the window and measure its claims (see the module docstring)."""

@@ -38,6 +38,7 @@ from core.studies.sweeps import (
     run_sweep_apart,
     swept_pairs,
     swept_specs,
+    values_text,
 )
 from gui.file_dialogs import save_path
 from gui.model import AppModel
@@ -266,6 +267,28 @@ class SweepWindow(QWidget):
         self.show_sweep(sweep)
         runs = sum(cell.runs for cell in sweep.cells)
         self._finish(f"Done: {len(sweep.cells)} (method, value) pairs, {runs:,} runs.")
+
+    def show_study(self, sweep: Sweep) -> None:
+        """Show a sweep made elsewhere from the window's starts (a lesson's step), with the controls
+        set to what it swept, so Run sweep computes it again."""
+        self.window_starts.setChecked(True)
+        starts = len(self.model.starts)
+        if starts and sweep.cells and sweep.cells[0].runs % starts == 0:
+            self.seeds.setValue(max(1, sweep.cells[0].runs // starts))
+        swept = {cell.spec.method for cell in sweep.cells}
+        ticked = [spec.method for spec in self.model.state.fitted_methods()]
+        one = len(swept) == 1 and next(iter(swept)) in ticked
+        self.method.setCurrentIndex(
+            1 + ticked.index(next(iter(swept))) if one else 0
+        )  # (0: every ticked one)
+        self.param.setCurrentIndex(max(0, self.param.findText(sweep.param)))
+        self.values.setText(values_text(sweep.values))
+        if sweep.param2 is not None:
+            self.param2.setCurrentIndex(max(0, self.param2.findText(sweep.param2)))
+            self.values2.setText(values_text(sweep.values2))
+        self._log_axis = values_text(sweep.values).startswith("log:")
+        self.escapes.setChecked(any(cell.escapes is not None for cell in sweep.cells))
+        self.show_sweep(sweep)
 
     def show_sweep(self, sweep: Sweep) -> None:
         """Plot ``sweep`` (on a log axis if its values were a log range) and offer it as CSV."""

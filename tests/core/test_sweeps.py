@@ -238,3 +238,14 @@ def test_escape_counts_are_the_events_of_each_run_alone(landscape, method, param
         counted += sum(expected)
     assert counted > 0  # (the check means something: these runs do escape)
     assert "escapes" in summary_text(sweep) and csv_text(sweep).splitlines()[0].endswith(",mean_escapes")
+
+
+def test_values_text_reads_back_as_the_values():
+    from core.studies.sweeps import parse_values, values_text
+
+    for text in ("log:0.1:10:5", "lin:0:1:11", "0,0.5,0.8,0.9,0.95", "1,2,4,8", "3e-05,7"):
+        values = parse_values(text)
+        assert parse_values(values_text(values)) == pytest.approx(values, rel=1e-12)
+    assert values_text(parse_values("log:0.1:10:5")) == "log:0.1:10:5"
+    assert values_text(parse_values("lin:0:1:11")) == "lin:0:1:11"
+    assert values_text((0.0, 0.5, 0.8)) == "0,0.5,0.8"

@@ -142,3 +142,28 @@ def test_a_step_action_takes_its_steps_at_once(qtbot, window, tmp_path):
     assert window.controller.step_count == 40 and not window.controller.is_running
     _observed(qtbot, panel)
     assert [r.holds for r in panel.observation.results] == [True]
+
+
+def test_a_sweep_step_shows_its_sweep_with_the_controls_that_make_it(qtbot, window):
+    lessons, panel = window.lessons, window.lessons.panel
+    assert lessons.open_named("momentum") is None
+    for _ in range(2):  # to step 3, "How much momentum is enough?": a sweep of β
+        wait_prepared(qtbot, window)
+        qtbot.mouseClick(panel.next, Qt.MouseButton.LeftButton)
+    wait_prepared(qtbot, window)
+    assert window.model.starts == [(1.5,)]
+    panel.run_step()
+    _observed(qtbot, panel)
+    sweeps = window.analysis.show_sweep()
+    assert sweeps.sweep is not None and sweeps.sweep.param == "beta"
+    assert sweeps.param.currentText() == "beta" and sweeps.values.text() == "0,0.5,0.8,0.9,0.95"
+    (_, specs, param, values, starts, *_), _ = sweeps._checked_job()  # what Run sweep would compute
+    assert param == "beta" and values == (0.0, 0.5, 0.8, 0.9, 0.95)
+    assert sweeps.window_starts.isChecked() and starts.tolist() == [[1.5]]  # the lesson's start
+    assert [s.method for s in specs] == ["momentum"]
+    sweeps.close()
+    qtbot.mouseClick(panel.next, Qt.MouseButton.LeftButton)  # step 4 has an experiment of its own…
+    wait_prepared(qtbot, window)
+    qtbot.mouseClick(panel.back, Qt.MouseButton.LeftButton)  # …and Back to step 3 loads the one in force
+    wait_prepared(qtbot, window)
+    assert panel.index == 2 and window.model.starts == [(1.5,)]
