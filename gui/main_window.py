@@ -210,6 +210,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.model.changed.connect(self.reload_soon)
         self.view.menuAsked.connect(self.edits.context_menu)
+        self.table.message.connect(self.show_message)
         self._connect_timeline()
         self.model.stateLoaded.connect(self.presenter.prepare_soon)  # (the old runs are not redrawn first)
         self.model.landscapeChanged.connect(lambda: QTimer.singleShot(0, self, self.fit_left_column))

@@ -19,7 +19,7 @@ from core.runs.status import RunStatus, RunStatuses
 from gui.file_dialogs import save_path
 from gui.qt_helpers import make_action
 from gui.style import method_color
-from gui.view.table_export import report, selected_rows, shown_rows, table_lines, tsv_text, write_csv
+from gui.view.table_export import MESSAGE_MS, selected_rows, shown_rows, table_lines, tsv_text, write_csv
 
 COLUMNS = (
     "Method",
@@ -187,6 +187,7 @@ class ResultsTable(QTableView):
 
     runSelected = Signal(int)
     methodsShown = Signal(object)  # the method labels to show (a set): right-click Hide / Show alone / all
+    message = Signal(str, int)  # what a copy or an export did, for the status bar (and for how long, ms)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -289,7 +290,7 @@ class ResultsTable(QTableView):
         rows = selected_rows(self) or shown_rows(self)
         text = tsv_text(table_lines(self, rows, partial(self.results.text, exact=True)))
         QGuiApplication.clipboard().setText(text)
-        report(self, f"Copied {len(rows)} row(s) of the results table", 5000)
+        self.message.emit(f"Copied {len(rows)} row(s) of the results table", 5000)
         return text
 
     def export_csv(self, path: str) -> bool:
@@ -299,9 +300,11 @@ class ResultsTable(QTableView):
         try:
             write_csv(path, table_lines(self, rows, partial(self.results.text, exact=True)))
         except OSError as exc:
-            report(self, f"Could not export the results table to {path}: {write_problem(exc)}")
+            self.message.emit(
+                f"Could not export the results table to {path}: {write_problem(exc)}", MESSAGE_MS
+            )
             return False
-        report(self, f"Exported {len(rows)} row(s) of the results table to {path}")
+        self.message.emit(f"Exported {len(rows)} row(s) of the results table to {path}", MESSAGE_MS)
         return True
 
     def export_dialog(self) -> None:

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTableView, QWidget
+from PySide6.QtWidgets import QTableView
 
 from core.files import atomic_write_text
 
@@ -70,13 +70,3 @@ def table_lines(view: QTableView, rows: Iterable[int], cell: Callable[[int, int]
     model = view.model()
     header = [str(model.headerData(col, Qt.Orientation.Horizontal)) for col in cols]
     return [header, *([cell(row, col) for col in cols] for row in rows)]
-
-
-def report(widget: QWidget, text: str, msecs: int = MESSAGE_MS) -> None:
-    """Show ``text`` in the status bar of the window that holds ``widget`` (a floating dock's too: its
-    parent is still the window); nothing when no ancestor has ``show_message``."""
-    host = widget.parentWidget()
-    while host is not None and not hasattr(host, "show_message"):
-        host = host.parentWidget()
-    if host is not None:
-        host.show_message(text, msecs)
