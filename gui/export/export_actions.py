@@ -41,6 +41,17 @@ SHOW_AFTER_MS = 300  # a quick export shows no progress dialog
 CANCELLED = "Export cancelled; nothing was written."
 
 
+GIF_FILTER, MP4_FILTER = "Animated GIF (*.gif)", "MP4 video, H.264 (*.mp4)"
+ANIMATION_FILES = {  # MP4 or not: the name offered and the file types, the chosen one first
+    False: ("runs.gif", f"{GIF_FILTER};;{MP4_FILTER}"),
+    True: ("runs.mp4", f"{MP4_FILTER};;{GIF_FILTER}"),
+}
+FORMAT_TIP = (
+    "A GIF keeps every frame in memory until it is written (at most {gif} frames); a video is encoded "
+    "frame by frame (up to {mp4})"
+)
+
+
 class ExportActions(MenuActions):
     """Adds the export actions to ``menu``. ``figure(side_plots)`` lays out the window's current view;
     ``message`` carries status-bar text; ``finished(error or None)`` follows every worker export."""
@@ -181,21 +192,33 @@ class ExportActions(MenuActions):
             self.report(error, f"Exported {path}")
 
     def export_animation_dialog(self) -> None:
-        dialog = _OptionsDialog(self.host, "Export animation")
-        frames = dialog.add(QSpinBox(), "Frames")
-        from gui.export.exporters import max_frames
+        options = self._animation_options()
+        if options is None:
+            return
+        video, frames, fps = options
+        name, filters = ANIMATION_FILES[video]
+        path = save_path(self.host, "Export animation", name, filters)
+        if path:
+            self.report(self.export_animation_to(path, frames, fps))
 
+    def _animation_options(self) -> tuple[bool, int, float] | None:
+        """The format (True: MP4), frames and rate chosen in a dialog; None if it was cancelled."""
+        from gui.export.exporters import MAX_FRAMES, max_frames
+
+        dialog = _OptionsDialog(self.host, "Export animation")
+        kind = dialog.add(QComboBox(), "Format")
+        kind.addItems(["Animated GIF", "MP4 video (H.264)"])
+        kind.setToolTip(FORMAT_TIP.format(gif=max_frames(), mp4=MAX_FRAMES))
+        frames = dialog.add(QSpinBox(), "Frames")
         frames.setRange(2, max_frames())
         frames.setValue(60)
+        kind.currentIndexChanged.connect(lambda k: frames.setMaximum(MAX_FRAMES if k else max_frames()))
         fps = dialog.add(QDoubleSpinBox(), "Frames per second")
         fps.setRange(0.5, 60)
         fps.setValue(15)
         if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        filters = "Animated GIF (*.gif);;MP4 video, H.264 (*.mp4)"
-        path = save_path(self.host, "Export animation", "runs.gif", filters)
-        if path:
-            self.report(self.export_animation_to(path, frames.value(), fps.value()))
+            return None
+        return kind.currentIndex() == 1, frames.value(), fps.value()
 
     def export_data_dialog(self) -> None:
         path = save_path(

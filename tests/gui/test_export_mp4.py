@@ -235,3 +235,32 @@ def test_an_odd_frame_gets_one_white_pixel_on_the_right_and_at_the_bottom():
     fitted = fit_frame(np.zeros((737, 999, 3), np.uint8), even_size(999, 737))
     assert fitted.shape == (738, 1000, 3)
     assert (fitted[:737, :999] == 0).all() and (fitted[737] == 255).all() and (fitted[:, 999] == 255).all()
+
+
+def test_the_animation_dialog_offers_mp4_with_its_own_frame_limit(qtbot, window, out, monkeypatch):
+    from PySide6.QtWidgets import QComboBox, QDialog, QSpinBox
+
+    import gui.export.export_actions as actions
+    from gui.export.exporters import MAX_FRAMES, max_frames
+
+    seen: dict = {}
+
+    def choose_mp4(dialog) -> int:
+        kind, frames = dialog.findChild(QComboBox), dialog.findChild(QSpinBox)
+        seen["gif_max"] = frames.maximum()
+        kind.setCurrentIndex(1)
+        seen["mp4_max"] = frames.maximum()
+        frames.setValue(1000)  # (more than a GIF may have)
+        return QDialog.DialogCode.Accepted
+
+    def asked(_parent, _title, name, filters):
+        seen["name"], seen["filters"] = name, filters
+        return str(out / "talk.mp4")
+
+    monkeypatch.setattr(actions._OptionsDialog, "exec", choose_mp4)
+    monkeypatch.setattr(actions, "save_path", asked)
+    monkeypatch.setattr(window.exports, "export_animation_to", lambda *args: seen.__setitem__("export", args))
+    window.exports.export_animation_dialog()
+    assert seen["gif_max"] == max_frames() < 1000 <= seen["mp4_max"] == MAX_FRAMES
+    assert seen["name"] == "runs.mp4" and seen["filters"].startswith("MP4 video")
+    assert seen["export"] == (str(out / "talk.mp4"), 1000, 15.0)
