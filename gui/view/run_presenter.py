@@ -78,7 +78,6 @@ class RunPresenter(DrawnRuns, QObject):
         self._side_turns = PanelTurns(SIDE_PLOT_PERIODS)
         view.runs_drawn.source = self._whole_trails
         self._dirty = False
-        self._draw_due = False  # an update that is not streamed, to draw in the next turn
         self._frame_clock = FrameClock(self, FRAME_HZ, self._on_frame_timer)
         self._frame_timer = self._frame_clock.timer
         # The table and status line on a clock of their own (the frame rate falls with thousands of
@@ -202,13 +201,7 @@ class RunPresenter(DrawnRuns, QObject):
             if not self._frame_timer.isActive():
                 self._frame_timer.start()
                 self._table_timer.start()
-        elif not self._draw_due:  # (drawn in a turn of its own, after the rows are read)
-            self._draw_due = True
-            QTimer.singleShot(0, self, self._draw_latest)
-
-    def _draw_latest(self) -> None:
-        if self._draw_due:
-            self._draw_due = False
+        else:
             self.draw_frame(full=True)
 
     def _thin_buffer(self) -> None:
@@ -296,7 +289,7 @@ class RunPresenter(DrawnRuns, QObject):
     @property
     def settling(self) -> bool:
         """Whether fresh runs, the side plots, the table or the escape events are still to follow."""
-        return self._prepare_due or self._draw_due or bool(self._panel_jobs) or self.escapes_pending
+        return self._prepare_due or bool(self._panel_jobs) or self.escapes_pending
 
     def _paint_new_rows(self, diverged: np.ndarray) -> None:
         """Paint the rows that arrived since the last frame on the view's trails, each run's thinned as

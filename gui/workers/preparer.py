@@ -14,6 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from core.landscape import Landscape
+from core.methods.stability import largest_curvature
 from core.minima.surface import surface_of
 from gui.panels.task_progress import TaskProgress
 from gui.workers.base import Task, TaskRunner
@@ -101,8 +103,11 @@ class Preparer(QObject):
 
 def warmed(result: Any) -> Any:
     """``result`` (a landscape, or a state holding one) with its surface (display grid, colours and
-    contour lines) computed, so that showing it costs the GUI thread nothing."""
+    contour lines) and its largest curvature (the stable-rate checks') computed, so that showing it
+    costs the GUI thread nothing (a long formula's curvature takes tens of milliseconds)."""
     land = getattr(result, "landscape", result)
     if getattr(land, "dim", 0) == 2:
         surface_of(land)
+    if isinstance(land, Landscape) and not land.expensive:
+        largest_curvature(land)  # (cached per landscape)
     return result
