@@ -16,9 +16,8 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from core.minima.basins import BasinLabeller, cached_labeller, labeller_built_apart
+from core.minima.basins import BasinLabeller
 from core.minima.grid import loss_limit
-from core.progress import Cancelled
 from gui.model import AppModel
 from gui.style import display_label, method_color
 from gui.view.drawn_runs import DrawnRuns
@@ -28,8 +27,8 @@ from gui.view.pacing import FrameClock, PanelTurns
 from gui.view.results_table import METHOD_COL, ResultsTable
 from gui.view.run_arrays import group_points
 from gui.view.run_buffer import RunBuffer
+from gui.view.run_escapes import RunEscapes
 from gui.view.side_plots import SidePlots
-from gui.view.timeline import escapes_until
 from gui.workers.base import GUI_GATE, TaskRunner
 from gui.workers.engine_runner import RunController, Update
 
@@ -43,10 +42,9 @@ SIDE_PLOT_PERIODS = {"loss": 0.25, "lr": 0.35, "noise": 0.35}
 TABLE_PERIOD = 0.15
 PANEL_DELAY_MS = 8  # after the frame that chose it
 SELECTED_POINTS = 2000  # drawn of the run chosen in the table
-LABELLING_DELAY = 0.15  # seconds: the new landscape is drawn first, the worker taking no time from it
 
 
-class RunPresenter(DrawnRuns, QObject):
+class RunPresenter(DrawnRuns, RunEscapes, QObject):
     """See the module docstring. ``status(text)`` receives the one-line run status."""
 
     prepared = Signal()  # fresh runs, at step 0
@@ -326,51 +324,11 @@ class RunPresenter(DrawnRuns, QObject):
             self.show_status_line()
             return
         self.table.update_statuses(self._latest.statuses)
-        self._show_escapes()
+        self._queue_panel(self._show_escapes)  # (a search forks the process: in a turn of its own)
         self.show_status_line()
         if self._fit_due:  # the texts grew while running
             self._fit_due = False
             self.table.fit_columns()
-
-    @property
-    def labeller(self) -> BasinLabeller | None:
-        """The current landscape's basin labelling, once built (in a worker: never on this thread)."""
-        return self._labeller
-
-    def _start_labelling(self) -> None:
-        land = self._land
-        if self._labeller is not None and self._labeller.land is land:
-            return
-        self._labeller = cached_labeller(land)
-        self._labelling.drop()
-        if self._labeller is None:
-            self._labelling.start(lambda state: label_after_a_moment(land, state))
-
-    def _on_labelled(self, labeller: BasinLabeller) -> None:
-        if labeller.land is not self._land:
-            return
-        self._labeller = labeller
-        if self.buffer is not None and self._latest is not None:
-            self._show_escapes()
-            self.show_status_line()
-
-    def _show_escapes(self) -> None:
-        """Escape events of the rows that arrived since the last search (``EscapeFinder``), then counted
-        in the table and marked on the paths. None until the basins are known."""
-        if self._labeller is not None and self.buffer is not None:
-            self.escape_finder.request(self.buffer, self._labeller, self.controller.is_running)
-
-    def _on_escapes(self, escapes: list, xy: np.ndarray, steps: np.ndarray) -> None:
-        if self.buffer is None or len(escapes) != len(self.buffer.status):
-            return
-        self.table.update_escapes(escapes if self.past is None else escapes_until(escapes, self.past.step))
-        self.escapes, self.escape_points, self.escape_steps = escapes, xy, steps
-        self._mark_escapes()
-
-    @property
-    def escapes_pending(self) -> bool:
-        """Whether escape events are still being found (or the basins they need)."""
-        return self.escape_finder.busy or (self._labeller is None and self._labelling.busy)
 
     def share_frames(self, shared: bool) -> None:
         """Redraw less often while another view (the 3-D one) draws the same runs on this thread."""
@@ -408,11 +366,3 @@ class RunPresenter(DrawnRuns, QObject):
             self._fit_due = True
             self.draw_frame(full=True)
         self.show_status_line()
-
-
-def label_after_a_moment(land, state) -> BasinLabeller:
-    """``land``'s labeller once ``LABELLING_DELAY`` has passed (cancelled meanwhile: nothing done),
-    built in a child process (``labeller_built_apart``): the window keeps the interpreter lock."""
-    if state.cancel.wait(LABELLING_DELAY):
-        raise Cancelled()
-    return labeller_built_apart(land, state.progress, state.cancel)
